@@ -1,0 +1,71 @@
+// Our own diagnostics: stderr, prefixed, gated by OTEL_LOG_LEVEL, never carrying secrets.
+// Level is read straight from the environment so this file can be loaded first by anything.
+
+export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+
+const LEVELS: Record<LogLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4, verbose: 5, all: 6 };
+const PREFIX = 'otel-instrument: ';
+
+let threshold = LEVELS.info;
+let pendingLevelWarning: string | undefined;
+{
+  const raw = (process.env.OTEL_LOG_LEVEL ?? '').trim().toLowerCase();
+  if (raw !== '') {
+    if (raw in LEVELS) threshold = LEVELS[raw as LogLevel];
+    else pendingLevelWarning = raw;
+  }
+}
+
+// Writes go straight to fd 2 so they never pass through a patched console or process.stderr.write.
+import { writeSync } from 'node:fs';
+
+function emit(level: string, message: string): void {
+  try {
+    writeSync(2, `${PREFIX}${level === 'info' ? '' : level + ': '}${message}\n`);
+  } catch {
+    // stderr closed: nothing we can do, and the app must not notice.
+  }
+}
+
+export const diag = {
+  isEnabled(level: Exclude<LogLevel, 'none' | 'all'>): boolean {
+    return threshold >= LEVELS[level];
+  },
+  error(message: string): void {
+    if (threshold >= LEVELS.error) emit('error', message);
+  },
+  warn(message: string): void {
+    if (threshold >= LEVELS.warn) emit('warn', message);
+  },
+  info(message: string): void {
+    if (threshold >= LEVELS.info) emit('info', message);
+  },
+  debug(message: string): void {
+    if (threshold >= LEVELS.debug) emit('debug', message);
+  },
+  verbose(message: string): void {
+    if (threshold >= LEVELS.verbose) emit('verbose', message);
+  },
+};
+
+const warnedKeys = new Set<string>();
+
+/** Warn once per key for the life of the process (collector outages, dropped spans, bad config). */
+export function warnOnce(key: string, message: string): void {
+  if (warnedKeys.has(key)) return;
+  warnedKeys.add(key);
+  diag.warn(message);
+}
+
+/** Lets the next outage warn again once the collector has come back. */
+export function resetWarnOnce(key: string): void {
+  warnedKeys.delete(key);
+}
+
+export function setLogLevel(level: LogLevel): void {
+  threshold = LEVELS[level];
+}
+
+if (pendingLevelWarning !== undefined) {
+  diag.warn(`invalid OTEL_LOG_LEVEL=${JSON.stringify(pendingLevelWarning)}; expected one of ${Object.keys(LEVELS).join(', ')}; using info`);
+}
