@@ -1,0 +1,216 @@
+// Client spans for http.request / http.get (and https). get is re-implemented on top of
+// our request wrapper because Node's get calls the module-local request, not the export.
+
+import { errorMonitor } from 'node:events';
+import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
+import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { Telemetry } from '../types.js';
+import { activeContext } from '../../src/context/als-context-manager.js';
+import { isSuppressed } from '../../src/context/suppress.js';
+import { Guard } from '../../src/hook/guard.js';
+import { wrap } from '../../src/hook/patch.js';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_NETWORK_PEER_ADDRESS,
+  ATTR_NETWORK_PEER_PORT,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+  normalizeMethod,
+  protocolVersion,
+  redactQuery,
+  spanNameFor,
+} from './semconv.js';
+
+interface ClientRequestState {
+  readonly span: Span;
+  error: Error | undefined;
+}
+
+interface RequestTarget {
+  readonly method: string;
+  readonly rawMethod: string;
+  readonly address: string;
+  readonly port: number;
+  readonly url: string;
+  readonly arrayHeaders: boolean;
+}
+
+const STATE = Symbol('otel-instrument.http.client');
+const guard = new Guard('http client');
+
+const headerSetter = {
+  set(req: ClientRequest, key: string, value: string): void {
+    req.setHeader(key, value);
+  },
+};
+
+type AnyOptions = RequestOptions & { href?: string };
+
+function isOptionsObject(value: unknown): value is AnyOptions {
+  return typeof value === 'object' && value !== null && !(value instanceof URL);
+}
+
+/** Works out method, address, port and url.full the way Node itself merges the arguments. */
+function describe(args: IArguments, defaultScheme: 'http' | 'https'): RequestTarget {
+  let url: URL | undefined;
+  let options: AnyOptions | undefined;
+  const first = args[0];
+  if (typeof first === 'string') url = new URL(first);
+  else if (first instanceof URL) url = first;
+  else if (isOptionsObject(first)) options = first;
+  if (url !== undefined && isOptionsObject(args[1])) options = args[1];
+
+  const rawMethod = typeof options?.method === 'string' ? options.method.toUpperCase() : 'GET';
+  const protocol = options?.protocol ?? url?.protocol ?? `${defaultScheme}:`;
+  let address = options?.hostname ?? options?.host ?? url?.hostname ?? 'localhost';
+  if (address.startsWith('[') && address.endsWith(']')) address = address.slice(1, -1);
+  const defaultPort = protocol === 'https:' ? 443 : 80;
+  const rawPort = options?.port ?? (url?.port ? url.port : undefined) ?? options?.defaultPort;
+  const port = rawPort === undefined || rawPort === null || rawPort === '' ? defaultPort : Number(rawPort);
+  const path = options?.path ?? (url !== undefined ? `${url.pathname}${url.search}` : '/');
+  const hasAuth = (options?.auth !== undefined && options.auth !== null) || (url !== undefined && url.username !== '');
+
+  const question = path.indexOf('?');
+  const redactedPath = question === -1 ? path : `${path.slice(0, question + 1)}${redactQuery(path.slice(question + 1))}`;
+  const hostForUrl = address.includes(':') ? `[${address}]` : address;
+  const portPart = port === defaultPort ? '' : `:${port}`;
+  const full = `${protocol}//${hasAuth ? 'REDACTED:REDACTED@' : ''}${hostForUrl}${portPart}${redactedPath}`;
+  return {
+    method: normalizeMethod(rawMethod),
+    rawMethod,
+    address,
+    port,
+    url: full,
+    arrayHeaders: Array.isArray(options?.headers),
+  };
+}
+
+function clientStateOf(req: ClientRequest): ClientRequestState | undefined {
+  return (req as unknown as { [STATE]?: ClientRequestState })[STATE];
+}
+
+function onRequestError(this: ClientRequest, error: Error): void {
+  const state = clientStateOf(this);
+  if (state !== undefined && state.error === undefined) state.error = error;
+}
+
+function onRequestClose(this: ClientRequest): void {
+  const state = clientStateOf(this);
+  if (state === undefined) return;
+  try {
+    const span = state.span;
+    const res = (this as ClientRequest & { res?: IncomingMessage }).res;
+    const socket = this.socket;
+    if (socket?.remoteAddress !== undefined) {
+      span.setAttribute(ATTR_NETWORK_PEER_ADDRESS, socket.remoteAddress);
+      if (socket.remotePort !== undefined) span.setAttribute(ATTR_NETWORK_PEER_PORT, socket.remotePort);
+    }
+    if (res !== undefined && res !== null) {
+      const status = res.statusCode ?? 0;
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      const version = protocolVersion(res.httpVersion);
+      if (version !== undefined) span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, version);
+      if (status >= 400) {
+        span.setAttribute(ATTR_ERROR_TYPE, String(status));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+      }
+    }
+    if (state.error !== undefined) {
+      const error = state.error as Error & { code?: unknown };
+      span.recordException(error as Error);
+      span.setAttribute(ATTR_ERROR_TYPE, typeof error.code === 'string' ? error.code : error.name || '_OTHER');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    } else if (res === undefined || res === null) {
+      // Closed before any response: aborted by the caller or cut off.
+      span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+  } catch (error) {
+    guard.fail(error);
+  }
+}
+
+/** Raw header arrays are written as the request is built, so the trace headers go in beforehand. */
+function argsWithArrayHeaders(args: IArguments, ctx: Context, telemetry: Telemetry): unknown[] {
+  const copy = Array.prototype.slice.call(args);
+  const index = isOptionsObject(copy[0]) ? 0 : 1;
+  const options = copy[index] as AnyOptions;
+  const headers = [...(options.headers as unknown as string[])];
+  telemetry.propagator.inject(ctx, headers, {
+    set(carrier: string[], key: string, value: string) {
+      carrier.push(key, value);
+    },
+  });
+  copy[index] = { ...options, headers: headers as unknown as OutgoingHttpHeaders };
+  return copy;
+}
+
+function makeRequest(original: (...args: any[]) => ClientRequest, scheme: 'http' | 'https', telemetry: Telemetry) {
+  return function request(this: unknown): ClientRequest {
+    const parent = activeContext();
+    if (!guard.enabled || isSuppressed(parent)) return Reflect.apply(original, this, arguments);
+    let target: RequestTarget;
+    let span: Span;
+    let ctx: Context;
+    let args: ArrayLike<unknown> = arguments;
+    try {
+      target = describe(arguments, scheme);
+      const attributes: Record<string, string | number> = {
+        [ATTR_HTTP_REQUEST_METHOD]: target.method,
+        [ATTR_SERVER_ADDRESS]: target.address,
+        [ATTR_SERVER_PORT]: target.port,
+        [ATTR_URL_FULL]: target.url,
+      };
+      if (target.method === '_OTHER') attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = target.rawMethod;
+      span = telemetry.tracer.startSpan(spanNameFor(target.method), { kind: SpanKind.CLIENT, attributes }, parent);
+      ctx = trace.setSpan(parent, span);
+      if (target.arrayHeaders) args = argsWithArrayHeaders(arguments, ctx, telemetry);
+    } catch (error) {
+      // Arguments Node will reject (bad URL...) or our own fault: let Node answer as it would.
+      if (!(error instanceof TypeError)) guard.fail(error);
+      return Reflect.apply(original, this, arguments);
+    }
+
+    let req: ClientRequest;
+    try {
+      req = Reflect.apply(original, this, args);
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setAttribute(ATTR_ERROR_TYPE, (error as { code?: string }).code ?? (error as Error).name ?? '_OTHER');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      span.end();
+      throw error;
+    }
+
+    try {
+      if (!target.arrayHeaders && !req.headersSent) telemetry.propagator.inject(ctx, req, headerSetter);
+      if (span.isRecording()) {
+        (req as unknown as { [STATE]: ClientRequestState })[STATE] = { span, error: undefined };
+        req.once(errorMonitor, onRequestError);
+        req.once('close', onRequestClose);
+      }
+    } catch (error) {
+      guard.fail(error);
+    }
+    return req;
+  };
+}
+
+export function patchClient(moduleExports: typeof import('node:http'), scheme: 'http' | 'https', telemetry: Telemetry): void {
+  wrap(moduleExports, 'request', (original) => makeRequest(original, scheme, telemetry));
+  const patchedRequest = moduleExports.request;
+  // Same as Node's own get: request, then end. Going through our request keeps one code path.
+  wrap(moduleExports, 'get', () =>
+    function get(this: unknown): ClientRequest {
+      const req = Reflect.apply(patchedRequest, this, arguments) as ClientRequest;
+      req.end();
+      return req;
+    },
+  );
+}

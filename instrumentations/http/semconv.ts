@@ -1,0 +1,99 @@
+// Stable HTTP semantic conventions: attribute names, method normalisation, URL redaction.
+
+export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
+export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = 'http.response.status_code';
+export const ATTR_HTTP_ROUTE = 'http.route';
+export const ATTR_URL_FULL = 'url.full';
+export const ATTR_URL_PATH = 'url.path';
+export const ATTR_URL_QUERY = 'url.query';
+export const ATTR_URL_SCHEME = 'url.scheme';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_CLIENT_ADDRESS = 'client.address';
+export const ATTR_NETWORK_PEER_ADDRESS = 'network.peer.address';
+export const ATTR_NETWORK_PEER_PORT = 'network.peer.port';
+export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
+export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
+export const ATTR_ERROR_TYPE = 'error.type';
+
+// RFC 9110 methods plus PATCH (RFC 5789): the default known set of the conventions.
+const DEFAULT_KNOWN_METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
+let knownMethods = new Set(DEFAULT_KNOWN_METHODS);
+
+/** OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS replaces the whole set. */
+export function setKnownMethods(methods: readonly string[] | undefined): void {
+  knownMethods = new Set(methods === undefined || methods.length === 0 ? DEFAULT_KNOWN_METHODS : methods);
+}
+
+/** The method attribute value: the method itself if known, else '_OTHER'. */
+export function normalizeMethod(method: string | undefined): string {
+  if (method === undefined) return 'GET';
+  if (knownMethods.has(method)) return method;
+  const upper = method.toUpperCase();
+  return knownMethods.has(upper) ? upper : '_OTHER';
+}
+
+/** Span name target-less form: the method, or 'HTTP' for unknown methods. */
+export function spanNameFor(normalizedMethod: string): string {
+  return normalizedMethod === '_OTHER' ? 'HTTP' : normalizedMethod;
+}
+
+// Query parameters whose values the conventions say to redact (key kept, value replaced).
+const SENSITIVE_QUERY_KEYS = new Set([
+  'AWSAccessKeyId',
+  'Signature',
+  'sig',
+  'X-Goog-Signature',
+  'X-Amz-Signature',
+  'X-Amz-Credential',
+  'X-Amz-Security-Token',
+]);
+
+/** Redacts sensitive query values in a raw query string (without the leading '?'). */
+export function redactQuery(query: string): string {
+  if (query === '') return query;
+  let changed = false;
+  const parts = query.split('&');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const eq = part.indexOf('=');
+    const key = eq === -1 ? part : part.slice(0, eq);
+    if (SENSITIVE_QUERY_KEYS.has(key) || SENSITIVE_QUERY_KEYS.has(safeDecode(key))) {
+      parts[i] = `${key}=REDACTED`;
+      changed = true;
+    }
+  }
+  return changed ? parts.join('&') : query;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/** HTTP version as the conventions spell it: '1.0', '1.1', '2', '3'. */
+export function protocolVersion(httpVersion: string | undefined): string | undefined {
+  if (httpVersion === undefined || httpVersion === '') return undefined;
+  if (httpVersion === '2.0') return '2';
+  if (httpVersion === '3.0') return '3';
+  return httpVersion;
+}
+
+/** Splits a Host header ('example.com:8080', '[::1]:3000') into address and port. */
+export function parseHostHeader(host: string): { address: string; port: number | undefined } {
+  if (host.startsWith('[')) {
+    const close = host.indexOf(']');
+    if (close !== -1) {
+      const port = host.charCodeAt(close + 1) === 58 /* : */ ? Number(host.slice(close + 2)) : undefined;
+      return { address: host.slice(1, close), port: Number.isInteger(port) ? port : undefined };
+    }
+  }
+  const colon = host.lastIndexOf(':');
+  if (colon === -1 || host.indexOf(':') !== colon) return { address: host, port: undefined };
+  const port = Number(host.slice(colon + 1));
+  return { address: host.slice(0, colon), port: Number.isInteger(port) && port > 0 ? port : undefined };
+}

@@ -1,0 +1,184 @@
+// Server spans: Server.prototype.emit('request') is wrapped so the handler runs inside the
+// span's context (one AsyncLocalStorage.run, no per-request closures), and one 'close'
+// listener on the response ends the span, whether the response finished or was aborted.
+
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { Telemetry } from '../types.js';
+import { runWithContext } from '../../src/context/als-context-manager.js';
+import { ROOT_CONTEXT } from '../../src/context/context.js';
+import { Guard } from '../../src/hook/guard.js';
+import { wrap } from '../../src/hook/patch.js';
+import { exceptionAttributes } from '../../src/trace/span.js';
+import {
+  ATTR_CLIENT_ADDRESS,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_NETWORK_PEER_ADDRESS,
+  ATTR_NETWORK_PEER_PORT,
+  ATTR_NETWORK_PROTOCOL_VERSION,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_PATH,
+  ATTR_URL_QUERY,
+  ATTR_URL_SCHEME,
+  ATTR_USER_AGENT_ORIGINAL,
+  normalizeMethod,
+  parseHostHeader,
+  protocolVersion,
+  redactQuery,
+  spanNameFor,
+} from './semconv.js';
+
+/** Per-request state, reachable from req and res (express sets the route through it). */
+export interface ServerRequestState {
+  readonly span: Span;
+  readonly method: string;
+  route: string | undefined;
+}
+
+const STATE = Symbol('otel-instrument.http.server');
+/** Marks servers we run ourselves (e.g. the Prometheus endpoint), whose requests are not traced. */
+export const UNTRACED_SERVER = Symbol.for('otel-instrument.untraced-server');
+
+const guard = new Guard('http server');
+
+const headerGetter = {
+  get(headers: IncomingMessage['headers'], key: string): string | string[] | undefined {
+    return headers[key];
+  },
+  keys(headers: IncomingMessage['headers']): string[] {
+    return Object.keys(headers);
+  },
+};
+
+export function serverRequestState(reqOrRes: object): ServerRequestState | undefined {
+  return (reqOrRes as { [STATE]?: ServerRequestState })[STATE];
+}
+
+function firstForwardedFor(req: IncomingMessage): string | undefined {
+  const forwarded = req.headers.forwarded;
+  if (typeof forwarded === 'string') {
+    const match = /for="?\[?([^\]",;]+)/i.exec(forwarded);
+    if (match !== null) return match[1];
+  }
+  const xff = req.headers['x-forwarded-for'];
+  const value = Array.isArray(xff) ? xff[0] : xff;
+  if (typeof value === 'string' && value !== '') {
+    const comma = value.indexOf(',');
+    return (comma === -1 ? value : value.slice(0, comma)).trim();
+  }
+  return undefined;
+}
+
+function startServerSpan(
+  server: Server,
+  req: IncomingMessage,
+  res: ServerResponse,
+  scheme: 'http' | 'https',
+  telemetry: Telemetry,
+): Context | undefined {
+  if ((server as { [UNTRACED_SERVER]?: boolean })[UNTRACED_SERVER] === true) return undefined;
+  const rawMethod = req.method;
+  const method = normalizeMethod(rawMethod);
+  const target = req.url ?? '/';
+  const question = target.indexOf('?');
+  const socket = req.socket;
+
+  const attributes: Record<string, string | number> = {
+    [ATTR_HTTP_REQUEST_METHOD]: method,
+    [ATTR_URL_PATH]: question === -1 ? target : target.slice(0, question),
+    [ATTR_URL_SCHEME]: scheme,
+  };
+  if (method === '_OTHER' && rawMethod !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = rawMethod;
+  if (question !== -1) attributes[ATTR_URL_QUERY] = redactQuery(target.slice(question + 1));
+  const host = req.headers.host;
+  if (host !== undefined && host !== '') {
+    const { address, port } = parseHostHeader(host);
+    attributes[ATTR_SERVER_ADDRESS] = address;
+    attributes[ATTR_SERVER_PORT] = port ?? (scheme === 'https' ? 443 : 80);
+  }
+  const peerAddress = socket?.remoteAddress;
+  const clientAddress = firstForwardedFor(req) ?? peerAddress;
+  if (clientAddress !== undefined) attributes[ATTR_CLIENT_ADDRESS] = clientAddress;
+  if (peerAddress !== undefined) attributes[ATTR_NETWORK_PEER_ADDRESS] = peerAddress;
+  if (socket?.remotePort !== undefined) attributes[ATTR_NETWORK_PEER_PORT] = socket.remotePort;
+  const version = protocolVersion(req.httpVersion);
+  if (version !== undefined) attributes[ATTR_NETWORK_PROTOCOL_VERSION] = version;
+  const userAgent = req.headers['user-agent'];
+  if (userAgent !== undefined) attributes[ATTR_USER_AGENT_ORIGINAL] = userAgent;
+
+  // A server request starts a new local root: its parent can only come from the headers.
+  const parentContext = telemetry.propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
+  const span = telemetry.tracer.startSpan(spanNameFor(method), { kind: SpanKind.SERVER, attributes }, parentContext);
+  if (span.isRecording()) {
+    const state: ServerRequestState = { span, method, route: undefined };
+    (req as unknown as { [STATE]: ServerRequestState })[STATE] = state;
+    (res as unknown as { [STATE]: ServerRequestState })[STATE] = state;
+    res.once('close', onResponseClose);
+  }
+  return trace.setSpan(parentContext, span);
+}
+
+function onResponseClose(this: ServerResponse): void {
+  const state = serverRequestState(this);
+  if (state === undefined) return;
+  try {
+    const span = state.span;
+    const status = this.statusCode;
+    if (this.headersSent) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+    if (state.route !== undefined) {
+      span.setAttribute(ATTR_HTTP_ROUTE, state.route);
+      span.updateName(`${spanNameFor(state.method)} ${state.route}`);
+    }
+    if (!this.writableFinished) {
+      // The connection closed before the response was complete.
+      span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    } else if (status >= 500) {
+      span.setAttribute(ATTR_ERROR_TYPE, String(status));
+      span.setStatus({ code: SpanStatusCode.ERROR });
+    }
+    span.end();
+  } catch (error) {
+    guard.fail(error);
+  }
+}
+
+function recordHandlerError(ctx: Context, error: unknown): void {
+  try {
+    const span = trace.getSpan(ctx);
+    if (span === undefined || !span.isRecording()) return;
+    span.addEvent('exception', exceptionAttributes(error));
+    const type = (error as { constructor?: { name?: string } })?.constructor?.name;
+    span.setAttribute(ATTR_ERROR_TYPE, typeof type === 'string' && type !== '' ? type : '_OTHER');
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+  } catch (internal) {
+    guard.fail(internal);
+  }
+}
+
+export function patchServer(serverPrototype: object, scheme: 'http' | 'https', telemetry: Telemetry): void {
+  wrap(serverPrototype as { emit: (...args: unknown[]) => boolean }, 'emit', (original) =>
+    function emit(this: Server, event: string | symbol, req?: IncomingMessage, res?: ServerResponse): boolean {
+      if (event !== 'request' || !guard.enabled) return Reflect.apply(original, this, arguments);
+      let ctx: Context | undefined;
+      try {
+        ctx = startServerSpan(this, req!, res!, scheme, telemetry);
+      } catch (error) {
+        guard.fail(error);
+      }
+      if (ctx === undefined) return Reflect.apply(original, this, arguments);
+      try {
+        return runWithContext(ctx, Reflect.apply, original, this, arguments) as boolean;
+      } catch (error) {
+        // The app's own error: record it and let it go on exactly as before.
+        recordHandlerError(ctx, error);
+        throw error;
+      }
+    },
+  );
+}

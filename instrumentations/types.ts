@@ -1,0 +1,33 @@
+// What an instrumentation declares, and what it is handed when its module loads.
+
+import type { TextMapPropagator, Tracer } from '@opentelemetry/api';
+import type { Config } from '../src/config/types.js';
+
+/** Everything a patch may use. Instrumentations know the API and semantic conventions, never exporters. */
+export interface Telemetry {
+  readonly tracer: Tracer;
+  readonly propagator: TextMapPropagator;
+  readonly config: Config;
+}
+
+export interface ModuleTarget {
+  /** Module name as required: 'http', 'express', 'router/lib/layer.js'. */
+  readonly module: string;
+  /** Semver range bounded by the next major ('>=4.0.0 <6'); '*' for builtins. */
+  readonly versions: string;
+  /** Patches in place and returns the exports to hand to the app. Must not throw (the hook guards anyway). */
+  patch(exports: unknown, telemetry: Telemetry, version: string | undefined): unknown;
+}
+
+export interface Instrumentation {
+  /** Key for OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS. */
+  readonly name: string;
+  readonly targets: readonly ModuleTarget[];
+}
+
+/** What the registry knows before any instrumentation code is loaded. */
+export interface InstrumentationEntry {
+  readonly name: string;
+  readonly modules: readonly string[];
+  load(): Instrumentation;
+}

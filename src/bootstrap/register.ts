@@ -1,0 +1,22 @@
+// The CommonJS preload (`node --require otel-instrument/register`). Runs once per process,
+// stays dormant in package managers, and never lets a failure of ours reach the app.
+
+import { diag } from '../diag/log.js';
+import { isLauncherProcess } from './dormant.js';
+
+const STARTED = Symbol.for('otel-instrument.started');
+const globals = globalThis as Record<symbol, unknown>;
+
+if (globals[STARTED] !== true) {
+  globals[STARTED] = true;
+  if (isLauncherProcess()) {
+    diag.debug(`dormant in package manager process ${process.argv[1] ?? ''}`);
+  } else {
+    try {
+      (require('./start.js') as typeof import('./start.js')).start();
+    } catch (error) {
+      diag.warn(`failed to start; the app runs uninstrumented: ${error instanceof Error ? error.message : String(error)}`);
+      diag.debug(error instanceof Error && error.stack ? error.stack : String(error));
+    }
+  }
+}

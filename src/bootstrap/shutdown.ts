@@ -1,0 +1,69 @@
+// Pending telemetry leaves the process on every way out, and the process leaves exactly as
+// it would without us: same exit code, same signal, same stderr.
+//  - event loop drains: 'beforeExit' flushes asynchronously (our timers are unref'd).
+//  - process.exit(), fatal exception, after an app's own signal handler exits: 'exit' sends synchronously.
+//  - SIGTERM/SIGINT/SIGHUP the app does not handle: send synchronously, then re-raise the signal.
+
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { activeContext } from '../context/als-context-manager.js';
+import { diag } from '../diag/log.js';
+import { exceptionAttributes } from '../trace/span.js';
+import type { Pipeline } from './pipeline.js';
+
+const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
+
+export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: number): void {
+  if (pipelines.length === 0) return;
+  let exited = false;
+
+  const exportAllAtExit = (): void => {
+    if (exited) return;
+    exited = true;
+    for (const pipeline of pipelines) {
+      try {
+        if (pipeline.hasPending()) pipeline.exportAtExit();
+      } catch (error) {
+        diag.debug(`exporting ${pipeline.name} at exit failed: ${String(error)}`);
+      }
+    }
+  };
+
+  let flushing = false;
+  process.on('beforeExit', () => {
+    if (flushing || exited || !pipelines.some((p) => p.hasPending())) return;
+    flushing = true;
+    // The pending export keeps the loop alive; when it is done, beforeExit fires again with nothing left.
+    const keepAlive = setTimeout(() => undefined, flushTimeoutMs);
+    Promise.all(pipelines.map((p) => p.forceFlush(flushTimeoutMs))).finally(() => {
+      clearTimeout(keepAlive);
+      flushing = false;
+    });
+  });
+
+  process.on('exit', exportAllAtExit);
+
+  // Record the fatal error on the span that was active when it was thrown, and end it,
+  // before Node prints it and exits (the monitor changes nothing about that).
+  process.on('uncaughtExceptionMonitor', (error) => {
+    try {
+      const span = trace.getSpan(activeContext());
+      if (span === undefined || !span.isRecording()) return;
+      span.addEvent('exception', exceptionAttributes(error));
+      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      span.end();
+    } catch (internal) {
+      diag.debug(`recording the uncaught exception failed: ${String(internal)}`);
+    }
+  });
+
+  for (const signal of SIGNALS) {
+    const onSignal = (): void => {
+      // Someone else listens: the app decides what the signal means; 'exit' will flush if it exits.
+      if (process.listenerCount(signal) > 1) return;
+      exportAllAtExit();
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}

@@ -1,0 +1,69 @@
+// Traces pipeline: one batch processor per exporter named in OTEL_TRACES_EXPORTER.
+
+import type { Config } from '../config/types.js';
+import type { Exporter } from '../export/export-result.js';
+import { createConsoleSpanExporter } from '../export/console/console-span-exporter.js';
+import { BatchSpanProcessor, multiListener } from '../trace/batch-span-processor.js';
+import { createSampler } from '../trace/samplers.js';
+import type { ReadableSpan, Resource } from '../trace/span-data.js';
+import { SdkTracerProvider } from '../trace/tracer-provider.js';
+import type { Pipeline } from './pipeline.js';
+
+interface Branch {
+  readonly processor: BatchSpanProcessor;
+  /** Synchronous last-chance export of what the processor still holds. */
+  readonly exportAtExit: (spans: ReadableSpan[]) => void;
+}
+
+function otlpBranch(config: Config): Branch {
+  const { createOtlpTraceExporter } = require('../export/otlp/otlp-exporter.js') as typeof import('../export/otlp/otlp-exporter.js');
+  const { sendAtExit } = require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js');
+  const { encodeTraceRequest: encodeProtobuf } = require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js');
+  const { encodeTraceRequestJson: encodeJson } = require('../export/otlp/encode-json/trace.js') as typeof import('../export/otlp/encode-json/trace.js');
+  const exporter = createOtlpTraceExporter(config.otlp.traces);
+  return {
+    processor: new BatchSpanProcessor(exporter, config.bsp),
+    exportAtExit: (spans) => {
+      const cfg = config.otlp.traces;
+      const body = cfg.protocol === 'http/json' ? encodeJson(spans) : encodeProtobuf(spans);
+      sendAtExit('traces', cfg, body);
+    },
+  };
+}
+
+function consoleBranch(config: Config): Branch {
+  const exporter: Exporter<ReadableSpan> = createConsoleSpanExporter();
+  return {
+    processor: new BatchSpanProcessor(exporter, config.bsp),
+    // Writes to stdout pipes and files are synchronous on POSIX, so exporting directly is enough.
+    exportAtExit: (spans) => exporter.export(spans, () => undefined),
+  };
+}
+
+export function startTracing(config: Config, resource: Resource): { provider: SdkTracerProvider; pipeline: Pipeline } {
+  const branches = config.tracesExporters.map((name) => (name === 'console' ? consoleBranch(config) : otlpBranch(config)));
+  const processors = branches.map((branch) => branch.processor);
+  const provider = new SdkTracerProvider({
+    sampler: createSampler(config.sampler, config.samplerRatio),
+    limits: config.spanLimits,
+    resource,
+    listener: multiListener(processors),
+  });
+  const pipeline: Pipeline = {
+    name: 'traces',
+    hasPending: () => processors.some((p) => p.queue.hasPending()),
+    forceFlush: async (timeoutMs) => {
+      await Promise.all(processors.map((p) => p.forceFlush(timeoutMs)));
+    },
+    shutdown: async (timeoutMs) => {
+      await Promise.all(processors.map((p) => p.shutdown(timeoutMs)));
+    },
+    exportAtExit: () => {
+      for (const branch of branches) {
+        const spans = branch.processor.queue.takeAll();
+        if (spans.length > 0) branch.exportAtExit(spans);
+      }
+    },
+  };
+  return { provider, pipeline };
+}

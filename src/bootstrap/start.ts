@@ -1,0 +1,65 @@
+// Config -> resource -> providers -> globals -> module hooks -> shutdown. Catches everything:
+// if any of this fails the app runs as if we were not there.
+
+import { ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
+import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
+import type { InstrumentationEntry } from '../../instrumentations/types.js';
+import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/types.js';
+import { contextManager } from '../context/als-context-manager.js';
+import { diag, setLogLevel } from '../diag/log.js';
+import { ModuleHooks } from '../hook/module-hooks.js';
+import { detectResource } from '../resource/detect.js';
+import { onAppApiLoaded, registerGlobal } from './api-globals.js';
+import type { Pipeline } from './pipeline.js';
+import { createPropagator } from './propagators.js';
+import { installShutdown } from './shutdown.js';
+import { startTracing } from './start-tracing.js';
+
+const SCOPE_NAME = 'otel-instrument';
+
+export function selectInstrumentations(config: Config): InstrumentationEntry[] {
+  const known = new Set(INSTRUMENTATIONS.map((entry) => entry.name));
+  const warnUnknown = (list: readonly string[], variable: string): void => {
+    for (const name of list) {
+      if (!known.has(name)) diag.warn(`unknown instrumentation ${JSON.stringify(name)} in ${variable}; valid: ${[...known].join(', ')}`);
+    }
+  };
+  const enabled = config.enabledInstrumentations;
+  const disabled = new Set(config.disabledInstrumentations);
+  if (enabled !== undefined) warnUnknown(enabled, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+  warnUnknown(config.disabledInstrumentations, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS');
+  return INSTRUMENTATIONS.filter(
+    (entry) => (enabled === undefined || enabled.includes(entry.name)) && !disabled.has(entry.name),
+  );
+}
+
+export function start(): void {
+  const config = loadConfig();
+  setLogLevel(config.logLevel);
+  if (config.sdkDisabled) {
+    diag.debug('OTEL_SDK_DISABLED=true: no SDK started, nothing patched');
+    return;
+  }
+  const resource = detectResource(config);
+  const propagator = createPropagator(config.propagators);
+  const pipelines: Pipeline[] = [];
+
+  const tracing = config.tracesExporters.length > 0 ? startTracing(config, resource) : undefined;
+  if (tracing !== undefined) pipelines.push(tracing.pipeline);
+  const tracerProvider = tracing?.provider ?? new ProxyTracerProvider();
+  const tracer: Tracer = tracerProvider.getTracer(SCOPE_NAME);
+
+  registerGlobal((api) => api.context.setGlobalContextManager(contextManager));
+  registerGlobal((api) => api.propagation.setGlobalPropagator(propagator));
+  if (tracing !== undefined) registerGlobal((api) => api.trace.setGlobalTracerProvider(tracing.provider));
+
+  const hooks = new ModuleHooks(selectInstrumentations(config), { tracer, propagator, config });
+  hooks.listen('@opentelemetry/api', onAppApiLoaded);
+  hooks.install();
+
+  installShutdown(pipelines, config.otlp.traces.timeoutMs || 10_000);
+  diag.debug(
+    `started: service.name=${String(resource.attributes['service.name'])}, traces=${config.tracesExporters.join(',') || 'none'}`,
+  );
+}

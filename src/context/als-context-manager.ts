@@ -1,0 +1,49 @@
+// The one ContextManager of the process: a single AsyncLocalStorage.
+// Registered as the @opentelemetry/api global for apps; our own code calls it directly.
+
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context, ContextManager } from '@opentelemetry/api';
+import { ROOT_CONTEXT } from './context.js';
+
+const storage = new AsyncLocalStorage<Context>();
+
+export function activeContext(): Context {
+  return storage.getStore() ?? ROOT_CONTEXT;
+}
+
+/** Runs fn(...args) with ctx active. Passing args avoids a closure per call on hot paths. */
+export function runWithContext<A extends unknown[], R>(ctx: Context, fn: (...args: A) => R, ...args: A): R {
+  return storage.run(ctx, fn, ...args);
+}
+
+function bindFunction<T extends (...args: never[]) => unknown>(ctx: Context, target: T): T {
+  const bound = function (this: unknown, ...args: unknown[]) {
+    return storage.run(ctx, () => Reflect.apply(target, this, args));
+  };
+  Object.defineProperty(bound, 'length', { value: target.length, configurable: true });
+  return bound as unknown as T;
+}
+
+export const contextManager: ContextManager = {
+  active: activeContext,
+  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
+    ctx: Context,
+    fn: F,
+    thisArg?: ThisParameterType<F>,
+    ...args: A
+  ): ReturnType<F> {
+    if (thisArg === undefined) return storage.run(ctx, fn, ...args);
+    return storage.run(ctx, () => fn.apply(thisArg, args));
+  },
+  bind<T>(ctx: Context, target: T): T {
+    if (typeof target === 'function') return bindFunction(ctx, target as (...args: never[]) => unknown) as T;
+    return target;
+  },
+  enable() {
+    return this;
+  },
+  disable() {
+    storage.disable();
+    return this;
+  },
+};

@@ -1,0 +1,160 @@
+// Bounded queue in front of an exporter, shared by the span and log-record batch processors.
+// Spec semantics: drop (and count) when full; export when a batch fills or the delay passes;
+// one export in flight; each export bounded by the export timeout.
+
+import { diag, warnOnce } from '../diag/log.js';
+import type { BatchConfig } from '../config/types.js';
+import type { ExportResult, Exporter } from './export-result.js';
+
+export class BatchQueue<T> {
+  readonly #exporter: Exporter<T>;
+  readonly #config: BatchConfig;
+  readonly #what: string;
+  #queue: T[] = [];
+  #inFlight: readonly T[] | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #soon: NodeJS.Immediate | undefined;
+  #waiters: Array<() => void> = [];
+  #dropped = 0;
+  #shutDown = false;
+
+  /** `what` names the items in diagnostics ("spans", "log records"). */
+  constructor(exporter: Exporter<T>, config: BatchConfig, what: string) {
+    this.#exporter = exporter;
+    this.#config = config;
+    this.#what = what;
+  }
+
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  hasPending(): boolean {
+    return this.#queue.length > 0 || this.#inFlight !== undefined;
+  }
+
+  /** O(1); never throws, never does I/O. */
+  add(item: T): void {
+    if (this.#shutDown) return;
+    if (this.#queue.length >= this.#config.maxQueueSize) {
+      this.#dropped++;
+      warnOnce(
+        `queue-full-${this.#what}`,
+        `${this.#what} queue is full (${this.#config.maxQueueSize}); dropping ${this.#what} until the exporter catches up`,
+      );
+      return;
+    }
+    this.#queue.push(item);
+    if (this.#queue.length >= this.#config.maxExportBatchSize) this.#exportSoon();
+    else if (this.#timer === undefined && this.#inFlight === undefined) this.#startTimer();
+  }
+
+  /** Everything not yet confirmed exported, taken out of the queue (used by the synchronous exit path). */
+  takeAll(): T[] {
+    const items = this.#inFlight === undefined ? this.#queue : [...this.#inFlight, ...this.#queue];
+    this.#queue = [];
+    this.#inFlight = undefined;
+    return items;
+  }
+
+  /** Resolves once everything queued now is exported or `timeoutMs` passes; never rejects. */
+  forceFlush(timeoutMs: number): Promise<void> {
+    if (this.#queue.length === 0 && this.#inFlight === undefined) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const deadline = setTimeout(finish, timeoutMs);
+      let done = false;
+      const check = (): void => {
+        if (this.#queue.length === 0 && this.#inFlight === undefined) finish();
+        else this.#waiters.push(check);
+      };
+      function finish(): void {
+        if (done) return;
+        done = true;
+        clearTimeout(deadline);
+        resolve();
+      }
+      this.#waiters.push(check);
+      if (this.#inFlight === undefined) this.#exportNext();
+    });
+  }
+
+  async shutdown(timeoutMs: number): Promise<void> {
+    if (this.#shutDown) return;
+    await this.forceFlush(timeoutMs);
+    this.#shutDown = true;
+    this.#clearTimers();
+    await this.#exporter.shutdown();
+  }
+
+  #startTimer(): void {
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#exportNext();
+    }, this.#config.scheduleDelayMs);
+    this.#timer.unref();
+  }
+
+  // Encoding a full batch is deferred to its own turn, so span.end() on a request path stays O(1).
+  #exportSoon(): void {
+    if (this.#soon !== undefined || this.#inFlight !== undefined) return;
+    this.#soon = setImmediate(() => {
+      this.#soon = undefined;
+      this.#exportNext();
+    });
+    this.#soon.unref();
+  }
+
+  #clearTimers(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#soon !== undefined) clearImmediate(this.#soon);
+    this.#timer = undefined;
+    this.#soon = undefined;
+  }
+
+  #exportNext(): void {
+    if (this.#inFlight !== undefined) return;
+    this.#clearTimers();
+    if (this.#queue.length === 0) {
+      this.#notify();
+      return;
+    }
+    const batch = this.#queue.length <= this.#config.maxExportBatchSize
+      ? this.#queue
+      : this.#queue.slice(0, this.#config.maxExportBatchSize);
+    this.#queue = batch === this.#queue ? [] : this.#queue.slice(batch.length);
+    this.#inFlight = batch;
+
+    let settled = false;
+    const timeoutMs = this.#config.exportTimeoutMs;
+    const timeout = timeoutMs > 0 ? setTimeout(() => onDone({ ok: false, retryable: false, error: new Error('export timed out') }), timeoutMs) : undefined;
+    timeout?.unref();
+    const onDone = (result: ExportResult): void => {
+      if (settled) return;
+      settled = true;
+      if (timeout !== undefined) clearTimeout(timeout);
+      if (this.#inFlight === batch) this.#inFlight = undefined;
+      if (result.ok) diag.debug(`exported ${batch.length} ${this.#what}`);
+      else {
+        this.#dropped += batch.length;
+        diag.debug(`dropped ${batch.length} ${this.#what} after a failed export: ${result.error.message}`);
+      }
+      this.#notify();
+      if (this.#queue.length === 0) return;
+      // A pending flush or a full batch goes at once; a partial batch waits for the delay.
+      if (this.#waiters.length > 0 || this.#queue.length >= this.#config.maxExportBatchSize) this.#exportSoon();
+      else if (this.#timer === undefined) this.#startTimer();
+    };
+    try {
+      this.#exporter.export(batch, onDone);
+    } catch (error) {
+      onDone({ ok: false, retryable: false, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
+
+  #notify(): void {
+    const waiters = this.#waiters;
+    if (waiters.length === 0) return;
+    this.#waiters = [];
+    for (const waiter of waiters) waiter();
+  }
+}

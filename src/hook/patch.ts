@@ -1,0 +1,36 @@
+// A thin layer over shimmer: our logger instead of console.error, and the wrapped
+// function keeps its name and length (express tells error handlers apart by arity).
+
+import shimmer from 'shimmer';
+import { diag } from '../diag/log.js';
+
+shimmer({ logger: (message: string) => diag.debug(`shimmer: ${message}`) });
+
+type AnyFunction = (...args: any[]) => any;
+
+export function isWrapped(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as { __wrapped?: boolean }).__wrapped === true;
+}
+
+/** Replaces owner[name] with wrapper(original), once. Returns false when there was nothing to wrap. */
+export function wrap<T extends object, K extends keyof T>(
+  owner: T,
+  name: K,
+  wrapper: (original: T[K] & AnyFunction) => AnyFunction,
+): boolean {
+  const original = owner[name];
+  if (typeof original !== 'function' || isWrapped(original)) return false;
+  shimmer.wrap(owner as any, name as string, wrapper as any);
+  const wrapped = owner[name] as unknown as AnyFunction;
+  try {
+    Object.defineProperty(wrapped, 'name', { value: (original as AnyFunction).name, configurable: true });
+    Object.defineProperty(wrapped, 'length', { value: (original as AnyFunction).length, configurable: true });
+  } catch {
+    // Cosmetic only.
+  }
+  return true;
+}
+
+export function unwrap<T extends object, K extends keyof T>(owner: T, name: K): void {
+  if (isWrapped(owner[name])) shimmer.unwrap(owner as any, name as string);
+}

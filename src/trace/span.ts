@@ -1,0 +1,228 @@
+// The recording span. It is both the @opentelemetry/api Span handed to callers and the
+// ReadableSpan handed to exporters: no copy is made when it ends.
+
+import type {
+  Attributes as ApiAttributes,
+  AttributeValue as ApiAttributeValue,
+  Exception,
+  Link,
+  SpanContext,
+  SpanStatus as ApiSpanStatus,
+  Span,
+  TimeInput,
+  TraceState,
+} from '@opentelemetry/api';
+import type { SpanLimits } from '../config/types.js';
+import { diag } from '../diag/log.js';
+import { addAttributes, isValidValue, truncateValue } from './attributes.js';
+import type {
+  Attributes,
+  HrTime,
+  InstrumentationScope,
+  ReadableSpan,
+  Resource,
+  SpanEvent,
+  SpanLink,
+  SpanStatus,
+} from './span-data.js';
+import { compareHr, hrNow, isTimeInput, toHrTime } from './time.js';
+
+export interface SpanEndListener {
+  onEnd(span: SdkSpan): void;
+}
+
+const UNSET_STATUS: SpanStatus = Object.freeze({ code: 0 as const });
+const NOT_ENDED: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
+
+export class SdkSpan implements Span, ReadableSpan {
+  name: string;
+  readonly kind: number;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: number;
+  readonly traceState: string | undefined;
+  readonly parentSpanId: string | undefined;
+  readonly parentIsRemote: boolean;
+  readonly startTime: HrTime;
+  endTime: HrTime = NOT_ENDED;
+  readonly attributes: Attributes = {};
+  droppedAttributesCount = 0;
+  readonly events: SpanEvent[] = [];
+  droppedEventsCount = 0;
+  readonly links: SpanLink[] = [];
+  droppedLinksCount = 0;
+  status: SpanStatus = UNSET_STATUS;
+  readonly scope: InstrumentationScope;
+  readonly resource: Resource;
+
+  #attributeCount = 0;
+  #ended = false;
+  readonly #limits: SpanLimits;
+  readonly #listener: SpanEndListener;
+  readonly #apiTraceState: TraceState | undefined;
+
+  constructor(
+    name: string,
+    kind: number,
+    traceId: string,
+    spanId: string,
+    traceFlags: number,
+    traceState: TraceState | undefined,
+    parent: SpanContext | undefined,
+    startTime: TimeInput | undefined,
+    scope: InstrumentationScope,
+    resource: Resource,
+    limits: SpanLimits,
+    listener: SpanEndListener,
+  ) {
+    this.name = name;
+    this.kind = kind;
+    this.traceId = traceId;
+    this.spanId = spanId;
+    this.traceFlags = traceFlags;
+    this.#apiTraceState = traceState;
+    this.traceState = traceState?.serialize() || undefined;
+    this.parentSpanId = parent?.spanId;
+    this.parentIsRemote = parent?.isRemote === true;
+    this.startTime = startTime === undefined ? hrNow() : toHrTime(startTime);
+    this.scope = scope;
+    this.resource = resource;
+    this.#limits = limits;
+    this.#listener = listener;
+  }
+
+  spanContext(): SpanContext {
+    return { traceId: this.traceId, spanId: this.spanId, traceFlags: this.traceFlags, traceState: this.#apiTraceState };
+  }
+
+  setAttribute(key: string, value: ApiAttributeValue): this {
+    if (this.#ended || key === '' || !isValidValue(value)) return this;
+    if (!(key in this.attributes)) {
+      if (this.#attributeCount >= this.#limits.attributeCountLimit) {
+        this.droppedAttributesCount++;
+        return this;
+      }
+      this.#attributeCount++;
+    }
+    const lengthLimit = this.#limits.attributeValueLengthLimit;
+    this.attributes[key] = lengthLimit === Infinity ? value : truncateValue(value, lengthLimit);
+    return this;
+  }
+
+  setAttributes(attributes: ApiAttributes): this {
+    for (const key in attributes) {
+      if (Object.prototype.hasOwnProperty.call(attributes, key)) this.setAttribute(key, attributes[key]!);
+    }
+    return this;
+  }
+
+  addEvent(name: string, attributesOrTime?: ApiAttributes | TimeInput, time?: TimeInput): this {
+    if (this.#ended) return this;
+    if (this.events.length >= this.#limits.eventCountLimit) {
+      this.droppedEventsCount++;
+      return this;
+    }
+    let attributes: ApiAttributes | undefined;
+    if (isTimeInput(attributesOrTime)) time = attributesOrTime;
+    else attributes = attributesOrTime;
+    const eventAttributes: Attributes = {};
+    const dropped = addAttributes(
+      eventAttributes,
+      attributes,
+      this.#limits.attributePerEventCountLimit,
+      this.#limits.attributeValueLengthLimit,
+      0,
+    );
+    this.events.push({ name, time: toHrTime(time), attributes: eventAttributes, droppedAttributesCount: dropped });
+    return this;
+  }
+
+  addLink(link: Link): this {
+    if (this.#ended) return this;
+    if (this.links.length >= this.#limits.linkCountLimit) {
+      this.droppedLinksCount++;
+      return this;
+    }
+    const attributes: Attributes = {};
+    const dropped = addAttributes(
+      attributes,
+      link.attributes,
+      this.#limits.attributePerLinkCountLimit,
+      this.#limits.attributeValueLengthLimit,
+      0,
+    );
+    const context = link.context;
+    this.links.push({
+      traceId: context.traceId,
+      spanId: context.spanId,
+      traceFlags: context.traceFlags,
+      traceState: context.traceState?.serialize() || undefined,
+      attributes,
+      droppedAttributesCount: dropped,
+    });
+    return this;
+  }
+
+  addLinks(links: Link[]): this {
+    for (const link of links) this.addLink(link);
+    return this;
+  }
+
+  setStatus(status: ApiSpanStatus): this {
+    if (this.#ended) return this;
+    // OK is final; UNSET never overrides; a description only belongs to ERROR.
+    if (this.status.code === 1 || status.code === 0) return this;
+    this.status =
+      status.code === 2 && typeof status.message === 'string' && status.message !== ''
+        ? { code: 2, message: status.message }
+        : { code: status.code as 1 | 2 };
+    return this;
+  }
+
+  updateName(name: string): this {
+    if (!this.#ended) this.name = name;
+    return this;
+  }
+
+  end(endTime?: TimeInput): void {
+    if (this.#ended) {
+      diag.debug(`span "${this.name}" ${this.spanId} ended twice; the second end is ignored`);
+      return;
+    }
+    this.#ended = true;
+    const end = endTime === undefined ? hrNow() : toHrTime(endTime);
+    this.endTime = compareHr(end, this.startTime) < 0 ? this.startTime : end;
+    this.#listener.onEnd(this);
+  }
+
+  isRecording(): boolean {
+    return !this.#ended;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  recordException(exception: Exception, time?: TimeInput): void {
+    this.addEvent('exception', exceptionAttributes(exception), time);
+  }
+}
+
+/** exception.* attributes of the semantic conventions, from anything that was thrown. */
+export function exceptionAttributes(exception: unknown): ApiAttributes {
+  const attributes: ApiAttributes = {};
+  if (typeof exception === 'string') {
+    attributes['exception.message'] = exception;
+    return attributes;
+  }
+  if (exception === null || typeof exception !== 'object') {
+    attributes['exception.message'] = String(exception);
+    return attributes;
+  }
+  const error = exception as { name?: unknown; code?: unknown; message?: unknown; stack?: unknown };
+  const type = typeof error.name === 'string' && error.name !== '' ? error.name : error.constructor?.name;
+  if (typeof type === 'string') attributes['exception.type'] = type;
+  if (typeof error.message === 'string') attributes['exception.message'] = error.message;
+  if (typeof error.stack === 'string') attributes['exception.stacktrace'] = error.stack;
+  return attributes;
+}
