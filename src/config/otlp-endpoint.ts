@@ -1,0 +1,210 @@
+// Per-signal OTLP exporter settings, resolved exactly as protocol/exporter.md says:
+// every OTEL_EXPORTER_OTLP_<X> has OTEL_EXPORTER_OTLP_<SIGNAL>_<X> variants, and the per-signal one wins.
+//
+// Endpoint (http/*): a per-signal endpoint is used as is (a URL without a path gets the root path "/");
+// the generic endpoint is a base URL to which `v1/<signal>` is appended (one slash between).
+// Endpoint (grpc): `http(s)://host:port`; a scheme-less `host:port` uses TLS unless *_INSECURE=true.
+// The default protocol is grpc (DESIGN.md §1, like Python's opentelemetry-instrument; the spec says http/protobuf).
+
+import { warnOnce } from '../diag/log.js';
+import type { OtlpProtocol, OtlpSignalConfig, Signal } from './types.js';
+import {
+  type Env,
+  markAccepted,
+  readBoolOrUndefined,
+  readDurationChain,
+  readEnumChain,
+  readKeyValueList,
+  readRaw,
+  readStringChain,
+  redactUrl,
+  warnInvalid,
+} from './env-readers.js';
+
+export const OTLP_SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
+export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf', 'http/json'];
+export const DEFAULT_OTLP_PROTOCOL: OtlpProtocol = 'grpc';
+export const DEFAULT_OTLP_TIMEOUT_MS = 10_000;
+const COMPRESSIONS = ['gzip', 'none'] as const;
+
+/** OTEL_EXPORTER_OTLP_<X> (no signal) or OTEL_EXPORTER_OTLP_<SIGNAL>_<X>. */
+export function otlpVar(signal: Signal | undefined, suffix: string): string {
+  return signal === undefined ? `OTEL_EXPORTER_OTLP_${suffix}` : `OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_${suffix}`;
+}
+
+/** Obsolete per-signal INSECURE names that the spec says SHOULD still work. */
+const OBSOLETE_INSECURE: Readonly<Record<Signal, string | undefined>> = {
+  traces: 'OTEL_EXPORTER_OTLP_SPAN_INSECURE',
+  metrics: 'OTEL_EXPORTER_OTLP_METRIC_INSECURE',
+  logs: undefined,
+};
+
+/** The variables consulted for a signal's setting, most specific first. */
+export function otlpChain(signal: Signal, suffix: string): string[] {
+  const names = [otlpVar(signal, suffix)];
+  if (suffix === 'INSECURE') {
+    const obsolete = OBSOLETE_INSECURE[signal];
+    if (obsolete !== undefined) names.push(obsolete);
+  }
+  names.push(otlpVar(undefined, suffix));
+  return names;
+}
+
+export function isHttpProtocol(protocol: OtlpProtocol): boolean {
+  return protocol !== 'grpc';
+}
+
+/** http://localhost:4317 for grpc; http://localhost:4318[/v1/<signal>] for http/*. */
+export function defaultOtlpEndpoint(protocol: OtlpProtocol, signal?: Signal): string {
+  if (!isHttpProtocol(protocol)) return 'http://localhost:4317';
+  return signal === undefined ? 'http://localhost:4318' : `http://localhost:4318/v1/${signal}`;
+}
+
+/** The generic protocol (OTEL_EXPORTER_OTLP_PROTOCOL), or with a signal, the per-signal one falling back to it. */
+export function resolveOtlpProtocol(env: Env, signal?: Signal): OtlpProtocol {
+  const names = signal === undefined ? [otlpVar(undefined, 'PROTOCOL')] : otlpChain(signal, 'PROTOCOL');
+  return readEnumChain(env, names, OTLP_PROTOCOLS, DEFAULT_OTLP_PROTOCOL);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Endpoints
+
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** `word:` not followed by a port number: a scheme without `//` (e.g. `unix:/x`), not `host:port`. */
+const SCHEME_WITHOUT_SLASHES = /^[a-z][a-z0-9+.-]*:(?!\d)/i;
+
+/**
+ * The parsed endpoint, or what was expected (for the warning). A scheme-less `host:port` (grpc only) is parsed
+ * with `schemelessScheme`, so that a default port is elided consistently with the scheme finally used.
+ */
+function parseEndpoint(raw: string, grpc: boolean, schemelessScheme: 'http' | 'https'): URL | string {
+  const expected = grpc ? 'expected host:port or an http:// or https:// URL' : 'expected an http:// or https:// URL';
+  const schemeless = !HAS_SCHEME.test(raw);
+  if (schemeless && (!grpc || SCHEME_WITHOUT_SLASHES.test(raw))) return expected;
+  let url: URL;
+  try {
+    url = new URL(schemeless ? `${schemelessScheme}://${raw}` : raw);
+  } catch {
+    return expected;
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') return expected;
+  return url;
+}
+
+/** OTEL_EXPORTER_OTLP_<SIGNAL>_INSECURE, the obsolete SPAN/METRIC names, then the generic one: first set wins. */
+function readInsecure(env: Env, signal: Signal): boolean {
+  for (const name of otlpChain(signal, 'INSECURE')) {
+    const value = readBoolOrUndefined(env, name);
+    if (value !== undefined) return value;
+  }
+  return false;
+}
+
+export interface ResolvedEndpoint {
+  readonly url: string;
+  /** Plaintext: the scheme is http (for grpc, also a scheme-less endpoint with *_INSECURE=true). */
+  readonly insecure: boolean;
+}
+
+/** Resolves one signal's endpoint (and, for grpc, whether the connection is plaintext). */
+export function resolveOtlpEndpoint(env: Env, signal: Signal, protocol: OtlpProtocol): ResolvedEndpoint {
+  const grpc = !isHttpProtocol(protocol);
+  const perSignalName = otlpVar(signal, 'ENDPOINT');
+  const genericName = otlpVar(undefined, 'ENDPOINT');
+  const invalid: Array<[string, string, string]> = [];
+  let result: ResolvedEndpoint | undefined;
+
+  for (const name of [perSignalName, genericName]) {
+    const raw = readRaw(env, name);
+    if (raw === undefined) continue;
+    // INSECURE only applies to a scheme-less grpc endpoint (spec: "only applies to OTLP/gRPC when an
+    // endpoint is provided without the http or https scheme").
+    const insecureIfSchemeless = grpc && !HAS_SCHEME.test(raw) ? readInsecure(env, signal) : false;
+    const parsed = parseEndpoint(raw, grpc, insecureIfSchemeless ? 'http' : 'https');
+    if (typeof parsed === 'string') {
+      invalid.push([name, raw, parsed]);
+      continue;
+    }
+    markAccepted(env, name);
+    const insecure = parsed.protocol === 'http:';
+    result = grpc
+      ? { url: grpcOrigin(name, raw, parsed), insecure }
+      : { url: httpUrl(parsed, name === perSignalName ? undefined : signal), insecure };
+    break;
+  }
+  result ??= { url: defaultOtlpEndpoint(protocol, signal), insecure: true };
+  for (const [name, raw, expected] of invalid) warnInvalid(name, redactUrl(raw), expected, redactUrl(result.url));
+  return result;
+}
+
+/** Per-signal (no `appendSignal`): as is; generic: base + `/v1/<signal>`. */
+function httpUrl(url: URL, appendSignal: Signal | undefined): string {
+  if (appendSignal !== undefined) {
+    const copy = new URL(url.href);
+    copy.pathname = `${copy.pathname.replace(/\/+$/, '')}/v1/${appendSignal}`;
+    return copy.href;
+  }
+  // WHATWG URL serialisation gives a path-less URL the root path "/", exactly as the spec asks.
+  return url.href;
+}
+
+/** grpc wants an origin: the service path is the transport's business, so a path here is ignored (warned). */
+function grpcOrigin(name: string, raw: string, url: URL): string {
+  const origin = url.origin;
+  if (url.pathname !== '/' && url.pathname !== '') {
+    warnOnce(
+      `config:${name}=${raw}:path`,
+      `${name}: the path ${JSON.stringify(redactUrl(url.pathname))} is ignored for the grpc protocol; using ${origin}`,
+    );
+  }
+  return origin;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Headers
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+// What node:http accepts in a header value: HTAB, visible ASCII and space, obs-text.
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+function validateHeader(key: string, value: string): string | undefined {
+  if (!HEADER_NAME.test(key)) return 'has a key that is not a valid header name';
+  if (!HEADER_VALUE.test(value)) return 'has a value with characters not allowed in a header';
+  return undefined;
+}
+
+/** Generic headers merged with the per-signal ones; the per-signal value wins for a key. Names lower-cased. */
+export function resolveOtlpHeaders(env: Env, signal: Signal | undefined): Record<string, string> {
+  const read = (name: string): Record<string, string> | undefined =>
+    readKeyValueList(env, name, { onError: 'skip', validate: validateHeader, lowerCaseKeys: true });
+  const generic = read(otlpVar(undefined, 'HEADERS'));
+  if (signal === undefined) return generic ?? {};
+  return { ...generic, ...read(otlpVar(signal, 'HEADERS')) };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Everything for one signal
+
+export function resolveOtlpSignal(env: Env, signal: Signal): OtlpSignalConfig {
+  const protocol = resolveOtlpProtocol(env, signal);
+  const endpoint = resolveOtlpEndpoint(env, signal, protocol);
+  return {
+    protocol,
+    url: endpoint.url,
+    headers: resolveOtlpHeaders(env, signal),
+    compression: readEnumChain(env, otlpChain(signal, 'COMPRESSION'), COMPRESSIONS, 'none'),
+    timeoutMs: readDurationChain(env, otlpChain(signal, 'TIMEOUT'), DEFAULT_OTLP_TIMEOUT_MS),
+    insecure: endpoint.insecure,
+    certificateFile: readStringChain(env, otlpChain(signal, 'CERTIFICATE')),
+    clientKeyFile: readStringChain(env, otlpChain(signal, 'CLIENT_KEY')),
+    clientCertificateFile: readStringChain(env, otlpChain(signal, 'CLIENT_CERTIFICATE')),
+  };
+}
+
+export function resolveOtlp(env: Env): Record<Signal, OtlpSignalConfig> {
+  return {
+    traces: resolveOtlpSignal(env, 'traces'),
+    metrics: resolveOtlpSignal(env, 'metrics'),
+    logs: resolveOtlpSignal(env, 'logs'),
+  };
+}
