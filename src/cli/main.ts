@@ -1,0 +1,199 @@
+// otel-instrument [options] [--] <command> [args...]
+// Flags become OTEL_* variables in the child's environment, NODE_OPTIONS gets our preloads, and the command
+// runs as our child (src/cli/spawn.ts). Everything from the first non-option word on belongs to the command.
+
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describeConfig } from '../config/load-config.js';
+import { FLAGS, type FlagSpec, envNameForFlag, lookupFlag, normalizeFlagName } from './flags.js';
+import { PACKAGE_ROOT, withPreloads } from './node-options.js';
+import { runCommand } from './spawn.js';
+
+const NAME = 'otel-instrument';
+const USAGE = '[options] [--] <command> [args...]';
+export const EXIT_USAGE = 2;
+
+/** A bad command line: reported as one line on stderr, exit code 2. */
+export class UsageError extends Error {}
+
+export type ParsedArgs =
+  | { readonly action: 'help' | 'version'; readonly text: string }
+  | {
+      readonly action: 'run' | 'print-config';
+      /** Variable -> value, from the flags (a later flag wins). */
+      readonly flagEnv: ReadonlyMap<string, string>;
+      readonly command: readonly string[];
+    };
+
+function readVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+const isOptionLike = (arg: string): boolean => arg.length > 1 && arg.startsWith('-');
+
+/**
+ * Finds where the command starts and rewrites the launcher's part for commander: every flag in its canonical
+ * `--name=value` form (so `--flag=-x` and `--traces-exporter` need no special case there).
+ */
+function splitArgs(argv: readonly string[]): { launcher: string[]; generic: Set<string>; command: string[] } {
+  const launcher: string[] = [];
+  const generic = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') return { launcher, generic, command: argv.slice(i + 1) };
+    if (!isOptionLike(arg)) return { launcher, generic, command: argv.slice(i) };
+    if (!arg.startsWith('--')) {
+      if (arg === '-h') launcher.push('--help');
+      else if (arg === '-V' || arg === '-v') launcher.push('--version');
+      else throw new UsageError(`unknown option '${arg}'`);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const written = eq === -1 ? arg : arg.slice(0, eq);
+    const name = normalizeFlagName(written.slice(2));
+    if (name === undefined) throw new UsageError(`unknown option '${written}'`);
+    if (name === 'help' || name === 'version' || name === 'print_config') {
+      if (eq !== -1) throw new UsageError(`option '${written}' does not take a value`);
+      launcher.push(name === 'print_config' ? '--print-config' : `--${name}`);
+      continue;
+    }
+    let value: string;
+    if (eq !== -1) {
+      value = arg.slice(eq + 1);
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined) throw new UsageError(`option '${written}' needs a value`);
+      if (isOptionLike(next)) {
+        throw new UsageError(`option '${written}' needs a value (for one that starts with '-', write ${written}=<value>)`);
+      }
+      value = next;
+      i++;
+    }
+    const canonical = lookupFlag(name)?.flag ?? name;
+    if (lookupFlag(canonical) === undefined) generic.add(canonical);
+    launcher.push(`--${canonical}=${value}`);
+  }
+  return { launcher, generic, command: [] };
+}
+
+function describeFlag(spec: FlagSpec): string {
+  const notes = [`env: ${spec.env}`];
+  if (spec.defaultText !== '') notes.push(`default: ${spec.defaultText}`);
+  if (spec.values !== undefined) notes.push(`values: ${spec.values}`);
+  if (spec.aliases !== undefined) notes.push(`alias: ${spec.aliases.map((a) => `--${a}`).join(', ')}`);
+  return `${spec.help} (${notes.join('; ')})`;
+}
+
+const AFTER_HELP = `
+Each flag can also be written with dashes (--traces-exporter) and as --flag=value.
+Any other --<name> <value> sets OTEL_<NAME>, e.g. --bsp_schedule_delay 200 sets OTEL_BSP_SCHEDULE_DELAY.
+A flag overrides the variable. Everything from the first non-option word (or after --) is the command.
+
+Examples:
+  ${NAME} --service_name api node server.js --port 3000
+  ${NAME} --traces_exporter console --metrics_exporter none npm start
+  ${NAME} --print-config`;
+
+function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => void): Command {
+  const program = new Command(NAME)
+    .usage(USAGE)
+    .description('Runs <command> with OpenTelemetry traces, metrics and logs, without code changes.')
+    .helpOption('-h, --help', 'show this help and exit')
+    .version(readVersion(), '-V, --version', 'print the version and exit')
+    .addOption(new Option('--print-config', 'print the effective configuration (secrets masked) and exit'))
+    .exitOverride()
+    .configureOutput({ writeOut, writeErr: () => {}, outputError: () => {} })
+    .addHelpText('after', AFTER_HELP);
+  for (const spec of FLAGS) {
+    program.addOption(
+      new Option(`--${spec.flag} <value>`, describeFlag(spec)).helpGroup(
+        spec.group === 'main' ? 'Options (env var equivalents):' : 'More options:',
+      ),
+    );
+  }
+  for (const name of generic) program.addOption(new Option(`--${name} <value>`).hideHelp());
+  return program;
+}
+
+/** Parses the launcher's command line. Throws UsageError for anything malformed. */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const { launcher, generic, command } = splitArgs(argv);
+  let output = '';
+  const program = buildProgram(generic, (text) => {
+    output += text;
+  });
+  try {
+    program.parse(launcher, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has written the help or the version through writeOut; we print it.
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') return { action: 'help', text: output };
+      if (error.code === 'commander.version') return { action: 'version', text: output };
+      throw new UsageError(error.message.replace(/^error: /, ''));
+    }
+    throw error;
+  }
+  const flagEnv = new Map<string, string>();
+  for (const arg of launcher) {
+    // In command-line order, so that a later flag wins.
+    const match = /^--([a-z][a-z0-9_]*)=([\s\S]*)$/.exec(arg);
+    if (match !== null) {
+      flagEnv.delete(envNameForFlag(match[1]));
+      flagEnv.set(envNameForFlag(match[1]), match[2]);
+    }
+  }
+  return { action: program.opts().printConfig === true ? 'print-config' : 'run', flagEnv, command };
+}
+
+/** The child's environment: ours, plus the flags' variables, plus NODE_OPTIONS preloads and our pid. */
+export function childEnv(flagEnv: ReadonlyMap<string, string>, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const [name, value] of flagEnv) env[name] = value;
+  env.NODE_OPTIONS = withPreloads(base.NODE_OPTIONS);
+  env.OTEL_INSTRUMENT_LAUNCHER_PID = String(process.pid);
+  return env;
+}
+
+/** Control characters escaped, so that each variable stays on one line. */
+function oneLine(value: string): string {
+  return value.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}
+
+function usageError(message: string): void {
+  process.stderr.write(`${NAME}: ${message} (see ${NAME} --help)\n`);
+  process.exitCode = EXIT_USAGE;
+}
+
+export function main(argv: readonly string[] = process.argv.slice(2)): void {
+  let parsed: ParsedArgs;
+  try {
+    parsed = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message.split('\n')[0]);
+    throw error;
+  }
+  if ('text' in parsed) {
+    process.stdout.write(parsed.text);
+    return;
+  }
+  start(parsed);
+}
+
+function start({ action, flagEnv, command }: Extract<ParsedArgs, { flagEnv: unknown }>): void {
+  const env = childEnv(flagEnv);
+  if (action === 'print-config') {
+    const lines = describeConfig(env, new Set(flagEnv.keys())).map(
+      (entry) => `${entry.name}=${oneLine(entry.value)} (${entry.source})`,
+    );
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return;
+  }
+  const [file, ...args] = command;
+  if (file === undefined || file === '') return usageError(`missing command (usage: ${NAME} ${USAGE})`);
+  runCommand(file, args, env);
+}

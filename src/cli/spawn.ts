@@ -1,0 +1,73 @@
+// Runs the user's command as our child and makes the launcher disappear from the outside: signals are
+// forwarded, the child's exit code is ours, and a child killed by a signal makes us die by the same signal.
+
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
+
+export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+
+/** Exit codes for a command we could not start, as shells use them. */
+export const EXIT_NOT_FOUND = 127;
+export const EXIT_CANNOT_EXECUTE = 126;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`otel-instrument: ${message}\n`);
+  process.exit(code);
+}
+
+/**
+ * Spawns `command` (no shell) with `env` and stdio inherited, then ends this process the way the child ended.
+ * Returns immediately; the process exits later, from the child's events.
+ */
+export function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv): void {
+  const child = spawn(command, args, { stdio: 'inherit', env });
+  let finished = false;
+
+  const forward = (signal: NodeJS.Signals): void => {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        child.kill(signal);
+      } catch {
+        // The child is already gone; its 'exit' event decides what we do.
+      }
+    }
+  };
+  // While the child lives we must not die from these ourselves: listening replaces Node's default action.
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  const stopForwarding = (): void => {
+    for (const signal of FORWARDED_SIGNALS) process.removeListener(signal, forward);
+  };
+
+  child.once('error', (error: NodeJS.ErrnoException) => {
+    if (finished) return;
+    finished = true;
+    stopForwarding();
+    const shown = JSON.stringify(command);
+    if (error.code === 'ENOENT') fail(`cannot run ${shown}: not found`, EXIT_NOT_FOUND);
+    if (error.code === 'EACCES' || error.code === 'EPERM') fail(`cannot run ${shown}: permission denied`, EXIT_CANNOT_EXECUTE);
+    fail(`cannot run ${shown}: ${error.message}`, EXIT_CANNOT_EXECUTE);
+  });
+
+  child.once('exit', (code, signal) => {
+    if (finished) return;
+    finished = true;
+    stopForwarding();
+    if (signal !== null) reraise(signal);
+    else process.exit(code ?? 1);
+  });
+}
+
+/** Dies by `signal`; if that signal does not terminate us (e.g. SIGPIPE, which Node ignores), exits 128+n. */
+function reraise(signal: NodeJS.Signals): void {
+  const number = (constants.signals as Record<string, number | undefined>)[signal] ?? 0;
+  process.exitCode = 128 + number;
+  try {
+    // No listener of ours remains, so the default action (termination) applies.
+    process.kill(process.pid, signal);
+  } catch {
+    process.exit(128 + number);
+  }
+  // The signal may be delivered to another thread a moment later; if we are still alive after a while, it is
+  // ignored (or handled by a preload): leave with the shell's convention.
+  setTimeout(() => process.exit(128 + number), 500);
+}
