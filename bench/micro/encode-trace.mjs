@@ -1,0 +1,148 @@
+// Microbenchmark: encode a 512-span batch of realistic HTTP server spans (10 attributes, 1 event each).
+// Ours (protobuf + JSON) vs the official @opentelemetry/otlp-transformer@0.57.2 serializers.
+// Run after `npx tsc -p tsconfig.json`:  node bench/micro/encode-trace.mjs [trials=7] [ms-per-trial=1000]
+
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+
+const require = createRequire(import.meta.url);
+const { encodeTraceRequest } = require('../../dist/src/export/otlp/encode-protobuf/trace.js');
+const { encodeTraceRequestJson } = require('../../dist/src/export/otlp/encode-json/trace.js');
+let official;
+try {
+  official = require('@opentelemetry/otlp-transformer');
+} catch {
+  official = undefined;
+}
+
+const BATCH = 512;
+const trials = Number(process.argv[2] ?? 7);
+const trialMs = Number(process.argv[3] ?? 1000);
+
+const resourceAttributes = {
+  'service.name': 'checkout',
+  'service.version': '1.4.2',
+  'deployment.environment.name': 'production',
+  'telemetry.sdk.name': 'opentelemetry',
+  'telemetry.sdk.language': 'nodejs',
+  'telemetry.sdk.version': '1.30.1',
+  'host.name': 'ip-10-0-12-34',
+  'host.arch': 'amd64',
+  'os.type': 'linux',
+  'process.pid': 12345,
+};
+const resource = { attributes: resourceAttributes };
+const scope = { name: '@otel-instrument/http', version: '0.1.0' };
+const ROUTES = ['/api/users/:id', '/api/orders', '/api/orders/:id/items', '/health', '/api/cart'];
+
+function makeSpans() {
+  const spans = [];
+  const base = 1_700_000_000;
+  for (let i = 0; i < BATCH; i++) {
+    const route = ROUTES[i % ROUTES.length];
+    const startNs = (i * 7_919_113) % 1e9;
+    spans.push({
+      name: `GET ${route}`,
+      kind: 1,
+      traceId: randomBytes(16).toString('hex'),
+      spanId: randomBytes(8).toString('hex'),
+      traceFlags: 1,
+      traceState: undefined,
+      parentSpanId: i % 2 ? randomBytes(8).toString('hex') : undefined,
+      parentIsRemote: i % 2 === 1,
+      startTime: [base + i, startNs],
+      endTime: [base + i, Math.min(startNs + 3_456_789, 999_999_999)],
+      attributes: {
+        'http.request.method': 'GET',
+        'url.path': route.replace(':id', String(1000 + i)),
+        'url.scheme': 'http',
+        'http.route': route,
+        'http.response.status_code': i % 50 === 0 ? 500 : 200,
+        'server.address': 'checkout.internal',
+        'server.port': 8080,
+        'network.protocol.version': '1.1',
+        'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36',
+        'client.address': `10.0.${i % 256}.${(i * 7) % 256}`,
+      },
+      droppedAttributesCount: 0,
+      events: [{ name: 'request.received', time: [base + i, startNs], attributes: { 'bytes.read': 512 + i }, droppedAttributesCount: 0 }],
+      droppedEventsCount: 0,
+      links: [],
+      droppedLinksCount: 0,
+      status: i % 50 === 0 ? { code: 2, message: 'Internal Server Error' } : { code: 0 },
+      scope,
+      resource,
+    });
+  }
+  return spans;
+}
+
+/** The same spans in the shape sdk-trace-base 1.x ReadableSpan has (what the official serializer reads). */
+function toOfficialShape(spans) {
+  const officialResource = { attributes: resourceAttributes, merge() { return this; } };
+  return spans.map((s) => ({
+    name: s.name,
+    kind: s.kind,
+    spanContext: () => ({ traceId: s.traceId, spanId: s.spanId, traceFlags: s.traceFlags, traceState: undefined }),
+    parentSpanId: s.parentSpanId,
+    startTime: s.startTime,
+    endTime: s.endTime,
+    status: s.status,
+    attributes: s.attributes,
+    links: [],
+    events: s.events.map((e) => ({ name: e.name, time: e.time, attributes: e.attributes, droppedAttributesCount: 0 })),
+    duration: [0, 3_456_789],
+    ended: true,
+    resource: officialResource,
+    instrumentationLibrary: scope,
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+  }));
+}
+
+function measure(name, fn) {
+  // Warm up (JIT), then time whole batches for trialMs per trial.
+  for (let i = 0; i < 50; i++) fn();
+  const results = [];
+  let bytes = 0;
+  for (let t = 0; t < trials; t++) {
+    let n = 0;
+    const start = process.hrtime.bigint();
+    const end = start + BigInt(trialMs) * 1_000_000n;
+    let now = start;
+    while (now < end) {
+      bytes = fn().length;
+      n++;
+      now = process.hrtime.bigint();
+    }
+    const secs = Number(now - start) / 1e9;
+    results.push((n * BATCH) / secs);
+  }
+  results.sort((a, b) => a - b);
+  const median = results[Math.floor(results.length / 2)];
+  console.log(
+    `${name.padEnd(34)} median ${Math.round(median).toLocaleString('en-US').padStart(10)} spans/s` +
+      `   (min ${Math.round(results[0]).toLocaleString('en-US')}, max ${Math.round(results[results.length - 1]).toLocaleString('en-US')}; ${bytes} bytes/batch)`,
+  );
+  return median;
+}
+
+const spans = makeSpans();
+console.log(`node ${process.version}, batch ${BATCH} spans, ${trials} trials x ${trialMs} ms\n`);
+const oursPb = measure('ours protobuf', () => encodeTraceRequest(spans));
+let theirsPb;
+let theirsJson;
+if (official) {
+  const officialSpans = toOfficialShape(spans);
+  theirsPb = measure('official ProtobufTraceSerializer', () => official.ProtobufTraceSerializer.serializeRequest(officialSpans));
+}
+const oursJson = measure('ours JSON', () => encodeTraceRequestJson(spans));
+if (official) {
+  const officialSpans = toOfficialShape(spans);
+  theirsJson = measure('official JsonTraceSerializer', () => official.JsonTraceSerializer.serializeRequest(officialSpans));
+  console.log(`\nprotobuf: ours / official = ${(oursPb / theirsPb).toFixed(2)}x`);
+  console.log(`json:     ours / official = ${(oursJson / theirsJson).toFixed(2)}x`);
+} else {
+  console.log('\n@opentelemetry/otlp-transformer not installed: official serializers skipped');
+}

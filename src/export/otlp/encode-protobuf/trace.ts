@@ -1,0 +1,214 @@
+// ExportTraceServiceRequest written directly from ReadableSpan objects (trace.proto, trace_service.proto).
+// Spans are grouped by resource (object identity), then by scope (name + version + schemaUrl).
+
+import { Writer } from 'protobufjs/minimal';
+import type { InstrumentationScope, ReadableSpan, Resource } from '../../../trace/span-data.js';
+import {
+  decodePartialSuccess,
+  writeAttributes,
+  writeFixed64Time,
+  writeHexId,
+  writeResource,
+  writeScope,
+} from './common.js';
+
+// ExportTraceServiceRequest / ResourceSpans / ScopeSpans
+const REQ_RESOURCE_SPANS = 10; // 1
+const RS_RESOURCE = 10; // 1
+const RS_SCOPE_SPANS = 18; // 2
+const RS_SCHEMA_URL = 26; // 3
+const SS_SCOPE = 10; // 1
+const SS_SPANS = 18; // 2
+const SS_SCHEMA_URL = 26; // 3
+// Span
+const SPAN_TRACE_ID = 10; // 1 bytes
+const SPAN_SPAN_ID = 18; // 2 bytes
+const SPAN_TRACE_STATE = 26; // 3 string
+const SPAN_PARENT_SPAN_ID = 34; // 4 bytes
+const SPAN_NAME = 42; // 5 string
+const SPAN_KIND = 48; // 6 enum
+const SPAN_START = 57; // 7 fixed64
+const SPAN_END = 65; // 8 fixed64
+const SPAN_ATTRIBUTES = 74; // 9
+const SPAN_DROPPED_ATTRIBUTES = 80; // 10
+const SPAN_EVENTS = 90; // 11
+const SPAN_DROPPED_EVENTS = 96; // 12
+const SPAN_LINKS = 106; // 13
+const SPAN_DROPPED_LINKS = 112; // 14
+const SPAN_STATUS = 122; // 15
+const SPAN_FLAGS = 133; // 16 fixed32
+// Span.Event
+const EVENT_TIME = 9; // 1 fixed64
+const EVENT_NAME = 18; // 2
+const EVENT_ATTRIBUTES = 26; // 3
+const EVENT_DROPPED_ATTRIBUTES = 32; // 4
+// Span.Link
+const LINK_TRACE_ID = 10; // 1
+const LINK_SPAN_ID = 18; // 2
+const LINK_TRACE_STATE = 26; // 3
+const LINK_ATTRIBUTES = 34; // 4
+const LINK_DROPPED_ATTRIBUTES = 40; // 5
+const LINK_FLAGS = 53; // 6 fixed32
+// Status
+const STATUS_MESSAGE = 18; // 2
+const STATUS_CODE = 24; // 3
+
+// SpanFlags (trace.proto)
+const SPAN_FLAGS_TRACE_FLAGS_MASK = 0xff;
+const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 0x100;
+const SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 0x200;
+
+interface ScopeGroup {
+  readonly scope: InstrumentationScope;
+  readonly spans: ReadableSpan[];
+}
+
+/**
+ * Groups by resource identity, then by scope object identity (tracers share one scope object), then merges
+ * distinct scope objects that are equal by name + version + schemaUrl. Keeps first-seen order.
+ */
+export function groupByResourceAndScope<T extends { readonly resource: Resource; readonly scope: InstrumentationScope }>(
+  items: readonly T[],
+): Map<Resource, { scope: InstrumentationScope; items: T[] }[]> {
+  const byResource = new Map<Resource, Map<InstrumentationScope, T[]>>();
+  let lastResource: Resource | undefined;
+  let lastScope: InstrumentationScope | undefined;
+  let lastList: T[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.resource === lastResource && item.scope === lastScope) {
+      lastList!.push(item);
+      continue;
+    }
+    let scopes = byResource.get(item.resource);
+    if (scopes === undefined) {
+      scopes = new Map();
+      byResource.set(item.resource, scopes);
+    }
+    let list = scopes.get(item.scope);
+    if (list === undefined) {
+      list = [];
+      scopes.set(item.scope, list);
+    }
+    list.push(item);
+    lastResource = item.resource;
+    lastScope = item.scope;
+    lastList = list;
+  }
+
+  const out = new Map<Resource, { scope: InstrumentationScope; items: T[] }[]>();
+  for (const [resource, scopes] of byResource) {
+    const groups: { scope: InstrumentationScope; items: T[] }[] = [];
+    if (scopes.size === 1) {
+      for (const [scope, list] of scopes) groups.push({ scope, items: list });
+    } else {
+      const byKey = new Map<string, { scope: InstrumentationScope; items: T[] }>();
+      for (const [scope, list] of scopes) {
+        const key = `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}`;
+        const existing = byKey.get(key);
+        if (existing === undefined) {
+          const group = { scope, items: list };
+          byKey.set(key, group);
+          groups.push(group);
+        } else {
+          for (let i = 0; i < list.length; i++) existing.items.push(list[i]);
+        }
+      }
+    }
+    out.set(resource, groups);
+  }
+  return out;
+}
+
+/** Encodes spans as an ExportTraceServiceRequest. Throws only on programming errors (the exporter catches). */
+export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
+  const w = Writer.create();
+  const grouped = groupByResourceAndScope(spans);
+  for (const [resource, groups] of grouped) {
+    w.uint32(REQ_RESOURCE_SPANS).fork();
+    writeResource(w, RS_RESOURCE, resource);
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g];
+      w.uint32(RS_SCOPE_SPANS).fork();
+      writeScope(w, SS_SCOPE, group.scope);
+      const list = group.items;
+      for (let i = 0; i < list.length; i++) writeSpan(w, list[i]);
+      if (group.scope.schemaUrl) w.uint32(SS_SCHEMA_URL).string(group.scope.schemaUrl);
+      w.ldelim();
+    }
+    if (resource.schemaUrl) w.uint32(RS_SCHEMA_URL).string(resource.schemaUrl);
+    w.ldelim();
+  }
+  return w.finish();
+}
+
+function writeSpan(w: Writer, span: ReadableSpan): void {
+  w.uint32(SS_SPANS).fork();
+  writeHexId(w, SPAN_TRACE_ID, span.traceId);
+  writeHexId(w, SPAN_SPAN_ID, span.spanId);
+  if (span.traceState) w.uint32(SPAN_TRACE_STATE).string(span.traceState);
+  if (span.parentSpanId) writeHexId(w, SPAN_PARENT_SPAN_ID, span.parentSpanId);
+  if (span.name) w.uint32(SPAN_NAME).string(span.name);
+  const kind = span.kind;
+  if (kind >= 0 && kind <= 4) w.uint32(SPAN_KIND).uint32(kind + 1); // OTLP = api + 1 (0 is UNSPECIFIED)
+  w.uint32(SPAN_START);
+  writeFixed64Time(w, span.startTime);
+  w.uint32(SPAN_END);
+  writeFixed64Time(w, span.endTime);
+  writeAttributes(w, SPAN_ATTRIBUTES, span.attributes);
+  if (span.droppedAttributesCount > 0) w.uint32(SPAN_DROPPED_ATTRIBUTES).uint32(span.droppedAttributesCount);
+
+  const events = span.events;
+  for (let i = 0; i < events.length; i++) {
+    const ev = events[i];
+    w.uint32(SPAN_EVENTS).fork();
+    w.uint32(EVENT_TIME);
+    writeFixed64Time(w, ev.time);
+    if (ev.name) w.uint32(EVENT_NAME).string(ev.name);
+    writeAttributes(w, EVENT_ATTRIBUTES, ev.attributes);
+    if (ev.droppedAttributesCount > 0) w.uint32(EVENT_DROPPED_ATTRIBUTES).uint32(ev.droppedAttributesCount);
+    w.ldelim();
+  }
+  if (span.droppedEventsCount > 0) w.uint32(SPAN_DROPPED_EVENTS).uint32(span.droppedEventsCount);
+
+  const links = span.links;
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i];
+    w.uint32(SPAN_LINKS).fork();
+    writeHexId(w, LINK_TRACE_ID, link.traceId);
+    writeHexId(w, LINK_SPAN_ID, link.spanId);
+    if (link.traceState) w.uint32(LINK_TRACE_STATE).string(link.traceState);
+    writeAttributes(w, LINK_ATTRIBUTES, link.attributes);
+    if (link.droppedAttributesCount > 0) w.uint32(LINK_DROPPED_ATTRIBUTES).uint32(link.droppedAttributesCount);
+    // SpanLink does not say whether the linked context is remote, so HAS_IS_REMOTE stays unset.
+    const linkFlags = link.traceFlags & SPAN_FLAGS_TRACE_FLAGS_MASK;
+    if (linkFlags !== 0) w.uint32(LINK_FLAGS).fixed32(linkFlags);
+    w.ldelim();
+  }
+  if (span.droppedLinksCount > 0) w.uint32(SPAN_DROPPED_LINKS).uint32(span.droppedLinksCount);
+
+  const status = span.status;
+  if (status.code !== 0 || status.message) {
+    w.uint32(SPAN_STATUS).fork();
+    if (status.message) w.uint32(STATUS_MESSAGE).string(status.message);
+    if (status.code !== 0) w.uint32(STATUS_CODE).uint32(status.code);
+    w.ldelim();
+  }
+
+  w.uint32(SPAN_FLAGS).fixed32(
+    (span.traceFlags & SPAN_FLAGS_TRACE_FLAGS_MASK) |
+      SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK |
+      (span.parentIsRemote ? SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK : 0),
+  );
+  w.ldelim();
+}
+
+export interface ExportTraceResponse {
+  readonly partialSuccess?: { readonly rejectedSpans: number; readonly errorMessage: string };
+}
+
+/** Decodes an ExportTraceServiceResponse (only partial_success exists). Throws on malformed bytes. */
+export function decodeExportTraceResponse(bytes: Uint8Array): ExportTraceResponse {
+  const ps = decodePartialSuccess(bytes);
+  return ps === undefined ? {} : { partialSuccess: { rejectedSpans: ps.rejected, errorMessage: ps.errorMessage } };
+}

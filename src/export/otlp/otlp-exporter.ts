@@ -1,0 +1,235 @@
+// Exporter<T> = encoder (by protocol) + transport (grpc | http) + retry, for one signal.
+// Traces use createOtlpTraceExporter; metrics and logs pass their own encoders and gRPC service path to
+// createOtlpExporter.
+
+import type { OtlpSignalConfig, Signal } from '../../config/types.js';
+import type { ReadableSpan } from '../../trace/span-data.js';
+import { runSuppressed } from '../../context/suppress.js';
+import { diag, resetWarnOnce, warnOnce } from '../../diag/log.js';
+import { EXPORT_OK, type Exporter, type ExportResult } from '../export-result.js';
+import { encodeTraceRequestJson } from './encode-json/trace.js';
+import { encodeTraceRequest } from './encode-protobuf/trace.js';
+import { redactUrl } from './redact-url.js';
+import { createGrpcTransport, TRACE_SERVICE_PATH } from './transport/grpc.js';
+import { createHttpTransport } from './transport/http.js';
+import { RetryingTransport, type BackoffOptions } from './transport/retry.js';
+import {
+  codedError,
+  isConnectionError,
+  MAX_REQUEST_BYTES,
+  type CodedError,
+  type PartialSuccessInfo,
+  type Transport,
+} from './transport/types.js';
+
+export interface OtlpExporterOptions<T> {
+  readonly signal: Signal;
+  readonly config: OtlpSignalConfig;
+  /** Export*ServiceRequest as protobuf (grpc, http/protobuf). */
+  readonly encodeProtobuf: (batch: readonly T[]) => Uint8Array;
+  /** Export*ServiceRequest as OTLP/JSON (http/json). */
+  readonly encodeJson: (batch: readonly T[]) => Uint8Array;
+  /** e.g. TRACE_SERVICE_PATH; the http URL comes from config.url as is. */
+  readonly grpcPath: string;
+  /** Overrides of the spec's backoff (tests use small delays). */
+  readonly backoff?: Partial<BackoffOptions>;
+  /** Requests above this (before compression) are dropped, not sent. Default 64 MiB. */
+  readonly maxRequestBytes?: number;
+}
+
+const ITEM_NOUN: Record<Signal, string> = { traces: 'spans', metrics: 'data points', logs: 'log records' };
+const MAX_REMEMBERED_PARTIAL_MESSAGES = 64;
+
+function failure(message: string, code: string, cause?: unknown): ExportResult {
+  return { ok: false, retryable: false, error: codedError(message, code, cause) };
+}
+
+function safeCall(done: (r: ExportResult) => void, result: ExportResult): void {
+  try {
+    done(result);
+  } catch (err) {
+    diag.debug(`OTLP export callback threw: ${(err as Error)?.message ?? String(err)}`);
+  }
+}
+
+function createBaseTransport<T>(
+  opts: OtlpExporterOptions<T>,
+  onPartialSuccess: (info: PartialSuccessInfo) => void,
+): Transport {
+  const config = opts.config;
+  if (config.protocol === 'grpc') {
+    return createGrpcTransport({
+      url: config.url,
+      path: opts.grpcPath,
+      headers: config.headers,
+      compression: config.compression,
+      insecure: config.insecure,
+      certificateFile: config.certificateFile,
+      clientKeyFile: config.clientKeyFile,
+      clientCertificateFile: config.clientCertificateFile,
+      onPartialSuccess,
+    });
+  } else {
+    return createHttpTransport({
+      url: config.url,
+      contentType: config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
+      headers: config.headers,
+      compression: config.compression,
+      certificateFile: config.certificateFile,
+      clientKeyFile: config.clientKeyFile,
+      clientCertificateFile: config.clientCertificateFile,
+      onPartialSuccess,
+    });
+  }
+}
+
+export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T> {
+  const { signal, config } = opts;
+  const url = redactUrl(config.url);
+  const unreachableKey = `otlp-unreachable-${signal}`;
+  const maxRequestBytes = opts.maxRequestBytes ?? MAX_REQUEST_BYTES;
+  const encode = config.protocol === 'http/json' ? opts.encodeJson : opts.encodeProtobuf;
+
+  const seenPartialMessages = new Set<string>();
+  const onPartialSuccess = (info: PartialSuccessInfo): void => {
+    if (seenPartialMessages.has(info.errorMessage) || seenPartialMessages.size >= MAX_REMEMBERED_PARTIAL_MESSAGES) return;
+    seenPartialMessages.add(info.errorMessage);
+    diag.warn(
+      `the OTLP collector at ${url} accepted ${signal} partially: ${info.rejected} ${ITEM_NOUN[signal]} rejected` +
+        (info.errorMessage ? `: ${info.errorMessage}` : ''),
+    );
+  };
+
+  let base: Transport;
+  try {
+    base = createBaseTransport(opts, onPartialSuccess);
+  } catch (err) {
+    // A URL node cannot use: fail every export, say so once.
+    const message = `OTLP ${signal} exporter cannot be set up for ${url}: ${(err as Error)?.message ?? String(err)}`;
+    warnOnce(`otlp-setup-${signal}`, message);
+    base = {
+      send: (_body, _deadline, done) => process.nextTick(done, failure(message, 'SETUP', err)),
+      shutdown: () => Promise.resolve(),
+    };
+  }
+
+  // Each attempt: runs with tracing suppressed (our own node:http / http2 I/O must never become spans) and
+  // feeds the one-warning-per-outage logic.
+  let unreachable = false;
+  const observed: Transport = {
+    send(body, deadlineMs, done) {
+      runSuppressed(() =>
+        base.send(body, deadlineMs, (result) => {
+          if (result.ok) {
+            if (unreachable) {
+              unreachable = false;
+              resetWarnOnce(unreachableKey);
+              diag.debug(`OTLP ${signal}: collector reachable again at ${url}`);
+            }
+          } else if (isConnectionError(result.error)) {
+            unreachable = true;
+            warnOnce(
+              unreachableKey,
+              `cannot reach the OTLP collector at ${url}: ${(result.error as CodedError).code}; will keep retrying, telemetry may be dropped`,
+            );
+          } else if (!result.retryable) {
+            // Rejections (400, INVALID_ARGUMENT, UNAUTHENTICATED, unreadable TLS files) will not fix themselves:
+            // say so once per kind of failure. Messages hold the server's text, never our headers.
+            warnOnce(
+              `otlp-rejected-${signal}-${(result.error as CodedError).code ?? 'unknown'}`,
+              `OTLP ${signal} export to ${url} failed and will not be retried: ${result.error.message}`,
+            );
+          }
+          done(result);
+        }),
+      );
+    },
+    shutdown: () => base.shutdown(),
+  };
+  const transport = new RetryingTransport(observed, opts.backoff);
+
+  let isShutdown = false;
+  let shutdownPromise: Promise<void> | undefined;
+  let inFlight = 0;
+  let onIdle: (() => void) | undefined;
+
+  return {
+    export(batch: readonly T[], done: (result: ExportResult) => void): void {
+      if (isShutdown) {
+        process.nextTick(safeCall, done, failure(`OTLP ${signal} exporter is shut down`, 'SHUTDOWN'));
+        return;
+      }
+      if (batch.length === 0) {
+        process.nextTick(safeCall, done, EXPORT_OK); // the spec says not to send empty envelopes
+        return;
+      }
+      let body: Uint8Array;
+      try {
+        body = encode(batch);
+      } catch (err) {
+        diag.warn(`OTLP ${signal}: could not encode ${batch.length} ${ITEM_NOUN[signal]}: ${(err as Error)?.message ?? String(err)}`);
+        process.nextTick(safeCall, done, failure(`OTLP ${signal} encoding failed`, 'ENCODE', err));
+        return;
+      }
+      if (body.length > maxRequestBytes) {
+        diag.warn(
+          `OTLP ${signal}: dropped ${batch.length} ${ITEM_NOUN[signal]}: request of ${body.length} bytes exceeds the ${maxRequestBytes}-byte limit`,
+        );
+        process.nextTick(safeCall, done, failure(`OTLP ${signal} request too large (${body.length} bytes)`, 'REQUEST_TOO_LARGE'));
+        return;
+      }
+      const deadlineMs = config.timeoutMs > 0 ? Date.now() + config.timeoutMs : Infinity;
+      inFlight++;
+      let called = false;
+      try {
+        transport.send(body, deadlineMs, (result) => {
+          if (called) return;
+          called = true;
+          if (--inFlight === 0 && onIdle !== undefined) onIdle();
+          safeCall(done, result);
+        });
+      } catch (err) {
+        // Transports never throw; this guards the contract anyway.
+        if (!called) {
+          called = true;
+          if (--inFlight === 0 && onIdle !== undefined) onIdle();
+          process.nextTick(safeCall, done, failure(`OTLP ${signal} send failed`, 'SEND', err));
+        }
+      }
+    },
+
+    shutdown(): Promise<void> {
+      if (shutdownPromise !== undefined) return shutdownPromise;
+      isShutdown = true;
+      const idle =
+        inFlight === 0
+          ? Promise.resolve()
+          : new Promise<void>((resolve) => {
+              onIdle = resolve;
+            });
+      shutdownPromise = Promise.all([transport.shutdown().catch(() => undefined), idle]).then(
+        () => undefined,
+        () => undefined,
+      );
+      return shutdownPromise;
+    },
+  };
+}
+
+export interface OtlpTraceExporterOptions {
+  readonly backoff?: Partial<BackoffOptions>;
+  readonly maxRequestBytes?: number;
+}
+
+/** The OTLP trace exporter for `cfg.protocol` (grpc, http/protobuf or http/json). Never throws. */
+export function createOtlpTraceExporter(cfg: OtlpSignalConfig, options: OtlpTraceExporterOptions = {}): Exporter<ReadableSpan> {
+  return createOtlpExporter<ReadableSpan>({
+    signal: 'traces',
+    config: cfg,
+    encodeProtobuf: encodeTraceRequest,
+    encodeJson: encodeTraceRequestJson,
+    grpcPath: TRACE_SERVICE_PATH,
+    backoff: options.backoff,
+    maxRequestBytes: options.maxRequestBytes,
+  });
+}

@@ -1,0 +1,290 @@
+// OTLP/HTTP: POST over node:http / node:https with a keep-alive agent.
+// Node's Agent unrefs idle keep-alive sockets and refs them while a request is in flight, so an idle exporter
+// never keeps the process alive but an in-flight export (bounded by its deadline) completes.
+
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { readFileSync } from 'node:fs';
+import { gzip, gunzipSync } from 'node:zlib';
+import type { ExportResult } from '../../export-result.js';
+import { EXPORT_OK } from '../../export-result.js';
+import { diag } from '../../../diag/log.js';
+import { decodePartialSuccess, decodeRpcStatus, longToNumber } from '../encode-protobuf/common.js';
+import { userAgent } from '../user-agent.js';
+import { codedError, MAX_RESPONSE_BYTES, rootErrorCode, type Transport, type TransportHooks } from './types.js';
+
+export type OtlpHttpContentType = 'application/x-protobuf' | 'application/json';
+
+export interface HttpTransportOptions extends TransportHooks {
+  /** The full URL to POST to (e.g. http://collector:4318/v1/traces). */
+  readonly url: string;
+  readonly contentType: OtlpHttpContentType;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly compression: 'gzip' | 'none';
+  readonly certificateFile?: string | undefined;
+  readonly clientKeyFile?: string | undefined;
+  readonly clientCertificateFile?: string | undefined;
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const RESERVED_HEADERS = new Set([
+  'content-type', 'content-length', 'content-encoding', 'transfer-encoding', 'user-agent', 'host', 'connection',
+]);
+const DIGITS = /^\d+$/;
+const MAX_ERROR_MESSAGE = 256;
+
+/** Retry-After as delta-seconds or HTTP-date -> milliseconds from `now`; undefined when absent or unparsable. */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (v === '') return undefined;
+  if (DIGITS.test(v)) return Number(v) * 1000;
+  const t = Date.parse(v);
+  return Number.isNaN(t) ? undefined : Math.max(0, t - now);
+}
+
+function truncate(s: string): string {
+  return s.length > MAX_ERROR_MESSAGE ? `${s.slice(0, MAX_ERROR_MESSAGE)}…` : s;
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && contentType.toLowerCase().includes('json');
+}
+
+/** google.rpc.Status.message from an error body (protobuf or JSON), or the text of a text/* body. */
+function errorBodyMessage(body: Buffer, contentType: string | undefined): string {
+  if (body.length === 0) return '';
+  try {
+    const ct = (contentType ?? '').toLowerCase();
+    if (ct.includes('json')) {
+      const parsed = JSON.parse(body.toString('utf8')) as { message?: unknown };
+      return typeof parsed?.message === 'string' ? truncate(parsed.message) : '';
+    }
+    if (ct.includes('protobuf')) return truncate(decodeRpcStatus(body).message);
+    if (ct.startsWith('text/')) return truncate(body.toString('utf8').trim());
+  } catch {
+    // undecodable body: status code alone
+  }
+  return '';
+}
+
+/** partial_success from an OTLP/JSON response body: {"partialSuccess":{"rejectedSpans":"2","errorMessage":"..."}}. */
+function jsonPartialSuccess(body: Buffer): { rejected: number; errorMessage: string } | undefined {
+  const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown> | null;
+  const ps = (parsed?.partialSuccess ?? parsed?.partial_success) as Record<string, unknown> | undefined;
+  if (ps === undefined || ps === null || typeof ps !== 'object') return undefined;
+  let rejected = 0;
+  for (const key of Object.keys(ps)) {
+    if (key.startsWith('rejected')) rejected = longToNumber(ps[key]) || 0;
+  }
+  const msg = ps.errorMessage ?? ps.error_message;
+  return { rejected, errorMessage: typeof msg === 'string' ? msg : '' };
+}
+
+export class HttpTransport implements Transport {
+  readonly #opts: HttpTransportOptions;
+  readonly #url: URL;
+  readonly #request: typeof http.request;
+  readonly #headers: Record<string, string>;
+  #agent: http.Agent | undefined;
+  #agentError: Error | undefined;
+  #inFlight = 0;
+  #idle: (() => void)[] = [];
+  #shutdown = false;
+
+  constructor(opts: HttpTransportOptions) {
+    this.#opts = opts;
+    this.#url = new URL(opts.url);
+    this.#request = this.#url.protocol === 'https:' ? https.request : http.request;
+    const headers: Record<string, string> = {};
+    for (const name of Object.keys(opts.headers)) {
+      const lower = name.toLowerCase();
+      if (RESERVED_HEADERS.has(lower)) continue;
+      headers[lower] = opts.headers[name];
+    }
+    headers['content-type'] = opts.contentType;
+    headers['user-agent'] = userAgent();
+    if (opts.compression === 'gzip') headers['content-encoding'] = 'gzip';
+    this.#headers = headers;
+  }
+
+  #getAgent(): http.Agent | undefined {
+    if (this.#agent !== undefined || this.#agentError !== undefined) return this.#agent;
+    const common = { keepAlive: true, scheduling: 'lifo' as const, maxSockets: 16 };
+    if (this.#url.protocol === 'https:') {
+      const o = this.#opts;
+      try {
+        this.#agent = new https.Agent({
+          ...common,
+          ca: o.certificateFile ? readFileSync(o.certificateFile) : undefined,
+          key: o.clientKeyFile ? readFileSync(o.clientKeyFile) : undefined,
+          cert: o.clientCertificateFile ? readFileSync(o.clientCertificateFile) : undefined,
+        });
+      } catch (err) {
+        this.#agentError = codedError(`cannot read TLS file: ${(err as Error).message}`, 'TLS_FILE', err);
+      }
+    } else {
+      this.#agent = new http.Agent(common);
+    }
+    return this.#agent;
+  }
+
+  send(body: Uint8Array, deadlineMs: number, done: (result: ExportResult) => void): void {
+    if (this.#shutdown) {
+      process.nextTick(done, { ok: false, retryable: false, error: codedError('HTTP transport is shut down', 'SHUTDOWN') });
+      return;
+    }
+    this.#inFlight++;
+    const finish = (result: ExportResult): void => {
+      if (--this.#inFlight === 0) {
+        const idle = this.#idle;
+        this.#idle = [];
+        for (const fn of idle) fn();
+      }
+      done(result);
+    };
+    if (this.#opts.compression === 'gzip') {
+      gzip(body, (err, compressed) => {
+        if (err) finish({ ok: false, retryable: false, error: codedError(`gzip failed: ${err.message}`, 'GZIP') });
+        else this.#post(compressed, deadlineMs, finish);
+      });
+    } else {
+      this.#post(body, deadlineMs, finish);
+    }
+  }
+
+  #post(payload: Uint8Array, deadlineMs: number, done: (result: ExportResult) => void): void {
+    const remaining = deadlineMs - Date.now();
+    if (remaining <= 0) {
+      process.nextTick(done, { ok: false, retryable: true, error: codedError('HTTP export deadline exceeded before sending', 'HTTP_DEADLINE_EXCEEDED') });
+      return;
+    }
+    const agent = this.#getAgent();
+    if (agent === undefined) {
+      process.nextTick(done, { ok: false, retryable: false, error: this.#agentError ?? new Error('no HTTP agent') });
+      return;
+    }
+
+    let finished = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (result: ExportResult): void => {
+      if (finished) return;
+      finished = true;
+      if (timer !== undefined) clearTimeout(timer);
+      done(result);
+    };
+
+    let req: http.ClientRequest;
+    try {
+      req = this.#request(this.#url, {
+        method: 'POST',
+        agent,
+        headers: { ...this.#headers, 'content-length': String(payload.length) },
+      });
+    } catch (err) {
+      process.nextTick(done, { ok: false, retryable: false, error: codedError(`HTTP request failed: ${(err as Error).message}`, 'HTTP_REQUEST', err) });
+      return;
+    }
+
+    if (Number.isFinite(remaining)) {
+      timer = setTimeout(() => {
+        const socket = req.socket;
+        const code = socket === null || socket === undefined || socket.connecting ? 'ETIMEDOUT' : 'HTTP_DEADLINE_EXCEEDED';
+        finish({ ok: false, retryable: true, error: codedError(`HTTP export deadline exceeded after ${Math.round(remaining)} ms`, code) });
+        req.destroy();
+      }, remaining);
+      timer.unref();
+    }
+
+    req.on('error', (err: Error) => {
+      const code = rootErrorCode(err) ?? 'HTTP_NETWORK';
+      finish({ ok: false, retryable: true, error: codedError(`HTTP transport error: ${err.message}`, code, err) });
+    });
+
+    req.on('response', (res: http.IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      let received = 0;
+      res.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > MAX_RESPONSE_BYTES) {
+          finish({ ok: false, retryable: false, error: codedError('HTTP response exceeds 4 MiB', 'RESPONSE_TOO_LARGE') });
+          res.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('error', (err: Error) => {
+        finish({ ok: false, retryable: true, error: codedError(`HTTP response error: ${err.message}`, rootErrorCode(err) ?? 'ECONNRESET', err) });
+      });
+      res.on('close', () => {
+        // The connection dropped mid-response without an 'error': still answer exactly once.
+        if (!finished && !res.complete) {
+          finish({ ok: false, retryable: true, error: codedError('HTTP response aborted', 'ECONNRESET') });
+        }
+      });
+      res.on('end', () => {
+        if (finished) return;
+        let body = Buffer.concat(chunks);
+        if (/gzip/i.test(res.headers['content-encoding'] ?? '') && body.length > 0) {
+          try {
+            body = gunzipSync(body, { maxOutputLength: MAX_RESPONSE_BYTES });
+          } catch (err) {
+            const tooLarge = (err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError;
+            finish({
+              ok: false,
+              retryable: false,
+              error: codedError(tooLarge ? 'HTTP response exceeds 4 MiB' : 'HTTP response gzip is corrupt', 'RESPONSE_TOO_LARGE'),
+            });
+            return;
+          }
+        }
+        finish(this.#result(res, body));
+      });
+    });
+
+    req.end(payload);
+  }
+
+  #result(res: http.IncomingMessage, body: Buffer): ExportResult {
+    const status = res.statusCode ?? 0;
+    const contentType = res.headers['content-type'];
+    if (status >= 200 && status < 300) {
+      const onPartial = this.#opts.onPartialSuccess;
+      if (onPartial !== undefined && body.length > 0) {
+        try {
+          const ps = isJson(contentType ?? this.#opts.contentType) ? jsonPartialSuccess(body) : decodePartialSuccess(body);
+          if (ps !== undefined && (ps.rejected !== 0 || ps.errorMessage !== '')) onPartial(ps);
+        } catch (err) {
+          diag.debug(`OTLP HTTP response could not be decoded: ${(err as Error).message}`);
+        }
+      }
+      return EXPORT_OK;
+    }
+    const detail = errorBodyMessage(body, contentType);
+    const error = codedError(`HTTP status ${status}${detail ? `: ${detail}` : ''}`, `HTTP_${status}`);
+    if (!RETRYABLE_STATUS.has(status)) return { ok: false, retryable: false, error };
+    const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
+    return retryAfterMs === undefined ? { ok: false, retryable: true, error } : { ok: false, retryable: true, error, retryAfterMs };
+  }
+
+  shutdown(): Promise<void> {
+    this.#shutdown = true;
+    const release = (): void => {
+      this.#agent?.destroy();
+    };
+    if (this.#inFlight === 0) {
+      release();
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      this.#idle.push(() => {
+        release();
+        resolve();
+      });
+    });
+  }
+}
+
+export function createHttpTransport(opts: HttpTransportOptions): Transport {
+  return new HttpTransport(opts);
+}

@@ -1,0 +1,87 @@
+// The seam between an OTLP exporter and the wire: a transport sends one encoded request and reports one result.
+
+import type { ExportResult } from '../../export-result.js';
+
+/**
+ * One encoded OTLP request in, exactly one ExportResult out.
+ *
+ * `deadlineMs` is ABSOLUTE, on the `Date.now()` clock; `Infinity` means no deadline. Absolute deadlines let the
+ * retry layer hand the same value to every attempt without bookkeeping.
+ */
+export interface Transport {
+  /** Never throws; calls `done` exactly once (asynchronously). */
+  send(body: Uint8Array, deadlineMs: number, done: (result: ExportResult) => void): void;
+  /** Ends pending work promptly (retry waits give up), lets in-flight requests finish, releases sockets. Never rejects. */
+  shutdown(): Promise<void>;
+}
+
+/** What a collector's response said beyond success (spec: log it, never retry). */
+export interface PartialSuccessInfo {
+  readonly rejected: number;
+  readonly errorMessage: string;
+}
+
+/** Options every network transport takes. */
+export interface TransportHooks {
+  /** Called for a successful response carrying partial_success. */
+  readonly onPartialSuccess?: (info: PartialSuccessInfo) => void;
+}
+
+/** Error codes that mean "could not talk to the collector at all" (drives the one-per-outage warning). */
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ERR_HTTP2_SESSION_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_STREAM_CANCEL',
+  'ERR_HTTP2_ERROR',
+  'ERR_HTTP2_INVALID_SESSION',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** An Error carrying a machine-readable code (Node system error code, or `GRPC_<NAME>` / `HTTP_<status>`). */
+export interface CodedError extends Error {
+  code?: string;
+}
+
+export function codedError(message: string, code: string, cause?: unknown): CodedError {
+  const err: CodedError = cause === undefined ? new Error(message) : new Error(message, { cause });
+  err.code = code;
+  return err;
+}
+
+/** TLS handshake failures (bad CA, expired or mismatched certificate): the collector is unreachable for us too. */
+const TLS_ERROR_CODE = /CERT|SIGNATURE|^ERR_SSL_|^ERR_TLS_|^ERR_OSSL_/;
+
+export function isConnectionError(err: Error | undefined): boolean {
+  const code = (err as CodedError | undefined)?.code;
+  return typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || TLS_ERROR_CODE.test(code));
+}
+
+/** Node errors sometimes hide the socket error behind a wrapper (http2 stream cancel): find the innermost code. */
+export function rootErrorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  let code: string | undefined;
+  for (let depth = 0; depth < 4 && e !== null && typeof e === 'object'; depth++) {
+    const c = (e as { code?: unknown }).code;
+    if (typeof c === 'string') code = c;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return code;
+}
+
+/** Response bodies are capped at 4 MiB after decompression (spec). */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/** Requests above 64 MiB before compression are not sent (spec). */
+export const MAX_REQUEST_BYTES = 64 * 1024 * 1024;

@@ -1,0 +1,310 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+import type { OtlpSignalConfig } from '../../../src/config/types.js';
+import { diag, resetWarnOnce } from '../../../src/diag/log.js';
+import type { ExportResult, Exporter } from '../../../src/export/export-result.js';
+import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
+import { createGrpcTransport, TRACE_SERVICE_PATH } from '../../../src/export/otlp/transport/grpc.js';
+import type { ReadableSpan } from '../../../src/trace/span-data.js';
+import { makeTestSpan, startGrpcReceiver, type GrpcReceiver } from '../../support/otlp-receiver.js';
+
+const FAST = { initialMs: 10, maxMs: 50 };
+
+function config(url: string, overrides: Partial<OtlpSignalConfig> = {}): OtlpSignalConfig {
+  return {
+    protocol: 'grpc',
+    url,
+    headers: {},
+    compression: 'none',
+    timeoutMs: 5000,
+    insecure: true,
+    certificateFile: undefined,
+    clientKeyFile: undefined,
+    clientCertificateFile: undefined,
+    ...overrides,
+  };
+}
+
+function exportOnce(exporter: Exporter<ReadableSpan>, spans: ReadableSpan[] = [makeTestSpan()]): Promise<ExportResult> {
+  return new Promise((resolve) => exporter.export(spans, resolve));
+}
+
+/** Retry timers are unref'd by design; with no receiver listening, the test holds the event loop open itself. */
+async function holdingLoop<T>(fn: () => Promise<T>): Promise<T> {
+  const hold = setInterval(() => undefined, 60_000);
+  try {
+    return await fn();
+  } finally {
+    clearInterval(hold);
+  }
+}
+
+/** Captures diag.warn / diag.debug output for the duration of fn. */
+async function withDiag<T>(fn: (log: { warn: string[]; debug: string[] }) => Promise<T>): Promise<T> {
+  const log = { warn: [] as string[], debug: [] as string[] };
+  const { warn, debug } = diag;
+  diag.warn = (m: string) => void log.warn.push(m);
+  diag.debug = (m: string) => void log.debug.push(m);
+  try {
+    return await fn(log);
+  } finally {
+    diag.warn = warn;
+    diag.debug = debug;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function withReceiver(fn: (receiver: GrpcReceiver) => Promise<void>): Promise<void> {
+  const receiver = await startGrpcReceiver();
+  try {
+    await fn(receiver);
+  } finally {
+    await receiver.close();
+  }
+}
+
+test('spans exported over gRPC arrive decoded by the official schema, with headers and user agent', () =>
+  withReceiver(async (receiver) => {
+    const exporter = createOtlpTraceExporter(config(receiver.url, { headers: { 'x-api-key': 'secret-value', authorization: 'Bearer t' } }));
+    const result = await exportOnce(exporter, [makeTestSpan({ name: 'hello', kind: 1, attributes: { 'http.request.method': 'GET', n: 3 } })]);
+    await exporter.shutdown();
+    assert.deepEqual(result, { ok: true });
+    const [span] = receiver.spans();
+    assert.equal(span.name, 'hello');
+    assert.equal(span.kind, 2);
+    assert.deepEqual(span.attributes, { 'http.request.method': 'GET', n: 3 });
+    assert.deepEqual(span.resource, { 'service.name': 'otlp-test' });
+    const req = receiver.requests[0];
+    assert.equal(req.path, TRACE_SERVICE_PATH);
+    assert.equal(req.headers['x-api-key'], 'secret-value');
+    assert.equal(req.headers['authorization'], 'Bearer t');
+    assert.match(req.headers['user-agent'], /^otel-instrument\/\d+\.\d+\.\d+\S* OTel-OTLP-Exporter-JavaScript\/\d+\.\d+\.\d+/);
+    assert.equal(req.compressed, false);
+  }));
+
+test('gzip compression is announced and the receiver decompresses the message', () =>
+  withReceiver(async (receiver) => {
+    const exporter = createOtlpTraceExporter(config(receiver.url, { compression: 'gzip' }));
+    const spans = Array.from({ length: 50 }, () => makeTestSpan({ attributes: { 'url.full': 'http://example.com/'.repeat(5) } }));
+    const result = await exportOnce(exporter, spans);
+    await exporter.shutdown();
+    assert.deepEqual(result, { ok: true });
+    assert.equal(receiver.requests[0].compressed, true);
+    assert.equal(receiver.spans().length, 50);
+  }));
+
+test('one session is reused across exports', () =>
+  withReceiver(async (receiver) => {
+    const exporter = createOtlpTraceExporter(config(receiver.url));
+    for (let i = 0; i < 3; i++) assert.deepEqual(await exportOnce(exporter), { ok: true });
+    await exporter.shutdown();
+    const peers = new Set(receiver.requests.map((r) => r.peer));
+    assert.equal(receiver.requests.length, 3);
+    assert.equal(peers.size, 1);
+  }));
+
+test('UNAVAILABLE is retried until the collector accepts', () =>
+  withReceiver(async (receiver) => {
+    receiver.failNext(2, { grpcCode: 14, message: 'try later' });
+    const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: FAST });
+    const result = await exportOnce(exporter);
+    await exporter.shutdown();
+    assert.deepEqual(result, { ok: true });
+    assert.equal(receiver.requests.length, 3);
+  }));
+
+test('INVALID_ARGUMENT is not retried', () =>
+  withReceiver(async (receiver) => {
+    receiver.failNext(3, { grpcCode: 3, message: 'bad data' });
+    const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: FAST });
+    const result = await exportOnce(exporter);
+    await exporter.shutdown();
+    assert.equal(result.ok, false);
+    assert.equal(!result.ok && result.retryable, false);
+    assert.match(!result.ok ? result.error.message : '', /INVALID_ARGUMENT.*bad data/);
+    assert.equal(receiver.requests.length, 1);
+  }));
+
+test('RESOURCE_EXHAUSTED without RetryInfo is not retried', () =>
+  withReceiver(async (receiver) => {
+    receiver.failNext(3, { grpcCode: 8, message: 'quota' });
+    const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: FAST });
+    const result = await exportOnce(exporter);
+    await exporter.shutdown();
+    assert.equal(!result.ok && result.retryable, false);
+    assert.equal(receiver.requests.length, 1);
+  }));
+
+test('RESOURCE_EXHAUSTED with RetryInfo is retried after the advertised delay', () =>
+  withReceiver(async (receiver) => {
+    // Transport level: the delay comes back as retryAfterMs.
+    receiver.respond({ grpcCode: 8, message: 'slow down', retryDelayMs: 1500 });
+    const transport = createGrpcTransport({ url: receiver.url, path: TRACE_SERVICE_PATH, headers: {}, compression: 'none' });
+    const raw = await new Promise<ExportResult>((resolve) => transport.send(new Uint8Array(0), Date.now() + 5000, resolve));
+    await transport.shutdown();
+    assert.equal(raw.ok, false);
+    assert.equal(!raw.ok && raw.retryable, true);
+    assert.equal(!raw.ok && raw.retryAfterMs, 1500);
+
+    // Exporter level: retried, not before the delay.
+    receiver.respond({ grpcCode: 8, message: 'slow down', retryDelayMs: 150 });
+    const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: { initialMs: 1, jitter: 0 } });
+    const result = await exportOnce(exporter);
+    await exporter.shutdown();
+    assert.deepEqual(result, { ok: true });
+    assert.equal(receiver.requests.length, 3);
+    const gap = receiver.requests[2].receivedAt - receiver.requests[1].receivedAt;
+    assert.ok(gap >= 140, `retried after ${gap} ms`);
+  }));
+
+test('a partial success is logged once per distinct message and counts as success', () =>
+  withDiag(async (log) =>
+    withReceiver(async (receiver) => {
+      receiver.respond(
+        { partialSuccess: { rejected: 2, errorMessage: 'spans too old' } },
+        { partialSuccess: { rejected: 1, errorMessage: 'spans too old' } },
+        { partialSuccess: { rejected: 0, errorMessage: 'deprecated field' } },
+      );
+      const exporter = createOtlpTraceExporter(config(receiver.url));
+      for (let i = 0; i < 3; i++) assert.deepEqual(await exportOnce(exporter), { ok: true });
+      await exporter.shutdown();
+      assert.equal(receiver.requests.length, 3, 'never retried');
+      const partial = log.warn.filter((m) => m.includes('partially'));
+      assert.equal(partial.length, 2);
+      assert.match(partial[0], /2 spans rejected: spans too old/);
+      assert.match(partial[1], /deprecated field/);
+    }),
+  ));
+
+test('a collector that never answers yields a retryable DEADLINE_EXCEEDED within the timeout', () =>
+  withReceiver(async (receiver) => {
+    receiver.respond({ hang: true });
+    const exporter = createOtlpTraceExporter(config(receiver.url, { timeoutMs: 300 }), { backoff: FAST });
+    const started = Date.now();
+    const result = await exportOnce(exporter);
+    const elapsed = Date.now() - started;
+    await exporter.shutdown();
+    assert.equal(result.ok, false);
+    assert.equal(!result.ok && result.retryable, true);
+    assert.match(!result.ok ? result.error.message : '', /deadline exceeded/);
+    assert.ok(elapsed >= 250 && elapsed < 1500, `took ${elapsed} ms`);
+  }));
+
+test('the exporter reconnects after the collector restarts on the same port', async () => {
+  let receiver = await startGrpcReceiver();
+  const port = receiver.port;
+  const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: FAST });
+  try {
+    assert.deepEqual(await exportOnce(exporter), { ok: true });
+    await receiver.close();
+    receiver = await startGrpcReceiver({ port });
+    assert.deepEqual(await exportOnce(exporter, [makeTestSpan({ name: 'after-restart' })]), { ok: true });
+    assert.deepEqual(
+      receiver.spans().map((s) => s.name),
+      ['after-restart'],
+    );
+  } finally {
+    await exporter.shutdown();
+    await receiver.close();
+  }
+});
+
+test('a collector that is not listening gives a retryable connection error quickly', async () => {
+  const port = await freePort();
+  const transport = createGrpcTransport({ url: `http://127.0.0.1:${port}`, path: TRACE_SERVICE_PATH, headers: {}, compression: 'none' });
+  const started = Date.now();
+  const result = await new Promise<ExportResult>((resolve) => transport.send(new Uint8Array(0), Date.now() + 5000, resolve));
+  await transport.shutdown();
+  assert.equal(result.ok, false);
+  assert.equal(!result.ok && result.retryable, true);
+  assert.equal(!result.ok && (result.error as { code?: string }).code, 'ECONNREFUSED');
+  assert.ok(Date.now() - started < 1000);
+});
+
+test('an outage warns once without secrets and recovery is logged at debug', () =>
+  withDiag(async (log) => holdingLoop(async () => {
+    resetWarnOnce('otlp-unreachable-traces'); // warnings are per process; start from a clean slate
+    const port = await freePort();
+    const url = `http://user:pw@127.0.0.1:${port}`;
+    const exporter = createOtlpTraceExporter(config(url, { headers: { 'x-api-key': 'top-secret' } }), {
+      backoff: { initialMs: 1, maxRetries: 1 },
+    });
+    assert.equal((await exportOnce(exporter)).ok, false);
+    assert.equal((await exportOnce(exporter)).ok, false);
+    const receiver = await startGrpcReceiver({ port });
+    try {
+      assert.deepEqual(await exportOnce(exporter), { ok: true });
+      const unreachable = log.warn.filter((m) => m.includes('cannot reach'));
+      assert.equal(unreachable.length, 1);
+      assert.equal(unreachable[0], `cannot reach the OTLP collector at http://127.0.0.1:${port}/: ECONNREFUSED; will keep retrying, telemetry may be dropped`);
+      assert.ok(!log.warn.join('\n').includes('top-secret'));
+      assert.ok(!log.warn.join('\n').includes('pw'));
+      assert.ok(log.debug.some((m) => m.includes('collector reachable again')));
+    } finally {
+      await exporter.shutdown();
+      await receiver.close();
+    }
+  })));
+
+test('shutdown ends pending retries promptly and later exports fail without sending', () =>
+  withReceiver(async (receiver) => {
+    receiver.failNext(1, { grpcCode: 14 });
+    const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: { initialMs: 60_000, maxMs: 60_000 } });
+    const pending = exportOnce(exporter);
+    await receiver.waitForRequests(1);
+    const started = Date.now();
+    await exporter.shutdown();
+    const result = await pending;
+    assert.equal(!result.ok && result.retryable, false);
+    assert.ok(Date.now() - started < 1000);
+    const after = await exportOnce(exporter);
+    assert.equal(after.ok, false);
+    assert.equal(receiver.requests.length, 1);
+  }));
+
+test('HTTP/2 statuses from a proxy map to gRPC codes: 503 retryable, 404 not', async () => {
+  const server = http2.createServer();
+  server.on('stream', (stream, headers) => {
+    stream.respond({ ':status': Number(headers['x-status']) });
+    stream.end('proxy says no');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  try {
+    for (const [status, retryable, code] of [[503, true, 'GRPC_UNAVAILABLE'], [404, false, 'GRPC_UNIMPLEMENTED']] as const) {
+      const transport = createGrpcTransport({ url, path: TRACE_SERVICE_PATH, headers: { 'x-status': String(status) }, compression: 'none' });
+      const result = await new Promise<ExportResult>((resolve) => transport.send(new Uint8Array(0), Date.now() + 2000, resolve));
+      await transport.shutdown();
+      assert.equal(!result.ok && result.retryable, retryable, `status ${status}`);
+      assert.equal(!result.ok && (result.error as { code?: string }).code, code);
+    }
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+test('pointing gRPC at an HTTP/1.1 port fails with a hint about the endpoint', async () => {
+  const server = http.createServer((_req, res) => res.end('hello'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+  try {
+    const transport = createGrpcTransport({ url, path: TRACE_SERVICE_PATH, headers: {}, compression: 'none' });
+    const result = await new Promise<ExportResult>((resolve) => transport.send(new Uint8Array(0), Date.now() + 2000, resolve));
+    await transport.shutdown();
+    assert.equal(result.ok, false);
+    assert.match(!result.ok ? result.error.message : '', /OTLP\/HTTP endpoint\?/);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});

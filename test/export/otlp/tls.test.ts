@@ -1,0 +1,147 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { OtlpSignalConfig } from '../../../src/config/types.js';
+import type { ExportResult, Exporter } from '../../../src/export/export-result.js';
+import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
+import type { ReadableSpan } from '../../../src/trace/span-data.js';
+import { makeTestSpan, startGrpcReceiver, startHttpReceiver, type TlsServerOptions } from '../../support/otlp-receiver.js';
+
+// A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl per run.
+let dir: string | undefined;
+let skipReason: string | false = false;
+const files = { ca: '', serverKey: '', serverCert: '', clientKey: '', clientCert: '', otherCa: '' };
+
+function openssl(...args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+}
+
+before(() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'pipe' });
+  } catch {
+    skipReason = 'openssl is not available on this machine';
+    return;
+  }
+  dir = mkdtempSync(join(tmpdir(), 'otlp-tls-'));
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=otlp-test-ca');
+  openssl('req', '-x509', ...ec, '-keyout', 'other-ca.key', '-out', 'other-ca.crt', '-days', '1', '-subj', '/CN=other-ca');
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+  writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
+  for (const who of ['server', 'client']) {
+    openssl('req', ...ec, '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who}`);
+    openssl('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.crt`, '-days', '1', '-extfile', `${who}.ext`);
+  }
+  files.ca = join(dir, 'ca.crt');
+  files.otherCa = join(dir, 'other-ca.crt');
+  files.serverKey = join(dir, 'server.key');
+  files.serverCert = join(dir, 'server.crt');
+  files.clientKey = join(dir, 'client.key');
+  files.clientCert = join(dir, 'client.crt');
+});
+
+after(() => {
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+
+function serverTls(requireClientCert: boolean): TlsServerOptions {
+  return {
+    key: readFileSync(files.serverKey),
+    cert: readFileSync(files.serverCert),
+    ca: readFileSync(files.ca),
+    requireClientCert,
+  };
+}
+
+function config(protocol: OtlpSignalConfig['protocol'], url: string, overrides: Partial<OtlpSignalConfig> = {}): OtlpSignalConfig {
+  return {
+    protocol,
+    url,
+    headers: {},
+    compression: 'none',
+    timeoutMs: 3000,
+    insecure: false,
+    certificateFile: files.ca,
+    clientKeyFile: undefined,
+    clientCertificateFile: undefined,
+    ...overrides,
+  };
+}
+
+function exportOnce(exporter: Exporter<ReadableSpan>): Promise<ExportResult> {
+  // Failures below are retryable and retry timers are unref'd: hold the loop while waiting.
+  const hold = setInterval(() => undefined, 60_000);
+  return new Promise<ExportResult>((resolve) => exporter.export([makeTestSpan({ name: 'over-tls' })], resolve)).finally(() =>
+    clearInterval(hold),
+  );
+}
+
+const NO_RETRY = { backoff: { maxRetries: 0 } };
+
+for (const kind of ['grpc', 'http/protobuf'] as const) {
+  const start = kind === 'grpc' ? startGrpcReceiver : startHttpReceiver;
+  const urlOf = (r: { url: string; signalUrl?: (s?: 'traces') => string }): string => (kind === 'grpc' ? r.url : r.signalUrl!());
+
+  test(`${kind} over TLS trusts the collector through the configured CA file`, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const receiver = await start({ tls: serverTls(false) });
+    const exporter = createOtlpTraceExporter(config(kind, urlOf(receiver)), NO_RETRY);
+    try {
+      assert.equal(urlOf(receiver).startsWith('https://'), true);
+      assert.deepEqual(await exportOnce(exporter), { ok: true });
+      assert.deepEqual(
+        receiver.spans().map((s) => s.name),
+        ['over-tls'],
+      );
+    } finally {
+      await exporter.shutdown();
+      await receiver.close();
+    }
+  });
+
+  test(`${kind} over TLS rejects a collector signed by another CA`, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const receiver = await start({ tls: serverTls(false) });
+    const exporter = createOtlpTraceExporter(config(kind, urlOf(receiver), { certificateFile: files.otherCa }), NO_RETRY);
+    try {
+      const result = await exportOnce(exporter);
+      assert.equal(result.ok, false);
+      assert.equal(receiver.requests.length, 0);
+    } finally {
+      await exporter.shutdown();
+      await receiver.close();
+    }
+  });
+
+  test(`${kind} mutual TLS presents the client certificate`, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const receiver = await start({ tls: serverTls(true) });
+    const withCert = createOtlpTraceExporter(
+      config(kind, urlOf(receiver), { clientKeyFile: files.clientKey, clientCertificateFile: files.clientCert }),
+      NO_RETRY,
+    );
+    const withoutCert = createOtlpTraceExporter(config(kind, urlOf(receiver)), NO_RETRY);
+    try {
+      assert.deepEqual(await exportOnce(withCert), { ok: true });
+      assert.equal((await exportOnce(withoutCert)).ok, false);
+      assert.equal(receiver.spans().length, 1);
+    } finally {
+      await withCert.shutdown();
+      await withoutCert.shutdown();
+      await receiver.close();
+    }
+  });
+}
+
+test('an unreadable certificate file fails the export without retrying', async () => {
+  const exporter = createOtlpTraceExporter(config('grpc', 'https://127.0.0.1:1', { certificateFile: '/nonexistent/ca.pem' }));
+  const result = await exportOnce(exporter);
+  await exporter.shutdown();
+  assert.equal(result.ok, false);
+  assert.equal(!result.ok && result.retryable, false);
+  assert.match(!result.ok ? result.error.message : '', /cannot read TLS file/);
+});
