@@ -7,6 +7,7 @@ import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opent
 import type { Telemetry } from '../types.js';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';
+import { atExit } from '../../src/hook/at-exit.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
 import {
@@ -42,6 +43,12 @@ interface RequestTarget {
 
 const STATE = Symbol('otel-instrument.http.client');
 const guard = new Guard('http client');
+
+// Requests whose span is open. At exit, their 'close' will never come: end them there.
+const inFlight = new Set<ClientRequest>();
+atExit(() => {
+  for (const req of inFlight) onRequestClose.call(req);
+});
 
 const headerSetter = {
   set(req: ClientRequest, key: string, value: string): void {
@@ -101,7 +108,7 @@ function onRequestError(this: ClientRequest, error: Error): void {
 
 function onRequestClose(this: ClientRequest): void {
   const state = clientStateOf(this);
-  if (state === undefined) return;
+  if (state === undefined || !inFlight.delete(this)) return;
   try {
     const span = state.span;
     const res = (this as ClientRequest & { res?: IncomingMessage }).res;
@@ -194,6 +201,7 @@ function makeRequest(original: (...args: any[]) => ClientRequest, scheme: 'http'
         (req as unknown as { [STATE]: ClientRequestState })[STATE] = { span, error: undefined };
         req.once(errorMonitor, onRequestError);
         req.once('close', onRequestClose);
+        inFlight.add(req);
       }
     } catch (error) {
       guard.fail(error);

@@ -7,6 +7,7 @@ import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opent
 import type { Telemetry } from '../types.js';
 import { runWithContext } from '../../src/context/als-context-manager.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
+import { atExit } from '../../src/hook/at-exit.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
 import { exceptionAttributes } from '../../src/trace/span.js';
@@ -38,6 +39,8 @@ export interface ServerRequestState {
   readonly span: Span;
   readonly method: string;
   route: string | undefined;
+  /** The handler threw: error.type and status are already set. */
+  threw: boolean;
 }
 
 const STATE = Symbol('otel-instrument.http.server');
@@ -45,6 +48,12 @@ const STATE = Symbol('otel-instrument.http.server');
 export const UNTRACED_SERVER = Symbol.for('otel-instrument.untraced-server');
 
 const guard = new Guard('http server');
+
+// Responses whose span is open. At exit, their 'close' will never come: end them there.
+const inFlight = new Set<ServerResponse>();
+atExit(() => {
+  for (const res of inFlight) onResponseClose.call(res);
+});
 
 const headerGetter = {
   get(headers: IncomingMessage['headers'], key: string): string | string[] | undefined {
@@ -115,17 +124,18 @@ function startServerSpan(
   const parentContext = telemetry.propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
   const span = telemetry.tracer.startSpan(spanNameFor(method), { kind: SpanKind.SERVER, attributes }, parentContext);
   if (span.isRecording()) {
-    const state: ServerRequestState = { span, method, route: undefined };
+    const state: ServerRequestState = { span, method, route: undefined, threw: false };
     (req as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     (res as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     res.once('close', onResponseClose);
+    inFlight.add(res);
   }
   return trace.setSpan(parentContext, span);
 }
 
 function onResponseClose(this: ServerResponse): void {
   const state = serverRequestState(this);
-  if (state === undefined) return;
+  if (state === undefined || !inFlight.delete(this)) return;
   try {
     const span = state.span;
     const status = this.statusCode;
@@ -134,7 +144,9 @@ function onResponseClose(this: ServerResponse): void {
       span.setAttribute(ATTR_HTTP_ROUTE, state.route);
       span.updateName(`${spanNameFor(state.method)} ${state.route}`);
     }
-    if (!this.writableFinished) {
+    if (state.threw) {
+      // Already recorded with the exception's type.
+    } else if (!this.writableFinished) {
       // The connection closed before the response was complete.
       span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
       span.setStatus({ code: SpanStatusCode.ERROR });
@@ -148,10 +160,12 @@ function onResponseClose(this: ServerResponse): void {
   }
 }
 
-function recordHandlerError(ctx: Context, error: unknown): void {
+function recordHandlerError(req: IncomingMessage, error: unknown): void {
+  const state = serverRequestState(req);
+  if (state === undefined) return;
   try {
-    const span = trace.getSpan(ctx);
-    if (span === undefined || !span.isRecording()) return;
+    const span = state.span;
+    state.threw = true;
     span.addEvent('exception', exceptionAttributes(error));
     const type = (error as { constructor?: { name?: string } })?.constructor?.name;
     span.setAttribute(ATTR_ERROR_TYPE, typeof type === 'string' && type !== '' ? type : '_OTHER');
@@ -176,7 +190,7 @@ export function patchServer(serverPrototype: object, scheme: 'http' | 'https', t
         return runWithContext(ctx, Reflect.apply, original, this, arguments) as boolean;
       } catch (error) {
         // The app's own error: record it and let it go on exactly as before.
-        recordHandlerError(ctx, error);
+        recordHandlerError(req!, error);
         throw error;
       }
     },

@@ -7,6 +7,7 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { activeContext } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
+import { runAtExitCallbacks } from '../hook/at-exit.js';
 import { exceptionAttributes } from '../trace/span.js';
 import type { Pipeline } from './pipeline.js';
 
@@ -19,6 +20,7 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
   const exportAllAtExit = (): void => {
     if (exited) return;
     exited = true;
+    runAtExitCallbacks();
     for (const pipeline of pipelines) {
       try {
         if (pipeline.hasPending()) pipeline.exportAtExit();

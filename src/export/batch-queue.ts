@@ -13,7 +13,7 @@ export class BatchQueue<T> {
   #queue: T[] = [];
   #inFlight: readonly T[] | undefined;
   #timer: NodeJS.Timeout | undefined;
-  #soon: NodeJS.Immediate | undefined;
+  #soon: NodeJS.Timeout | undefined;
   #waiters: Array<() => void> = [];
   #dropped = 0;
   #shutDown = false;
@@ -95,18 +95,19 @@ export class BatchQueue<T> {
   }
 
   // Encoding a full batch is deferred to its own turn, so span.end() on a request path stays O(1).
+  // A zero-delay timer, not setImmediate: an unref'd immediate does not wake a blocked poll phase.
   #exportSoon(): void {
     if (this.#soon !== undefined || this.#inFlight !== undefined) return;
-    this.#soon = setImmediate(() => {
+    this.#soon = setTimeout(() => {
       this.#soon = undefined;
       this.#exportNext();
-    });
+    }, 0);
     this.#soon.unref();
   }
 
   #clearTimers(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (this.#soon !== undefined) clearImmediate(this.#soon);
+    if (this.#soon !== undefined) clearTimeout(this.#soon);
     this.#timer = undefined;
     this.#soon = undefined;
   }

@@ -107,3 +107,14 @@ export async function httpGet(url: string, headers: Record<string, string> = {})
       .on('error', reject);
   });
 }
+
+/** Polls `check` until it returns a truthy value or the deadline passes (then throws with `what`). */
+export async function waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
