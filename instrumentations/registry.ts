@@ -1,12 +1,21 @@
 // Every instrumentation we have, by name and module. Its code is required only when the
 // app first loads one of its modules, so an unused instrumentation costs nothing.
 
-import type { InstrumentationEntry } from './types.js';
+import type { Instrumentation, InstrumentationEntry } from './types.js';
+
+/** require() of a sibling folder's index, typed by the export name it holds. */
+function loader(path: string, name: string): () => Instrumentation {
+  return () => (require(path) as Record<string, Instrumentation>)[name]!;
+}
 
 export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
+  { name: 'http', modules: ['http', 'https'], load: loader('./http/index.js', 'http') },
+  // express 4 keeps its router inside; express 5 uses the separate `router` package.
   {
-    name: 'http',
-    modules: ['http', 'https'],
-    load: () => (require('./http/index.js') as typeof import('./http/index.js')).http,
+    name: 'express',
+    modules: ['express', 'express/lib/router/layer.js', 'express/lib/router/index.js', 'router', 'router/lib/layer.js'],
+    load: loader('./express/index.js', 'express'),
   },
+  // The global fetch and the undici package report through diagnostics_channel: nothing to hook.
+  { name: 'undici', modules: [], load: loader('./undici/index.js', 'undici') },
 ];

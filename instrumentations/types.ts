@@ -23,11 +23,17 @@ export interface Instrumentation {
   /** Key for OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS. */
   readonly name: string;
   readonly targets: readonly ModuleTarget[];
+  /**
+   * For instrumentations fed by diagnostics_channel (no module to hook, e.g. the global fetch):
+   * called once at startup. Must not throw; subscribers guard themselves.
+   */
+  subscribe?(telemetry: Telemetry): void;
 }
 
 /** What the registry knows before any instrumentation code is loaded. */
 export interface InstrumentationEntry {
   readonly name: string;
+  /** Modules whose first load loads the instrumentation. Empty: loaded at startup (channel-only). */
   readonly modules: readonly string[];
   load(): Instrumentation;
 }

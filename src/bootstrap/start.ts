@@ -3,7 +3,7 @@
 
 import { ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
 import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
-import type { InstrumentationEntry } from '../../instrumentations/types.js';
+import type { InstrumentationEntry, Telemetry } from '../../instrumentations/types.js';
 import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/types.js';
 import { contextManager } from '../context/als-context-manager.js';
@@ -34,6 +34,19 @@ export function selectInstrumentations(config: Config): InstrumentationEntry[] {
   );
 }
 
+/** Channel-only instrumentations have no module to wait for: they subscribe now. */
+function subscribeChannelInstrumentations(entries: readonly InstrumentationEntry[], telemetry: Telemetry): void {
+  for (const entry of entries) {
+    if (entry.modules.length > 0) continue;
+    try {
+      entry.load().subscribe?.(telemetry);
+      diag.debug(`instrumentation ${entry.name} subscribed to its diagnostics channels`);
+    } catch (error) {
+      diag.debug(`instrumentation ${entry.name} could not subscribe: ${String(error)}`);
+    }
+  }
+}
+
 export function start(): void {
   const config = loadConfig();
   setLogLevel(config.logLevel);
@@ -54,9 +67,12 @@ export function start(): void {
   registerGlobal((api) => api.propagation.setGlobalPropagator(propagator));
   if (tracing !== undefined) registerGlobal((api) => api.trace.setGlobalTracerProvider(tracing.provider));
 
-  const hooks = new ModuleHooks(selectInstrumentations(config), { tracer, propagator, config });
+  const telemetry = { tracer, propagator, config };
+  const selected = selectInstrumentations(config);
+  const hooks = new ModuleHooks(selected, telemetry);
   hooks.listen('@opentelemetry/api', onAppApiLoaded);
   hooks.install();
+  subscribeChannelInstrumentations(selected, telemetry);
 
   installShutdown(pipelines, config.otlp.traces.timeoutMs || 10_000);
   diag.debug(
