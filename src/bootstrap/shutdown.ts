@@ -8,6 +8,7 @@ import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { activeContext } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
 import { runAtExitCallbacks } from '../hook/at-exit.js';
+import { beginLeaving, endLeaving } from '../export/leaving.js';
 import { exceptionAttributes } from '../trace/span.js';
 import type { Pipeline } from './pipeline.js';
 
@@ -36,9 +37,11 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
     flushing = true;
     // The pending export keeps the loop alive; when it is done, beforeExit fires again with nothing left.
     const keepAlive = setTimeout(() => undefined, flushTimeoutMs);
+    beginLeaving();
     Promise.all(pipelines.map((p) => p.forceFlush(flushTimeoutMs))).finally(() => {
       clearTimeout(keepAlive);
       flushing = false;
+      endLeaving();
     });
   });
 

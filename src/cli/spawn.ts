@@ -3,8 +3,13 @@
 
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { isatty } from 'node:tty';
 
 export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+
+// Ctrl-C and Ctrl-\ in a terminal reach the whole foreground process group, the child included.
+// Forwarding them again would deliver them twice, and many apps treat a second Ctrl-C as "force quit".
+const KEYBOARD_SIGNALS = new Set<string>(['SIGINT', 'SIGQUIT']);
 
 /** Exit codes for a command we could not start, as shells use them. */
 export const EXIT_NOT_FOUND = 127;
@@ -23,7 +28,9 @@ export function runCommand(command: string, args: readonly string[], env: NodeJS
   const child = spawn(command, args, { stdio: 'inherit', env });
   let finished = false;
 
+  const interactive = isatty(0);
   const forward = (signal: NodeJS.Signals): void => {
+    if (interactive && KEYBOARD_SIGNALS.has(signal)) return;
     if (child.exitCode === null && child.signalCode === null) {
       try {
         child.kill(signal);

@@ -11,7 +11,7 @@ let pendingLevelWarning: string | undefined;
 {
   const raw = (process.env.OTEL_LOG_LEVEL ?? '').trim().toLowerCase();
   if (raw !== '') {
-    if (raw in LEVELS) threshold = LEVELS[raw as LogLevel];
+    if (Object.hasOwn(LEVELS, raw)) threshold = LEVELS[raw as LogLevel];
     else pendingLevelWarning = raw;
   }
 }

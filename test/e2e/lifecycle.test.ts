@@ -84,11 +84,11 @@ test('with the collector unreachable the app prints and exits exactly as without
       EXIT_CODE: '4',
       OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
-      OTEL_EXPORTER_OTLP_TIMEOUT: '3000',
     });
     assert.equal(exit.code, plain.code);
     assert.equal(exit.stdout, plain.stdout);
-    assert.ok(exit.elapsedMs < plain.elapsedMs + 3000, `took ${exit.elapsedMs} ms (plain ${plain.elapsedMs} ms)`);
+    // The default export timeout is 10 s; a refused collector must not hold the exit for the retry schedule.
+    assert.ok(exit.elapsedMs < plain.elapsedMs + 2000, `took ${exit.elapsedMs} ms (plain ${plain.elapsedMs} ms)`);
     // At most one line about the outage, never a stack trace.
     assert.ok(exit.stderr.split('\n').filter((l) => l.includes('otel-instrument')).length <= 1, exit.stderr);
   }

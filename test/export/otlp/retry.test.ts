@@ -109,3 +109,21 @@ test('shutdown makes pending retries give up promptly with a non-retryable resul
   assert.ok(Date.now() - started < 100);
   assert.equal(inner.shutdowns, 1);
 });
+
+test('on the way out a waiting retry is made at once and a failed last attempt is not retried', async () => {
+  const { beginLeaving, endLeaving } = await import('../../../src/export/leaving.js');
+  const inner = scripted([retryable(), retryable(), retryable()]);
+  const transport = new RetryingTransport(inner, { initialMs: 60_000 });
+  const started = Date.now();
+  const pending = send(transport);
+  await new Promise((resolve) => setImmediate(resolve));
+  try {
+    beginLeaving();
+    const result = await pending;
+    assert.equal(result.ok, false);
+    assert.equal(inner.attempts.length, 2);
+    assert.ok(Date.now() - started < 5_000);
+  } finally {
+    endLeaving();
+  }
+});

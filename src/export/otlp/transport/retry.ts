@@ -2,6 +2,7 @@
 // reference exporters): 1 s initial, x1.5, 5 s cap, +-20 % jitter, at most 5 retries, never past the deadline.
 
 import type { ExportResult } from '../../export-result.js';
+import { isLeaving, onLeaving } from '../../leaving.js';
 import { codedError, type Transport } from './types.js';
 
 export interface BackoffOptions {
@@ -27,6 +28,7 @@ interface PendingRetry {
   timer: NodeJS.Timeout;
   readonly done: (result: ExportResult) => void;
   readonly last: ExportResult;
+  stopWaking: () => void;
 }
 
 function abandoned(lastError: Error | undefined): ExportResult {
@@ -66,6 +68,11 @@ export class RetryingTransport implements Transport {
         done(abandoned(result.error)); // no retry will follow: the caller must not requeue either
         return;
       }
+      // On the way out a failed attempt is final (see src/export/leaving.ts).
+      if (isLeaving()) {
+        done(result);
+        return;
+      }
       let delay = nextDelay * (1 + b.jitter * (2 * this.#random() - 1));
       nextDelay = Math.min(nextDelay * b.multiplier, b.maxMs);
       if (result.retryAfterMs !== undefined && result.retryAfterMs > delay) delay = result.retryAfterMs;
@@ -75,15 +82,15 @@ export class RetryingTransport implements Transport {
         return;
       }
       retries++;
-      const entry: PendingRetry = {
-        timer: setTimeout(() => {
-          this.#pending.delete(entry);
-          attempt();
-        }, delay),
-        done,
-        last: result,
+      const retryNow = (): void => {
+        clearTimeout(entry.timer);
+        entry.stopWaking();
+        this.#pending.delete(entry);
+        attempt();
       };
+      const entry: PendingRetry = { timer: setTimeout(retryNow, delay), done, last: result, stopWaking: () => undefined };
       entry.timer.unref();
+      entry.stopWaking = onLeaving(retryNow);
       this.#pending.add(entry);
     };
     attempt();
@@ -96,6 +103,7 @@ export class RetryingTransport implements Transport {
     this.#pending.clear();
     for (const entry of pending) {
       clearTimeout(entry.timer);
+      entry.stopWaking();
       entry.done(abandoned(entry.last.ok ? undefined : entry.last.error));
     }
     return this.#inner.shutdown();
