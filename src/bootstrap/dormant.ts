@@ -9,3 +9,12 @@ export function isLauncherProcess(mainScript: string | undefined = process.argv[
   if (mainScript === undefined) return false;
   return LAUNCHER_PATH.test(mainScript) || LAUNCHER_NAME.test(mainScript);
 }
+
+/**
+ * The thread Node runs module.register() hooks in also runs NODE_OPTIONS preloads. It serves the
+ * loader, not the app: unlike a user's Worker it has no parentPort.
+ */
+export function isLoaderHooksThread(): boolean {
+  const { isMainThread, parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+  return !isMainThread && parentPort === null;
+}

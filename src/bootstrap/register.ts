@@ -2,21 +2,31 @@
 // stays dormant in package managers, and never lets a failure of ours reach the app.
 
 import { diag } from '../diag/log.js';
-import { isLauncherProcess } from './dormant.js';
+import type { ModuleHooks } from '../hook/module-hooks.js';
+import { isLauncherProcess, isLoaderHooksThread } from './dormant.js';
 
 const STARTED = Symbol.for('otel-instrument.started');
 const globals = globalThis as Record<symbol, unknown>;
 
+let hooks: ModuleHooks | undefined;
+
 if (globals[STARTED] !== true) {
   globals[STARTED] = true;
-  if (isLauncherProcess()) {
+  if (isLoaderHooksThread()) {
+    // Nothing to say: this thread exists in every ESM-hooked process.
+  } else if (isLauncherProcess()) {
     diag.debug(`dormant in package manager process ${process.argv[1] ?? ''}`);
   } else {
     try {
-      (require('./start.js') as typeof import('./start.js')).start();
+      hooks = (require('./start.js') as typeof import('./start.js')).start();
     } catch (error) {
       diag.warn(`failed to start; the app runs uninstrumented: ${error instanceof Error ? error.message : String(error)}`);
       diag.debug(error instanceof Error && error.stack ? error.stack : String(error));
     }
   }
+}
+
+/** The module hooks of this process, for the ESM preload to feed imports into; undefined if dormant. */
+export function moduleHooks(): ModuleHooks | undefined {
+  return hooks;
 }

@@ -47,12 +47,12 @@ function subscribeChannelInstrumentations(entries: readonly InstrumentationEntry
   }
 }
 
-export function start(): void {
+export function start(): ModuleHooks | undefined {
   const config = loadConfig();
   setLogLevel(config.logLevel);
   if (config.sdkDisabled) {
     diag.debug('OTEL_SDK_DISABLED=true: no SDK started, nothing patched');
-    return;
+    return undefined;
   }
   const resource = detectResource(config);
   const propagator = createPropagator(config.propagators);
@@ -78,4 +78,5 @@ export function start(): void {
   diag.debug(
     `started: service.name=${String(resource.attributes['service.name'])}, traces=${config.tracesExporters.join(',') || 'none'}`,
   );
+  return hooks;
 }

@@ -48,8 +48,13 @@ export class ModuleHooks {
     this.#listeners.set(moduleName, list);
   }
 
+  /** Every module name some instrumentation or listener waits for. */
+  moduleNames(): string[] {
+    return [...new Set([...this.#byModule.keys(), ...this.#listeners.keys()])];
+  }
+
   install(): void {
-    const names = [...new Set([...this.#byModule.keys(), ...this.#listeners.keys()])];
+    const names = this.moduleNames();
     if (names.length === 0) return;
     this.#hook = new Hook(names, { internals: true }, (exports, name, basedir) => this.onLoad(exports, name, basedir));
   }

@@ -20,7 +20,16 @@ export function wrap<T extends object, K extends keyof T>(
 ): boolean {
   const original = owner[name];
   if (typeof original !== 'function' || isWrapped(original)) return false;
-  shimmer.wrap(owner as any, name as string, wrapper as any);
+  if (typeof (owner as { propertyIsEnumerable?: unknown }).propertyIsEnumerable === 'function') {
+    shimmer.wrap(owner as any, name as string, wrapper as any);
+  } else {
+    // import-in-the-middle namespaces have no prototype (shimmer would throw): assign, and mark as shimmer does.
+    const replacement = wrapper(original as T[K] & AnyFunction);
+    for (const [key, value] of [['__original', original], ['__wrapped', true]] as const) {
+      Object.defineProperty(replacement, key, { value, configurable: true, writable: true, enumerable: false });
+    }
+    owner[name] = replacement as T[K];
+  }
   const wrapped = owner[name] as unknown as AnyFunction;
   try {
     Object.defineProperty(wrapped, 'name', { value: (original as AnyFunction).name, configurable: true });
