@@ -26,9 +26,11 @@ import {
   redactQuery,
   spanNameFor,
 } from './semconv.js';
+import { captureHeaders, type HttpOptions } from './options.js';
 
 interface ClientRequestState {
   readonly span: Span;
+  readonly options: HttpOptions;
   error: Error | undefined;
 }
 
@@ -120,6 +122,18 @@ function onRequestClose(this: ClientRequest): void {
     if (res !== undefined && res !== null) {
       const status = res.statusCode ?? 0;
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+      const capture = state.options.captureClientResponse;
+      if (capture !== undefined) {
+        const headers = res.headersDistinct;
+        captureHeaders(
+          (key, value) => span.setAttribute(key, value),
+          'http.response.header.',
+          capture,
+          state.options.sanitize,
+          (name) => headers[name],
+          () => Object.keys(headers),
+        );
+      }
       const version = protocolVersion(res.httpVersion);
       if (version !== undefined) span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, version);
       if (status >= 400) {
@@ -158,7 +172,12 @@ function argsWithArrayHeaders(args: IArguments, ctx: Context, telemetry: Telemet
   return copy;
 }
 
-function makeRequest(original: (...args: any[]) => ClientRequest, scheme: 'http' | 'https', telemetry: Telemetry) {
+function makeRequest(
+  original: (...args: any[]) => ClientRequest,
+  scheme: 'http' | 'https',
+  telemetry: Telemetry,
+  options: HttpOptions,
+) {
   return function request(this: unknown): ClientRequest {
     const parent = activeContext();
     if (!guard.enabled || isSuppressed(parent)) return Reflect.apply(original, this, arguments);
@@ -198,7 +217,17 @@ function makeRequest(original: (...args: any[]) => ClientRequest, scheme: 'http'
     try {
       if (!target.arrayHeaders && !req.headersSent) telemetry.propagator.inject(ctx, req, headerSetter);
       if (span.isRecording()) {
-        (req as unknown as { [STATE]: ClientRequestState })[STATE] = { span, error: undefined };
+        if (options.captureClientRequest !== undefined) {
+          captureHeaders(
+            (key, value) => span.setAttribute(key, value),
+            'http.request.header.',
+            options.captureClientRequest,
+            options.sanitize,
+            (name) => req.getHeader(name),
+            () => req.getHeaderNames(),
+          );
+        }
+        (req as unknown as { [STATE]: ClientRequestState })[STATE] = { span, options, error: undefined };
         req.once(errorMonitor, onRequestError);
         req.once('close', onRequestClose);
         inFlight.add(req);
@@ -210,8 +239,13 @@ function makeRequest(original: (...args: any[]) => ClientRequest, scheme: 'http'
   };
 }
 
-export function patchClient(moduleExports: typeof import('node:http'), scheme: 'http' | 'https', telemetry: Telemetry): void {
-  wrap(moduleExports, 'request', (original) => makeRequest(original, scheme, telemetry));
+export function patchClient(
+  moduleExports: typeof import('node:http'),
+  scheme: 'http' | 'https',
+  telemetry: Telemetry,
+  options: HttpOptions,
+): void {
+  wrap(moduleExports, 'request', (original) => makeRequest(original, scheme, telemetry, options));
   const patchedRequest = moduleExports.request;
   // Same as Node's own get: request, then end. Going through our request keeps one code path.
   wrap(moduleExports, 'get', () =>

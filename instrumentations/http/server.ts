@@ -7,6 +7,7 @@ import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opent
 import type { Telemetry } from '../types.js';
 import { runWithContext } from '../../src/context/als-context-manager.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
+import { suppressed } from '../../src/context/suppress.js';
 import { atExit } from '../../src/hook/at-exit.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
@@ -33,10 +34,12 @@ import {
   redactQuery,
   spanNameFor,
 } from './semconv.js';
+import { captureHeaders, type HttpOptions } from './options.js';
 
 /** Per-request state, reachable from req and res (express sets the route through it). */
 export interface ServerRequestState {
   readonly span: Span;
+  readonly options: HttpOptions;
   readonly method: string;
   route: string | undefined;
   /** The handler threw: error.type and status are already set. */
@@ -83,14 +86,25 @@ function firstForwardedFor(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
+// Excluded requests run with tracing suppressed: no span, and nothing under them either.
+const EXCLUDED = suppressed(ROOT_CONTEXT);
+
+function isExcluded(req: IncomingMessage, scheme: string, options: HttpOptions): boolean {
+  const url = `${scheme}://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
+  for (const pattern of options.excludedUrls) if (pattern.test(url)) return true;
+  return false;
+}
+
 function startServerSpan(
   server: Server,
   req: IncomingMessage,
   res: ServerResponse,
   scheme: 'http' | 'https',
   telemetry: Telemetry,
+  options: HttpOptions,
 ): Context | undefined {
   if ((server as { [UNTRACED_SERVER]?: boolean })[UNTRACED_SERVER] === true) return undefined;
+  if (options.excludedUrls.length > 0 && isExcluded(req, scheme, options)) return EXCLUDED;
   const rawMethod = req.method;
   const method = normalizeMethod(rawMethod);
   const target = req.url ?? '/';
@@ -124,7 +138,18 @@ function startServerSpan(
   const parentContext = telemetry.propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
   const span = telemetry.tracer.startSpan(spanNameFor(method), { kind: SpanKind.SERVER, attributes }, parentContext);
   if (span.isRecording()) {
-    const state: ServerRequestState = { span, method, route: undefined, threw: false };
+    if (options.captureServerRequest !== undefined) {
+      const headers = req.headersDistinct;
+      captureHeaders(
+        (key, value) => span.setAttribute(key, value),
+        'http.request.header.',
+        options.captureServerRequest,
+        options.sanitize,
+        (name) => headers[name],
+        () => Object.keys(headers),
+      );
+    }
+    const state: ServerRequestState = { span, options, method, route: undefined, threw: false };
     (req as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     (res as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     res.once('close', onResponseClose);
@@ -140,6 +165,17 @@ function onResponseClose(this: ServerResponse): void {
     const span = state.span;
     const status = this.statusCode;
     if (this.headersSent) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+    const capture = state.options.captureServerResponse;
+    if (capture !== undefined) {
+      captureHeaders(
+        (key, value) => span.setAttribute(key, value),
+        'http.response.header.',
+        capture,
+        state.options.sanitize,
+        (name) => this.getHeader(name),
+        () => this.getHeaderNames(),
+      );
+    }
     if (state.route !== undefined) {
       span.setAttribute(ATTR_HTTP_ROUTE, state.route);
       span.updateName(`${spanNameFor(state.method)} ${state.route}`);
@@ -175,13 +211,13 @@ function recordHandlerError(req: IncomingMessage, error: unknown): void {
   }
 }
 
-export function patchServer(serverPrototype: object, scheme: 'http' | 'https', telemetry: Telemetry): void {
+export function patchServer(serverPrototype: object, scheme: 'http' | 'https', telemetry: Telemetry, options: HttpOptions): void {
   wrap(serverPrototype as { emit: (...args: unknown[]) => boolean }, 'emit', (original) =>
     function emit(this: Server, event: string | symbol, req?: IncomingMessage, res?: ServerResponse): boolean {
       if (event !== 'request' || !guard.enabled) return Reflect.apply(original, this, arguments);
       let ctx: Context | undefined;
       try {
-        ctx = startServerSpan(this, req!, res!, scheme, telemetry);
+        ctx = startServerSpan(this, req!, res!, scheme, telemetry, options);
       } catch (error) {
         guard.fail(error);
       }

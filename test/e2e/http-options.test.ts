@@ -1,0 +1,100 @@
+// Instrumentation options set by environment: excluded URLs, captured headers, known methods,
+// and which instrumentations run at all.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { GrpcReceiver } from '../support/otlp-receiver.js';
+import { FIXTURES, httpGet, runCli, startCli } from '../support/run-cli.js';
+
+const SERVICE = ['node', join(FIXTURES, 'http-service.js')];
+
+async function withService(env: NodeJS.ProcessEnv, calls: (port: number) => Promise<void>, args: string[] = []) {
+  const receiver = await GrpcReceiver.start();
+  const app = startCli([...args, ...SERVICE], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, ...env });
+  try {
+    const port = Number((await app.waitForLine(/listening (\d+)/))[1]);
+    await calls(port);
+  } finally {
+    app.child.kill('SIGTERM');
+    await app.exited();
+    await receiver.close();
+  }
+  return { spans: receiver.spans(), stderr: app.stderr() };
+}
+
+function send(port: number, method: string, path: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('requests matching OTEL_NODE_EXCLUDED_URLS get no span, and nothing under them is traced', async () => {
+  const { spans } = await withService({ OTEL_NODE_EXCLUDED_URLS: '/healthz,front$' }, async (p) => {
+    await httpGet(`http://127.0.0.1:${p}/healthz`);
+    await httpGet(`http://127.0.0.1:${p}/front`);
+    await httpGet(`http://127.0.0.1:${p}/hello`);
+  });
+  const paths = spans.filter((s) => s.kind === 2).map((s) => s.attributes['url.path']).sort();
+  // /front is excluded and its outgoing call is not traced; the /back request it made is its own root.
+  assert.deepEqual(paths, ['/back', '/hello']);
+  assert.equal(spans.filter((s) => s.kind === 3).length, 0);
+  assert.equal(spans.find((s) => s.attributes['url.path'] === '/back')!.parentSpanId, '');
+});
+
+test('configured request and response headers are captured as string arrays, sanitized ones redacted', async () => {
+  const { spans } = await withService({
+    OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST: 'X-Request-Id,x-custom-.*',
+    OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_RESPONSE: 'content-type',
+    OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_REQUEST: 'traceparent',
+    OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_CLIENT_RESPONSE: 'Content-Type',
+    OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SANITIZE_FIELDS: 'x-custom-secret',
+  }, async (port) => {
+    await httpGet(`http://127.0.0.1:${port}/front`, { 'x-request-id': 'r-1', 'x-custom-a': 'a', 'x-custom-secret': 'hunter2' });
+  }, ['--exporter_otlp_protocol', 'grpc']);
+  const front = spans.find((s) => s.attributes['url.path'] === '/front')!;
+  assert.deepEqual(front.attributes['http.request.header.x-request-id'], ['r-1']);
+  assert.deepEqual(front.attributes['http.request.header.x-custom-a'], ['a']);
+  assert.deepEqual(front.attributes['http.request.header.x-custom-secret'], ['[REDACTED]']);
+  assert.equal(front.attributes['http.request.header.user-agent'], undefined);
+  const back = spans.find((s) => s.attributes['url.path'] === '/back')!;
+  assert.deepEqual(back.attributes['http.response.header.content-type'], ['application/json']);
+  const client = spans.find((s) => s.kind === 3)!;
+  assert.match(String((client.attributes['http.request.header.traceparent'] as string[])[0]), /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  assert.deepEqual(client.attributes['http.response.header.content-type'], ['application/json']);
+  assert.ok(JSON.stringify(spans).indexOf('hunter2') === -1);
+});
+
+test('OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS replaces the known method set', async () => {
+  const { spans } = await withService({ OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS: 'GET,PURGE' }, async (port) => {
+    await send(port, 'PURGE', '/hello');
+    await send(port, 'POST', '/hello');
+  });
+  const purge = spans.find((s) => s.attributes['http.request.method'] === 'PURGE')!;
+  assert.equal(purge.name, 'PURGE');
+  const post = spans.find((s) => s.attributes['http.request.method'] === '_OTHER')!;
+  assert.equal(post.name, 'HTTP');
+  assert.equal(post.attributes['http.request.method_original'], 'POST');
+});
+
+test('a disabled instrumentation makes no spans, and an unknown name is warned about with the valid ones', async () => {
+  const { spans, stderr } = await withService({}, async (port) => {
+    await httpGet(`http://127.0.0.1:${port}/hello`);
+  }, ['--disabled_instrumentations', 'http,nope']);
+  assert.deepEqual(spans, []);
+  assert.match(stderr, /unknown instrumentation "nope" in OTEL_NODE_DISABLED_INSTRUMENTATIONS; valid: http, express, undici/);
+});
+
+test('only the instrumentations of modules the app loads are loaded', async () => {
+  const exit = await runCli(['--traces_exporter', 'console', 'node', join(FIXTURES, 'loaded-instrumentations.js')]);
+  assert.equal(exit.code, 0, exit.stderr);
+  const loaded = JSON.parse(exit.stdout.split('\n').find((line) => line.startsWith('['))!) as string[];
+  assert.ok(loaded.some((file) => file.startsWith('http/')), JSON.stringify(loaded));
+  assert.ok(!loaded.some((file) => file.startsWith('express/')), JSON.stringify(loaded));
+});
