@@ -15,7 +15,7 @@ if (globals[STARTED] !== true) {
   if (isLoaderHooksThread()) {
     // Nothing to say: this thread exists in every ESM-hooked process.
   } else if (isLauncherProcess()) {
-    diag.debug(`dormant in package manager process ${process.argv[1] ?? ''}`);
+    diag.debug(`dormant in launcher process ${process.argv[1] ?? ''}`);
   } else {
     try {
       hooks = (require('./start.js') as typeof import('./start.js')).start();

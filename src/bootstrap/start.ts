@@ -76,7 +76,7 @@ export function start(): ModuleHooks | undefined {
 
   installShutdown(pipelines, config.otlp.traces.timeoutMs || 10_000);
   diag.debug(
-    `started: service.name=${String(resource.attributes['service.name'])}, traces=${config.tracesExporters.join(',') || 'none'}`,
+    `started in pid ${process.pid} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, traces=${config.tracesExporters.join(',') || 'none'}`,
   );
   return hooks;
 }

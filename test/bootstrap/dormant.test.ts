@@ -12,13 +12,16 @@ test('package managers and our own launcher are recognised as launcher processes
     '/usr/local/lib/node_modules/corepack/dist/corepack.js',
     '/opt/app/node_modules/.bin/otel-instrument',
     '/work/otel-instrument/bin/otel-instrument',
+    '/srv/app/node_modules/.bin/tsx',
+    '/srv/app/node_modules/tsx/dist/cli.mjs',
+    '/srv/app/node_modules/nodemon/bin/nodemon.js',
   ]) {
     assert.equal(isLauncherProcess(script), true, script);
   }
 });
 
 test('application scripts are not launcher processes', () => {
-  for (const script of ['/srv/app/server.js', '/srv/npm-app/index.js', '/srv/app/node_modules/.bin/tsx', '/srv/app/dist/main.mjs', undefined]) {
+  for (const script of ['/srv/app/server.js', '/srv/npm-app/index.js', '/srv/app/src/tsx.ts', '/srv/app/node_modules/tsx/dist/loader.mjs', '/srv/app/dist/main.mjs', undefined]) {
     assert.equal(isLauncherProcess(script), false, String(script));
   }
 });

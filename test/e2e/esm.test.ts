@@ -38,3 +38,25 @@ test('a CommonJS entry point does not pay for the ESM loader', async () => {
   assert.doesNotMatch(exit.stderr, /ESM hooks installed/);
   assert.match(exit.stdout, /"kind":"SpanKind.SERVER"/);
 });
+
+test('a TypeScript app run with npx tsx is traced in the app process only', async () => {
+  const receiver = await GrpcReceiver.start();
+  try {
+    const exit = await runCli(['npx', 'tsx', join(FIXTURES, 'ts', 'app.ts')], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_LOG_LEVEL: 'debug',
+    });
+    assert.equal(exit.code, 0, exit.stderr);
+    assert.equal(exit.stdout, 'typescript 200\n');
+    assert.equal(exit.stderr.match(/started in pid/g)?.length, 1, exit.stderr);
+    assert.match(exit.stderr, /dormant in launcher process .*tsx/);
+    const spans = await receiver.waitForSpans(2);
+    assert.equal(receiver.spans().length, 2);
+    const server = spans.find((s) => s.kind === 2)!;
+    assert.equal(server.attributes['url.path'], '/typed');
+    assert.match(String(server.resource['process.command']), /app\.ts$/);
+    assert.equal(server.parentSpanId, spans.find((s) => s.kind === 3)!.spanId);
+  } finally {
+    await receiver.close();
+  }
+});

@@ -20,7 +20,7 @@ test('otel-instrument npm start instruments the app that npm starts and not npm 
     assert.notEqual(exit.code, 0);
     const [span] = await receiver.waitForSpans(1);
     assert.match(String(span!.resource['process.command']), /http-service\.js$/);
-    assert.match(app.stderr(), /dormant in package manager process .*npm/);
+    assert.match(app.stderr(), /dormant in launcher process .*npm/);
     assert.equal(new Set(receiver.spans().map((s) => s.resource['process.pid'])).size, 1);
   } finally {
     await receiver.close();
