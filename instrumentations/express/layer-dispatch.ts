@@ -1,0 +1,181 @@
+// Layer.prototype.handle_request / handle_error (express 4) and handleRequest / handleError
+// (router@2, express 5) are wrapped once, on the prototype. For a layer the side table knows,
+// the wrapper starts its span, runs it with that span active, and hands the layer its level's
+// `next` wrapper, which ends the span and restores the router's context for the next layer.
+
+import type { ServerResponse } from 'node:http';
+import { trace, type Context, type Tracer } from '@opentelemetry/api';
+import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
+import { Guard } from '../../src/hook/guard.js';
+import { wrap } from '../../src/hook/patch.js';
+import { ignoredLayerTypes, type LayerType } from './config.js';
+import { childPrefix, layerMeta, layerRoute, layerSpanOptions, type LayerMeta } from './layer-metadata.js';
+import {
+  createRequestState,
+  Level,
+  recordError,
+  requestState,
+  setRequestStateGuard,
+  type NextFunction,
+  type RequestState,
+} from './request-state.js';
+
+export const guard = new Guard('express');
+setRequestStateGuard(guard);
+
+let tracer: Tracer | undefined;
+let ignored: ReadonlySet<LayerType> = new Set();
+
+/** Called by every target's patch; the first call fixes the tracer and reads the ignore list. */
+export function configureLayerDispatch(t: Tracer): void {
+  if (tracer !== undefined) return;
+  tracer = t;
+  ignored = ignoredLayerTypes();
+}
+
+type LayerLike = { handle?: unknown };
+type Original = (this: LayerLike, ...args: unknown[]) => unknown;
+
+/** Anything passed to next() that express treats as an error ('route' and 'router' are not). */
+function isError(value: unknown): boolean {
+  return Boolean(value) && value !== 'route' && value !== 'router';
+}
+
+function findLevel(state: RequestState, next: NextFunction): Level | undefined {
+  const levels = state.levels;
+  for (let i = 0; i < levels.length; i++) if (levels[i]!.next === next) return levels[i];
+  return undefined;
+}
+
+function createLevel(state: RequestState, next: NextFunction): Level {
+  const prefix = state.enteringPrefix ?? '';
+  state.enteringPrefix = undefined;
+  const level = new Level(state, next, prefix, activeContext());
+  // The only closure per router per request: it has to be a distinct function carrying its level.
+  level.wrapper = function next(this: unknown) {
+    return leaveLayer(level, this, arguments);
+  };
+  state.levels.push(level);
+  return level;
+}
+
+/** The running layer of `level` is done (it called next, or threw). Returns the context to restore, if ours replaced it. */
+function finishLayer(level: Level, error: unknown, passedOn: boolean): Context | undefined {
+  const meta = level.meta!;
+  const span = level.span;
+  const state = level.state;
+  level.meta = undefined;
+  level.span = undefined;
+  if (passedOn && isError(error)) {
+    recordError(state, span, error);
+  } else if (meta.type === 'request_handler' && state.server !== undefined && !state.res.headersSent) {
+    // The route passed the request on without answering: it is not the request's route.
+    state.server.route = level.savedRoute;
+  }
+  if (meta.type === 'router') state.enteringPrefix = undefined;
+  level.savedRoute = undefined;
+  if (span === undefined) return undefined;
+  span.end();
+  return level.parentContext;
+}
+
+function leaveLayer(level: Level, thisArg: unknown, args: IArguments): unknown {
+  let restore: Context | undefined;
+  if (level.meta !== undefined) {
+    try {
+      restore = finishLayer(level, args[0], true);
+    } catch (error) {
+      guard.fail(error);
+    }
+  }
+  // The next layer runs in the router's context, not in the span of the one that just ended.
+  if (restore === undefined) return Reflect.apply(level.next, thisArg, args);
+  return runWithContext(restore, Reflect.apply, level.next, thisArg, args);
+}
+
+function enterLayer(meta: LayerMeta, req: object, res: ServerResponse, next: NextFunction): Level {
+  const state = requestState(req) ?? createRequestState(req, res);
+  const level = findLevel(state, next) ?? createLevel(state, next);
+  // A layer of this router still open means next() reached it some other way: close it quietly.
+  if (level.meta !== undefined) finishLayer(level, undefined, false);
+  level.meta = meta;
+  if (meta.type === 'router') {
+    state.enteringPrefix = childPrefix(meta, level.prefix);
+  } else if (meta.type === 'request_handler' && state.server !== undefined) {
+    level.savedRoute = state.server.route;
+    state.server.route = layerRoute(meta, level.prefix);
+  }
+  if (level.traced && !state.closed && !ignored.has(meta.type) && tracer !== undefined) {
+    level.span = tracer.startSpan(meta.spanName, layerSpanOptions(meta, level.prefix), level.parentContext);
+  }
+  return level;
+}
+
+/** Calls the original exactly as express would have: (req, res, next) or (error, req, res, next). */
+function invoke(original: Original, layer: LayerLike, error: unknown, req: unknown, res: unknown, next: unknown, errorPath: boolean): unknown {
+  return errorPath ? original.call(layer, error, req, res, next) : original.call(layer, req, res, next);
+}
+
+function runLayer(
+  original: Original,
+  layer: LayerLike,
+  meta: LayerMeta,
+  error: unknown,
+  req: object,
+  res: ServerResponse,
+  next: NextFunction,
+  errorPath: boolean,
+): unknown {
+  let level: Level | undefined;
+  try {
+    level = enterLayer(meta, req, res, next);
+  } catch (internal) {
+    guard.fail(internal);
+  }
+  if (level === undefined) return invoke(original, layer, error, req, res, next, errorPath);
+  const span = level.span;
+  if (span === undefined) return invoke(original, layer, error, req, res, level.wrapper, errorPath);
+  const ctx = trace.setSpan(level.parentContext, span);
+  try {
+    return runWithContext(ctx, invoke, original, layer, error, req, res, level.wrapper, errorPath);
+  } catch (thrown) {
+    // Express catches what handlers throw; whatever still escapes is recorded on this layer's
+    // span if it is still open, and goes on as the same object.
+    try {
+      if (level.span === span) finishLayer(level, thrown, true);
+    } catch (internal) {
+      guard.fail(internal);
+    }
+    throw thrown;
+  }
+}
+
+/**
+ * Wraps the two dispatch methods of a Layer prototype. `handle.length` decides, as in express,
+ * whether the layer runs at all on each path; a layer that will not run gets no span.
+ */
+export function patchLayerPrototype(proto: object, requestMethod: string, errorMethod: string): void {
+  const target = proto as Record<string, Original>;
+  wrap(target, requestMethod, (original) =>
+    function handleRequest(this: LayerLike, req: object, res: ServerResponse, next: NextFunction) {
+      const handle = this.handle;
+      if (!guard.enabled || typeof next !== 'function' || typeof handle !== 'function' || handle.length > 3) {
+        return original.call(this, req, res, next);
+      }
+      const meta = layerMeta(this);
+      if (meta === undefined) return original.call(this, req, res, next);
+      return runLayer(original, this, meta, undefined, req, res, next, false);
+    },
+  );
+  wrap(target, errorMethod, (original) =>
+    function handleError(this: LayerLike, error: unknown, req: object, res: ServerResponse, next: NextFunction) {
+      const handle = this.handle;
+      if (!guard.enabled || typeof next !== 'function' || typeof handle !== 'function' || handle.length !== 4) {
+        return original.call(this, error, req, res, next);
+      }
+      const meta = layerMeta(this);
+      if (meta === undefined) return original.call(this, error, req, res, next);
+      return runLayer(original, this, meta, error, req, res, next, true);
+    },
+  );
+}

@@ -1,0 +1,128 @@
+// Per-request state, kept under a module-local Symbol on req: one Level per router dispatch
+// (per `next` function express hands to that router's layers), and ONE 'close' listener on
+// res for all layers together, which ends the layer spans still open and settles the error.
+
+import type { ServerResponse } from 'node:http';
+import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { Guard } from '../../src/hook/guard.js';
+import { exceptionAttributes } from '../../src/trace/span.js';
+import { serverRequestState, type ServerRequestState } from '../http/server.js';
+import { ATTR_ERROR_TYPE } from '../http/semconv.js';
+import type { LayerMeta } from './layer-metadata.js';
+
+export type NextFunction = (...args: unknown[]) => unknown;
+
+/** The layers of one router stack, as run for one request. Only one of them runs at a time. */
+export class Level {
+  readonly state: RequestState;
+  /** The router's own `next`. */
+  readonly next: NextFunction;
+  /** Route template of the router this level belongs to ('' at the app's root). */
+  readonly prefix: string;
+  /** Context the router's layers start in: their spans' parent, and restored when one of them calls next(). */
+  readonly parentContext: Context;
+  /** parentContext holds a span: without one (no server span) the layers get no spans either. */
+  readonly traced: boolean;
+  /** Handed to this level's layers instead of `next` (one closure per router per request; set by its creator). */
+  wrapper: NextFunction;
+  /** The layer running now, its span, and the route it replaced on the server span (route layers). */
+  meta: LayerMeta | undefined = undefined;
+  span: Span | undefined = undefined;
+  savedRoute: string | undefined = undefined;
+
+  constructor(state: RequestState, next: NextFunction, prefix: string, parentContext: Context) {
+    this.state = state;
+    this.next = next;
+    this.prefix = prefix;
+    this.parentContext = parentContext;
+    this.traced = trace.getSpan(parentContext) !== undefined;
+    this.wrapper = next;
+  }
+}
+
+export interface RequestState {
+  readonly res: ServerResponse;
+  readonly server: ServerRequestState | undefined;
+  readonly levels: Level[];
+  /** Set by a router layer as it starts: the prefix of the router level it is about to create. */
+  enteringPrefix: string | undefined;
+  /** The last error recorded on the server span (each error object is recorded once). */
+  error: unknown;
+  hasError: boolean;
+  /** The response has closed: no more layer spans for this request. */
+  closed: boolean;
+}
+
+const STATE = Symbol('otel-instrument.express.request');
+
+let guard: Guard | undefined;
+
+export function setRequestStateGuard(g: Guard): void {
+  guard = g;
+}
+
+export function requestState(req: object): RequestState | undefined {
+  return (req as { [STATE]?: RequestState })[STATE];
+}
+
+export function createRequestState(req: object, res: ServerResponse): RequestState {
+  const state: RequestState = {
+    res,
+    server: serverRequestState(req),
+    levels: [],
+    enteringPrefix: undefined,
+    error: undefined,
+    hasError: false,
+    closed: false,
+  };
+  (req as { [STATE]?: RequestState })[STATE] = state;
+  // Prepended so that it runs before the http instrumentation's own 'close' listener, which
+  // ends the server span: error.type must be settled by then.
+  if (typeof res.prependOnceListener === 'function') res.prependOnceListener('close', onResponseClose);
+  return state;
+}
+
+function errorType(error: unknown): string {
+  const name = (error as { constructor?: { name?: unknown } } | null | undefined)?.constructor?.name;
+  return typeof name === 'string' && name !== '' ? name : '_OTHER';
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** next(err) or a throw: on the layer span that saw it, and once per error object on the server span. */
+export function recordError(state: RequestState, span: Span | undefined, error: unknown): void {
+  if (span !== undefined) {
+    span.addEvent('exception', exceptionAttributes(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+  }
+  if (state.hasError && state.error === error) return;
+  state.error = error;
+  state.hasError = true;
+  state.server?.span.addEvent('exception', exceptionAttributes(error));
+}
+
+function onResponseClose(this: ServerResponse): void {
+  const state = requestState(this.req);
+  if (state === undefined) return;
+  try {
+    state.closed = true;
+    for (const level of state.levels) {
+      const span = level.span;
+      level.span = undefined;
+      level.meta = undefined;
+      if (span !== undefined) span.end();
+    }
+    const server = state.server;
+    if (state.hasError && server !== undefined && !server.threw && this.statusCode >= 500 && this.writableFinished) {
+      // The error handler answered 5xx for this error: the server span names the error's type,
+      // not the status code (which is what the http instrumentation would say on its own).
+      server.threw = true;
+      server.span.setAttribute(ATTR_ERROR_TYPE, errorType(state.error));
+      server.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(state.error) });
+    }
+  } catch (error) {
+    guard?.fail(error);
+  }
+}
