@@ -1,0 +1,3 @@
+'use strict';
+// Start-to-exit probe: load express and leave.
+require('express');
