@@ -22,8 +22,8 @@ import {
   ATTR_SERVER_PORT,
   ATTR_URL_FULL,
   normalizeMethod,
+  buildUrlFull,
   protocolVersion,
-  redactQuery,
   spanNameFor,
 } from './semconv.js';
 import { captureHeaders, type HttpOptions } from './options.js';
@@ -84,11 +84,8 @@ function describe(args: IArguments, defaultScheme: 'http' | 'https'): RequestTar
   const path = options?.path ?? (url !== undefined ? `${url.pathname}${url.search}` : '/');
   const hasAuth = (options?.auth !== undefined && options.auth !== null) || (url !== undefined && url.username !== '');
 
-  const question = path.indexOf('?');
-  const redactedPath = question === -1 ? path : `${path.slice(0, question + 1)}${redactQuery(path.slice(question + 1))}`;
   const hostForUrl = address.includes(':') ? `[${address}]` : address;
-  const portPart = port === defaultPort ? '' : `:${port}`;
-  const full = `${protocol}//${hasAuth ? 'REDACTED:REDACTED@' : ''}${hostForUrl}${portPart}${redactedPath}`;
+  const full = buildUrlFull(protocol, port === defaultPort ? hostForUrl : `${hostForUrl}:${port}`, path, hasAuth);
   return {
     method: normalizeMethod(rawMethod),
     rawMethod,

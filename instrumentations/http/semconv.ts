@@ -97,3 +97,15 @@ export function parseHostHeader(host: string): { address: string; port: number |
   const port = Number(host.slice(colon + 1));
   return { address: host.slice(0, colon), port: Number.isInteger(port) && port > 0 ? port : undefined };
 }
+
+/**
+ * url.full from its parts: `authority` is host[:port] as it appears in the URL (IPv6 in brackets,
+ * default port left out), `pathWithQuery` starts with '/'. Credentials are never written, only
+ * marked (REDACTED:REDACTED@), and sensitive query values are redacted.
+ */
+export function buildUrlFull(protocol: string, authority: string, pathWithQuery: string, hasCredentials: boolean): string {
+  const question = pathWithQuery.indexOf('?');
+  const path =
+    question === -1 ? pathWithQuery : `${pathWithQuery.slice(0, question + 1)}${redactQuery(pathWithQuery.slice(question + 1))}`;
+  return `${protocol}//${hasCredentials ? 'REDACTED:REDACTED@' : ''}${authority}${path}`;
+}
