@@ -163,6 +163,7 @@ function readChain<T>(
   fallback: T,
   expected: string | ((raw: string) => string),
   show: (value: T) => string,
+  silent = false,
 ): T {
   let invalid: Array<[string, string]> | undefined;
   let result = fallback;
@@ -178,7 +179,7 @@ function readChain<T>(
     result = value;
     break;
   }
-  if (invalid !== undefined) {
+  if (invalid !== undefined && !silent) {
     for (const [name, raw] of invalid) {
       warnInvalid(name, raw, typeof expected === 'string' ? expected : expected(raw), show(result));
     }
@@ -291,29 +292,17 @@ export function readEnumChain<T extends string>(
   fallback: T,
   options: EnumOptions = {},
 ): T {
-  let invalid: Array<[string, string]> | undefined;
-  let result = fallback;
-  for (const name of names) {
-    const raw = readRaw(env, name);
-    if (raw === undefined) continue;
+  const parse: Parser<T> = (raw) => {
     const lower = raw.toLowerCase();
-    if ((allowed as readonly string[]).includes(lower)) {
-      markAccepted(env, name);
-      result = lower as T;
-      break;
-    }
-    (invalid ??= []).push([name, raw]);
-  }
-  if (invalid !== undefined && options.silent !== true) {
-    for (const [name, raw] of invalid) {
-      const lower = raw.toLowerCase();
-      const expected = options.unsupported?.includes(lower)
-        ? `${showValue(lower)} is not supported by otel-instrument; supported: ${allowed.join(', ')}`
-        : `expected one of ${allowed.join(', ')}`;
-      warnInvalid(name, raw, expected, result);
-    }
-  }
-  return result;
+    return (allowed as readonly string[]).includes(lower) ? (lower as T) : undefined;
+  };
+  const expected = (raw: string): string => {
+    const lower = raw.toLowerCase();
+    return options.unsupported?.includes(lower)
+      ? `${showValue(lower)} is not supported by otel-instrument; supported: ${allowed.join(', ')}`
+      : `expected one of ${allowed.join(', ')}`;
+  };
+  return readChain(env, names, parse, fallback, expected, (value) => value, options.silent === true);
 }
 
 export function readEnum<T extends string>(

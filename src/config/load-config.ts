@@ -3,7 +3,7 @@
 
 import type { LogLevel } from '../diag/log.js';
 import { warnOnce } from '../diag/log.js';
-import type { BatchConfig, Config, PropagatorName, SamplerName, Signal } from './types.js';
+import type { BatchConfig, Config, PropagatorName, SamplerName } from './types.js';
 import {
   type Env,
   maskHeaders,

@@ -53,6 +53,9 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
       });
       assert.equal(exit.code, 0, exit.stderr);
       assertOneRequestTrace(await receiver.waitForSpans(2));
+      // The exporter posts with the node:http we patch: its own requests must never become spans.
+      assert.equal(receiver.spans().length, 2);
+      assert.ok(!receiver.spans().some((s) => String(s.attributes['url.full'] ?? '').includes('/v1/traces')));
       const request = receiver.requests[0]!;
       assert.equal(request.path, '/base/v1/traces');
       assert.equal(request.contentType, protocol === 'http/json' ? 'application/json' : 'application/x-protobuf');

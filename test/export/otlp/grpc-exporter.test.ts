@@ -3,58 +3,12 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
-import type { OtlpSignalConfig } from '../../../src/config/types.js';
-import { diag, resetWarnOnce } from '../../../src/diag/log.js';
-import type { ExportResult, Exporter } from '../../../src/export/export-result.js';
+import { resetWarnOnce } from '../../../src/diag/log.js';
+import type { ExportResult } from '../../../src/export/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import { createGrpcTransport, TRACE_SERVICE_PATH } from '../../../src/export/otlp/transport/grpc.js';
-import type { ReadableSpan } from '../../../src/trace/span-data.js';
+import { exportOnce, FAST_BACKOFF, holdingLoop, otlpConfig, withDiag } from '../../support/exporter-helpers.js';
 import { makeTestSpan, startGrpcReceiver, type GrpcReceiver } from '../../support/otlp-receiver.js';
-
-const FAST = { initialMs: 10, maxMs: 50 };
-
-function config(url: string, overrides: Partial<OtlpSignalConfig> = {}): OtlpSignalConfig {
-  return {
-    protocol: 'grpc',
-    url,
-    headers: {},
-    compression: 'none',
-    timeoutMs: 5000,
-    insecure: true,
-    certificateFile: undefined,
-    clientKeyFile: undefined,
-    clientCertificateFile: undefined,
-    ...overrides,
-  };
-}
-
-function exportOnce(exporter: Exporter<ReadableSpan>, spans: ReadableSpan[] = [makeTestSpan()]): Promise<ExportResult> {
-  return new Promise((resolve) => exporter.export(spans, resolve));
-}
-
-/** Retry timers are unref'd by design; with no receiver listening, the test holds the event loop open itself. */
-async function holdingLoop<T>(fn: () => Promise<T>): Promise<T> {
-  const hold = setInterval(() => undefined, 60_000);
-  try {
-    return await fn();
-  } finally {
-    clearInterval(hold);
-  }
-}
-
-/** Captures diag.warn / diag.debug output for the duration of fn. */
-async function withDiag<T>(fn: (log: { warn: string[]; debug: string[] }) => Promise<T>): Promise<T> {
-  const log = { warn: [] as string[], debug: [] as string[] };
-  const { warn, debug } = diag;
-  diag.warn = (m: string) => void log.warn.push(m);
-  diag.debug = (m: string) => void log.debug.push(m);
-  try {
-    return await fn(log);
-  } finally {
-    diag.warn = warn;
-    diag.debug = debug;
-  }
-}
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -75,7 +29,7 @@ async function withReceiver(fn: (receiver: GrpcReceiver) => Promise<void>): Prom
 
 test('spans exported over gRPC arrive decoded by the official schema, with headers and user agent', () =>
   withReceiver(async (receiver) => {
-    const exporter = createOtlpTraceExporter(config(receiver.url, { headers: { 'x-api-key': 'secret-value', authorization: 'Bearer t' } }));
+    const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url, { headers: { 'x-api-key': 'secret-value', authorization: 'Bearer t' } }));
     const result = await exportOnce(exporter, [makeTestSpan({ name: 'hello', kind: 1, attributes: { 'http.request.method': 'GET', n: 3 } })]);
     await exporter.shutdown();
     assert.deepEqual(result, { ok: true });
@@ -94,7 +48,7 @@ test('spans exported over gRPC arrive decoded by the official schema, with heade
 
 test('gzip compression is announced and the receiver decompresses the message', () =>
   withReceiver(async (receiver) => {
-    const exporter = createOtlpTraceExporter(config(receiver.url, { compression: 'gzip' }));
+    const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url, { compression: 'gzip' }));
     const spans = Array.from({ length: 50 }, () => makeTestSpan({ attributes: { 'url.full': 'http://example.com/'.repeat(5) } }));
     const result = await exportOnce(exporter, spans);
     await exporter.shutdown();
@@ -105,7 +59,7 @@ test('gzip compression is announced and the receiver decompresses the message', 
 
 test('one session is reused across exports', () =>
   withReceiver(async (receiver) => {
-    const exporter = createOtlpTraceExporter(config(receiver.url));
+    const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url));
     for (let i = 0; i < 3; i++) assert.deepEqual(await exportOnce(exporter), { ok: true });
     await exporter.shutdown();
     const peers = new Set(receiver.requests.map((r) => r.peer));
@@ -116,7 +70,7 @@ test('one session is reused across exports', () =>
 test('UNAVAILABLE is retried until the collector accepts', () =>
   withReceiver(async (receiver) => {
     receiver.failNext(2, { grpcCode: 14, message: 'try later' });
-    const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: FAST });
+    const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url), { backoff: FAST_BACKOFF });
     const result = await exportOnce(exporter);
     await exporter.shutdown();
     assert.deepEqual(result, { ok: true });
@@ -126,7 +80,7 @@ test('UNAVAILABLE is retried until the collector accepts', () =>
 test('INVALID_ARGUMENT is not retried', () =>
   withReceiver(async (receiver) => {
     receiver.failNext(3, { grpcCode: 3, message: 'bad data' });
-    const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: FAST });
+    const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url), { backoff: FAST_BACKOFF });
     const result = await exportOnce(exporter);
     await exporter.shutdown();
     assert.equal(result.ok, false);
@@ -138,7 +92,7 @@ test('INVALID_ARGUMENT is not retried', () =>
 test('RESOURCE_EXHAUSTED without RetryInfo is not retried', () =>
   withReceiver(async (receiver) => {
     receiver.failNext(3, { grpcCode: 8, message: 'quota' });
-    const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: FAST });
+    const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url), { backoff: FAST_BACKOFF });
     const result = await exportOnce(exporter);
     await exporter.shutdown();
     assert.equal(!result.ok && result.retryable, false);
@@ -158,7 +112,7 @@ test('RESOURCE_EXHAUSTED with RetryInfo is retried after the advertised delay', 
 
     // Exporter level: retried, not before the delay.
     receiver.respond({ grpcCode: 8, message: 'slow down', retryDelayMs: 150 });
-    const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: { initialMs: 1, jitter: 0 } });
+    const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url), { backoff: { initialMs: 1, jitter: 0 } });
     const result = await exportOnce(exporter);
     await exporter.shutdown();
     assert.deepEqual(result, { ok: true });
@@ -175,7 +129,7 @@ test('a partial success is logged once per distinct message and counts as succes
         { partialSuccess: { rejected: 1, errorMessage: 'spans too old' } },
         { partialSuccess: { rejected: 0, errorMessage: 'deprecated field' } },
       );
-      const exporter = createOtlpTraceExporter(config(receiver.url));
+      const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url));
       for (let i = 0; i < 3; i++) assert.deepEqual(await exportOnce(exporter), { ok: true });
       await exporter.shutdown();
       assert.equal(receiver.requests.length, 3, 'never retried');
@@ -189,7 +143,7 @@ test('a partial success is logged once per distinct message and counts as succes
 test('a collector that never answers yields a retryable DEADLINE_EXCEEDED within the timeout', () =>
   withReceiver(async (receiver) => {
     receiver.respond({ hang: true });
-    const exporter = createOtlpTraceExporter(config(receiver.url, { timeoutMs: 300 }), { backoff: FAST });
+    const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url, { timeoutMs: 300 }), { backoff: FAST_BACKOFF });
     const started = Date.now();
     const result = await exportOnce(exporter);
     const elapsed = Date.now() - started;
@@ -203,7 +157,7 @@ test('a collector that never answers yields a retryable DEADLINE_EXCEEDED within
 test('the exporter reconnects after the collector restarts on the same port', async () => {
   let receiver = await startGrpcReceiver();
   const port = receiver.port;
-  const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: FAST });
+  const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url), { backoff: FAST_BACKOFF });
   try {
     assert.deepEqual(await exportOnce(exporter), { ok: true });
     await receiver.close();
@@ -236,7 +190,7 @@ test('an outage warns once without secrets and recovery is logged at debug', () 
     resetWarnOnce('otlp-unreachable-traces'); // warnings are per process; start from a clean slate
     const port = await freePort();
     const url = `http://user:pw@127.0.0.1:${port}`;
-    const exporter = createOtlpTraceExporter(config(url, { headers: { 'x-api-key': 'top-secret' } }), {
+    const exporter = createOtlpTraceExporter(otlpConfig('grpc', url, { headers: { 'x-api-key': 'top-secret' } }), {
       backoff: { initialMs: 1, maxRetries: 1 },
     });
     assert.equal((await exportOnce(exporter)).ok, false);
@@ -259,7 +213,7 @@ test('an outage warns once without secrets and recovery is logged at debug', () 
 test('shutdown ends pending retries promptly and later exports fail without sending', () =>
   withReceiver(async (receiver) => {
     receiver.failNext(1, { grpcCode: 14 });
-    const exporter = createOtlpTraceExporter(config(receiver.url), { backoff: { initialMs: 60_000, maxMs: 60_000 } });
+    const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url), { backoff: { initialMs: 60_000, maxMs: 60_000 } });
     const pending = exportOnce(exporter);
     await receiver.waitForRequests(1);
     const started = Date.now();

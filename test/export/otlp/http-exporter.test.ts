@@ -3,59 +3,14 @@ import assert from 'node:assert/strict';
 import diagnosticsChannel from 'node:diagnostics_channel';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import type { OtlpSignalConfig } from '../../../src/config/types.js';
 import { isSuppressed } from '../../../src/context/suppress.js';
-import { diag, resetWarnOnce } from '../../../src/diag/log.js';
-import type { ExportResult, Exporter } from '../../../src/export/export-result.js';
+import { resetWarnOnce } from '../../../src/diag/log.js';
+import type { ExportResult } from '../../../src/export/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import { redactUrl } from '../../../src/export/otlp/redact-url.js';
 import { createHttpTransport, parseRetryAfter } from '../../../src/export/otlp/transport/http.js';
-import type { ReadableSpan } from '../../../src/trace/span-data.js';
+import { exportOnce, FAST_BACKOFF, holdingLoop, otlpConfig, withDiag } from '../../support/exporter-helpers.js';
 import { makeTestSpan, startHttpReceiver, type HttpReceiver } from '../../support/otlp-receiver.js';
-
-const FAST = { initialMs: 10, maxMs: 50 };
-
-function config(url: string, overrides: Partial<OtlpSignalConfig> = {}): OtlpSignalConfig {
-  return {
-    protocol: 'http/protobuf',
-    url,
-    headers: {},
-    compression: 'none',
-    timeoutMs: 5000,
-    insecure: false,
-    certificateFile: undefined,
-    clientKeyFile: undefined,
-    clientCertificateFile: undefined,
-    ...overrides,
-  };
-}
-
-function exportOnce(exporter: Exporter<ReadableSpan>, spans: ReadableSpan[] = [makeTestSpan()]): Promise<ExportResult> {
-  return new Promise((resolve) => exporter.export(spans, resolve));
-}
-
-/** Retry timers are unref'd by design; tests without a live peer hold the event loop open themselves. */
-async function holdingLoop<T>(fn: () => Promise<T>): Promise<T> {
-  const hold = setInterval(() => undefined, 60_000);
-  try {
-    return await fn();
-  } finally {
-    clearInterval(hold);
-  }
-}
-
-async function withDiag<T>(fn: (log: { warn: string[]; debug: string[] }) => Promise<T>): Promise<T> {
-  const log = { warn: [] as string[], debug: [] as string[] };
-  const { warn, debug } = diag;
-  diag.warn = (m: string) => void log.warn.push(m);
-  diag.debug = (m: string) => void log.debug.push(m);
-  try {
-    return await fn(log);
-  } finally {
-    diag.warn = warn;
-    diag.debug = debug;
-  }
-}
 
 async function withReceiver(fn: (receiver: HttpReceiver) => Promise<void>): Promise<void> {
   const receiver = await startHttpReceiver();
@@ -71,7 +26,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
     test(`${protocol} with compression ${compression} delivers every span with headers and user agent`, () =>
       withReceiver(async (receiver) => {
         const exporter = createOtlpTraceExporter(
-          config(receiver.signalUrl(), { protocol, compression, headers: { 'x-api-key': 'k1', 'x-tenant': 't' } }),
+          otlpConfig('http/protobuf', receiver.signalUrl(), { protocol, compression, headers: { 'x-api-key': 'k1', 'x-tenant': 't' } }),
         );
         const spans = [
           makeTestSpan({ name: 'a', kind: 2, startTime: [1_700_000_000, 123_456_789], attributes: { s: 'x', i: 5, d: 1.5, b: true, arr: ['p', 'q'] } }),
@@ -115,7 +70,7 @@ test('Retry-After parses delta-seconds and HTTP-dates', () => {
 test('429 with Retry-After is retried no earlier than the server asked', () =>
   withReceiver(async (receiver) => {
     receiver.respond({ httpStatus: 429, retryAfter: '1' });
-    const exporter = createOtlpTraceExporter(config(receiver.signalUrl()), { backoff: { initialMs: 1, jitter: 0 } });
+    const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl()), { backoff: { initialMs: 1, jitter: 0 } });
     const result = await exportOnce(exporter);
     await exporter.shutdown();
     assert.deepEqual(result, { ok: true });
@@ -127,7 +82,7 @@ test('429 with Retry-After is retried no earlier than the server asked', () =>
 test('503 then 200 succeeds after one retry', () =>
   withReceiver(async (receiver) => {
     receiver.respond({ httpStatus: 503 });
-    const exporter = createOtlpTraceExporter(config(receiver.signalUrl()), { backoff: FAST });
+    const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl()), { backoff: FAST_BACKOFF });
     assert.deepEqual(await exportOnce(exporter), { ok: true });
     await exporter.shutdown();
     assert.equal(receiver.requests.length, 2);
@@ -137,7 +92,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
   test(`400 is not retried and its google.rpc.Status message is reported (${protocol})`, () =>
     withReceiver(async (receiver) => {
       receiver.failNext(3, { httpStatus: 400, message: 'span name missing' });
-      const exporter = createOtlpTraceExporter(config(receiver.signalUrl(), { protocol }), { backoff: FAST });
+      const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl(), { protocol }), { backoff: FAST_BACKOFF });
       const result = await exportOnce(exporter);
       await exporter.shutdown();
       assert.equal(result.ok, false);
@@ -150,7 +105,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
 test('other 5xx statuses such as 500 are not retried', () =>
   withReceiver(async (receiver) => {
     receiver.failNext(3, { httpStatus: 500 });
-    const exporter = createOtlpTraceExporter(config(receiver.signalUrl()), { backoff: FAST });
+    const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl()), { backoff: FAST_BACKOFF });
     const result = await exportOnce(exporter);
     await exporter.shutdown();
     assert.equal(!result.ok && result.retryable, false);
@@ -160,7 +115,7 @@ test('other 5xx statuses such as 500 are not retried', () =>
 test('a collector that never answers yields a retryable timeout within the deadline', () =>
   withReceiver(async (receiver) => {
     receiver.respond({ hang: true });
-    const exporter = createOtlpTraceExporter(config(receiver.signalUrl(), { timeoutMs: 300 }), { backoff: FAST });
+    const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl(), { timeoutMs: 300 }), { backoff: FAST_BACKOFF });
     const started = Date.now();
     const result = await exportOnce(exporter);
     const elapsed = Date.now() - started;
@@ -177,7 +132,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
           { partialSuccess: { rejected: 3, errorMessage: 'dropped invalid spans' } },
           { partialSuccess: { rejected: 3, errorMessage: 'dropped invalid spans' } },
         );
-        const exporter = createOtlpTraceExporter(config(receiver.signalUrl(), { protocol }));
+        const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl(), { protocol }));
         assert.deepEqual(await exportOnce(exporter), { ok: true });
         assert.deepEqual(await exportOnce(exporter), { ok: true });
         await exporter.shutdown();
@@ -197,7 +152,7 @@ test('a connection refused is retryable, warned once per outage, and recovery re
       const port = (server.address() as net.AddressInfo).port;
       await new Promise<void>((resolve) => server.close(() => resolve()));
       const url = `http://me:secret@127.0.0.1:${port}/v1/traces?token=abc`;
-      const exporter = createOtlpTraceExporter(config(url), { backoff: { initialMs: 1, maxRetries: 1 } });
+      const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', url), { backoff: { initialMs: 1, maxRetries: 1 } });
       const first = await exportOnce(exporter);
       assert.equal(!first.ok && first.retryable, true);
       await exportOnce(exporter);
@@ -227,7 +182,7 @@ test('the exporter request itself runs with tracing suppressed', () =>
     const onStart = (): void => void seen.push(isSuppressed());
     diagnosticsChannel.subscribe('http.client.request.start', onStart);
     try {
-      const exporter = createOtlpTraceExporter(config(receiver.signalUrl()));
+      const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl()));
       assert.deepEqual(await exportOnce(exporter), { ok: true });
       await exporter.shutdown();
     } finally {
@@ -239,7 +194,7 @@ test('the exporter request itself runs with tracing suppressed', () =>
 test('a request above the size limit is not sent', () =>
   withDiag(async (log) =>
     withReceiver(async (receiver) => {
-      const exporter = createOtlpTraceExporter(config(receiver.signalUrl()), { maxRequestBytes: 200 });
+      const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl()), { maxRequestBytes: 200 });
       const spans = Array.from({ length: 10 }, () => makeTestSpan({ attributes: { big: 'x'.repeat(100) } }));
       const result = await exportOnce(exporter, spans);
       await exporter.shutdown();
@@ -252,7 +207,7 @@ test('a request above the size limit is not sent', () =>
 test('an encoder failure becomes a non-retryable result, never a throw', () =>
   withDiag(async () =>
     withReceiver(async (receiver) => {
-      const exporter = createOtlpTraceExporter(config(receiver.signalUrl()));
+      const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl()));
       const broken = makeTestSpan();
       Object.defineProperty(broken, 'attributes', {
         get() {
@@ -268,7 +223,7 @@ test('an encoder failure becomes a non-retryable result, never a throw', () =>
 
 test('an empty batch succeeds without a request', () =>
   withReceiver(async (receiver) => {
-    const exporter = createOtlpTraceExporter(config(receiver.signalUrl()));
+    const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl()));
     assert.deepEqual(await exportOnce(exporter, []), { ok: true });
     await exporter.shutdown();
     assert.equal(receiver.requests.length, 0);

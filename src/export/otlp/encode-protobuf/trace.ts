@@ -58,11 +58,6 @@ const SPAN_FLAGS_TRACE_FLAGS_MASK = 0xff;
 const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 0x100;
 const SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 0x200;
 
-interface ScopeGroup {
-  readonly scope: InstrumentationScope;
-  readonly spans: ReadableSpan[];
-}
-
 /**
  * Groups by resource identity, then by scope object identity (tracers share one scope object), then merges
  * distinct scope objects that are equal by name + version + schemaUrl. Keeps first-seen order.

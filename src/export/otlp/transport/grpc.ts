@@ -46,7 +46,6 @@ const STATUS_NAMES = [
 ];
 const CANCELLED = 1;
 const UNKNOWN = 2;
-const DEADLINE_EXCEEDED = 4;
 const PERMISSION_DENIED = 7;
 const RESOURCE_EXHAUSTED = 8;
 const UNIMPLEMENTED = 12;
