@@ -34,6 +34,12 @@ export function selectInstrumentations(config: Config): InstrumentationEntry[] {
   );
 }
 
+/** Worker threads run the preload too (they are app code): say which thread started. */
+function threadLabel(): string {
+  const { isMainThread, threadId } = require('node:worker_threads') as typeof import('node:worker_threads');
+  return isMainThread ? '' : ` thread ${threadId}`;
+}
+
 /** Channel-only instrumentations have no module to wait for: they subscribe now. */
 function subscribeChannelInstrumentations(entries: readonly InstrumentationEntry[], telemetry: Telemetry): void {
   for (const entry of entries) {
@@ -76,7 +82,7 @@ export function start(): ModuleHooks | undefined {
 
   installShutdown(pipelines, config.otlp.traces.timeoutMs || 10_000);
   diag.debug(
-    `started in pid ${process.pid} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, traces=${config.tracesExporters.join(',') || 'none'}`,
+    `started in pid ${process.pid}${threadLabel()} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, traces=${config.tracesExporters.join(',') || 'none'}`,
   );
   return hooks;
 }
