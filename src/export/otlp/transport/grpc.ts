@@ -4,7 +4,7 @@
 
 import * as http2 from 'node:http2';
 import { readFileSync } from 'node:fs';
-import { gzip, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { ExportResult } from '../../export-result.js';
 import { EXPORT_OK } from '../../export-result.js';
 import { diag } from '../../../diag/log.js';
@@ -19,6 +19,7 @@ import {
   type Transport,
   type TransportHooks,
 } from './types.js';
+import { AcceptedSends, compressThen } from './accepted-sends.js';
 
 export const TRACE_SERVICE_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 export const METRICS_SERVICE_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
@@ -134,8 +135,7 @@ export class GrpcTransport implements Transport {
   /** Streams in flight per session: a session is ref'd exactly while it has one. */
   readonly #inFlight = new WeakMap<http2.ClientHttp2Session, number>();
   #shutdown = false;
-  #pending = 0;
-  #idle: (() => void)[] = [];
+  readonly #accepted = new AcceptedSends();
 
   constructor(opts: GrpcTransportOptions) {
     this.#opts = opts;
@@ -174,23 +174,8 @@ export class GrpcTransport implements Transport {
       return;
     }
     // Counted from here (compression included) so shutdown() can wait for everything already accepted.
-    this.#pending++;
-    const done = (result: ExportResult): void => {
-      if (--this.#pending === 0) {
-        const idle = this.#idle;
-        this.#idle = [];
-        for (const fn of idle) fn();
-      }
-      callerDone(result);
-    };
-    if (this.#opts.compression === 'gzip') {
-      gzip(body, (err, compressed) => {
-        if (err) done({ ok: false, retryable: false, error: codedError(`gzip failed: ${err.message}`, 'GZIP') });
-        else this.#call(compressed, 1, deadlineMs, done);
-      });
-    } else {
-      this.#call(body, 0, deadlineMs, done);
-    }
+    const done = this.#accepted.track(callerDone);
+    compressThen(body, this.#opts.compression, done, (bytes, compressed) => this.#call(bytes, compressed ? 1 : 0, deadlineMs, done));
   }
 
   #tlsMaterial(): TlsMaterial {
@@ -403,7 +388,7 @@ export class GrpcTransport implements Transport {
   /** Waits for accepted requests (each bounded by its deadline), then closes the session. */
   async shutdown(): Promise<void> {
     this.#shutdown = true;
-    if (this.#pending > 0) await new Promise<void>((resolve) => this.#idle.push(resolve));
+    await this.#accepted.drained();
     const session = this.#session;
     this.#session = undefined;
     if (session === undefined || session.destroyed || session.closed) return;

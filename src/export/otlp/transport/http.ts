@@ -5,13 +5,14 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { gzip, gunzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import type { ExportResult } from '../../export-result.js';
 import { EXPORT_OK } from '../../export-result.js';
 import { diag } from '../../../diag/log.js';
 import { decodePartialSuccess, decodeRpcStatus, longToNumber } from '../encode-protobuf/common.js';
 import { userAgent } from '../user-agent.js';
 import { codedError, MAX_RESPONSE_BYTES, rootErrorCode, type Transport, type TransportHooks } from './types.js';
+import { AcceptedSends, compressThen } from './accepted-sends.js';
 
 export type OtlpHttpContentType = 'application/x-protobuf' | 'application/json';
 
@@ -88,8 +89,7 @@ export class HttpTransport implements Transport {
   readonly #headers: Record<string, string>;
   #agent: http.Agent | undefined;
   #agentError: Error | undefined;
-  #inFlight = 0;
-  #idle: (() => void)[] = [];
+  readonly #accepted = new AcceptedSends();
   #shutdown = false;
 
   constructor(opts: HttpTransportOptions) {
@@ -134,23 +134,8 @@ export class HttpTransport implements Transport {
       process.nextTick(done, { ok: false, retryable: false, error: codedError('HTTP transport is shut down', 'SHUTDOWN') });
       return;
     }
-    this.#inFlight++;
-    const finish = (result: ExportResult): void => {
-      if (--this.#inFlight === 0) {
-        const idle = this.#idle;
-        this.#idle = [];
-        for (const fn of idle) fn();
-      }
-      done(result);
-    };
-    if (this.#opts.compression === 'gzip') {
-      gzip(body, (err, compressed) => {
-        if (err) finish({ ok: false, retryable: false, error: codedError(`gzip failed: ${err.message}`, 'GZIP') });
-        else this.#post(compressed, deadlineMs, finish);
-      });
-    } else {
-      this.#post(body, deadlineMs, finish);
-    }
+    const finish = this.#accepted.track(done);
+    compressThen(body, this.#opts.compression, finish, (bytes) => this.#post(bytes, deadlineMs, finish));
   }
 
   #post(payload: Uint8Array, deadlineMs: number, done: (result: ExportResult) => void): void {
@@ -267,21 +252,11 @@ export class HttpTransport implements Transport {
     return retryAfterMs === undefined ? { ok: false, retryable: true, error } : { ok: false, retryable: true, error, retryAfterMs };
   }
 
-  shutdown(): Promise<void> {
+  /** Waits for accepted requests (each bounded by its deadline), then releases the sockets. */
+  async shutdown(): Promise<void> {
     this.#shutdown = true;
-    const release = (): void => {
-      this.#agent?.destroy();
-    };
-    if (this.#inFlight === 0) {
-      release();
-      return Promise.resolve();
-    }
-    return new Promise<void>((resolve) => {
-      this.#idle.push(() => {
-        release();
-        resolve();
-      });
-    });
+    await this.#accepted.drained();
+    this.#agent?.destroy();
   }
 }
 
