@@ -7,7 +7,8 @@
 // Link.flags = 6). Everything else comes from the generated schema.
 //
 // Decoded-value conventions (the same for both receivers, so tests cannot tell them apart):
-//   ids (traceId, spanId, parentSpanId, link ids) -> lower-case hex ('' when absent)
+//   ids (traceId, spanId, parentSpanId, link ids,
+//    metric exemplar traceId/spanId)              -> lower-case hex ('' when absent)
 //   int64 timestamps                              -> decimal strings (exact)
 //   AnyValue intValue                             -> JS number when it is a safe integer, else decimal string
 //   AnyValue doubleValue/stringValue/boolValue    -> number / string / boolean; arrayValue -> array;
@@ -149,6 +150,50 @@ export interface FlatSpan {
   scopeSchemaUrl: string;
 }
 
+/** A metric exemplar, ids in hex ('' when absent); valueType says which oneof member was set. */
+export interface FlatExemplar {
+  timeUnixNano: string;
+  value: number | string | undefined;
+  valueType: 'int' | 'double' | undefined;
+  traceId: string;
+  spanId: string;
+  filteredAttributes: Record<string, unknown>;
+}
+/**
+ * One data point. Number points (sum, gauge) carry value/valueType; histogram points carry count, sum,
+ * min, max, bucketCounts and explicitBounds. int64/fixed64 values are numbers when safe, else decimal strings.
+ */
+export interface FlatMetricPoint {
+  attributes: Record<string, unknown>;
+  startTimeUnixNano: string;
+  timeUnixNano: string;
+  value?: number | string;
+  valueType?: 'int' | 'double';
+  count?: number | string;
+  /** undefined when the optional field was not sent. */
+  sum?: number;
+  min?: number;
+  max?: number;
+  bucketCounts?: (number | string)[];
+  explicitBounds?: number[];
+  exemplars: FlatExemplar[];
+  flags: number;
+}
+export interface FlatMetric {
+  name: string;
+  description: string;
+  unit: string;
+  kind: 'sum' | 'gauge' | 'histogram' | 'exponentialHistogram' | 'summary' | '';
+  /** AggregationTemporality number (0 for gauges). */
+  temporality: number;
+  isMonotonic: boolean;
+  points: FlatMetricPoint[];
+  resource: Record<string, unknown>;
+  resourceSchemaUrl: string;
+  scope: { name: string; version: string };
+  scopeSchemaUrl: string;
+}
+
 // ---- decoding helpers ----
 
 function b64ToHex(v: unknown): string {
@@ -166,6 +211,25 @@ function mapTraceIds(body: any, conv: (v: unknown) => unknown): void {
         for (const k of ['traceId', 'spanId', 'parentSpanId']) if (span[k] !== undefined) span[k] = conv(span[k]);
         for (const link of span.links ?? []) {
           for (const k of ['traceId', 'spanId']) if (link[k] !== undefined) link[k] = conv(link[k]);
+        }
+      }
+    }
+  }
+}
+
+const METRIC_KINDS = ['sum', 'gauge', 'histogram', 'exponentialHistogram', 'summary'] as const;
+
+/** Rewrites exemplar ids of a toObject()/JSON metrics request in place with `conv`. */
+function mapExemplarIds(body: any, conv: (v: unknown) => unknown): void {
+  for (const rm of body?.resourceMetrics ?? []) {
+    for (const sm of rm.scopeMetrics ?? []) {
+      for (const metric of sm.metrics ?? []) {
+        for (const kind of METRIC_KINDS) {
+          for (const dp of metric[kind]?.dataPoints ?? []) {
+            for (const ex of dp.exemplars ?? []) {
+              for (const k of ['traceId', 'spanId']) if (ex[k] !== undefined) ex[k] = conv(ex[k]);
+            }
+          }
         }
       }
     }
@@ -198,6 +262,7 @@ export function decodeProtobuf(signal: OtlpSignal, bytes: Buffer): any {
     mapTraceIds(body, b64ToHex);
     addFlagsFromProtobuf(body, bytes);
   }
+  if (signal === 'metrics') mapExemplarIds(body, b64ToHex);
   return body;
 }
 
@@ -209,6 +274,7 @@ export function decodeJson(signal: OtlpSignal, bytes: Buffer): any {
     for (const rs of json.resourceSpans ?? []) for (const ss of rs.scopeSpans ?? []) for (const sp of ss.spans ?? []) flags.push(sp);
     mapTraceIds(json, hexToB64);
   }
+  if (signal === 'metrics') mapExemplarIds(json, hexToB64);
   const type = TYPES[signal].request;
   const body = type.toObject(type.fromObject(json), TO_OBJECT);
   if (signal === 'traces') {
@@ -226,6 +292,7 @@ export function decodeJson(signal: OtlpSignal, bytes: Buffer): any {
       }
     }
   }
+  if (signal === 'metrics') mapExemplarIds(body, b64ToHex);
   return body;
 }
 
@@ -290,6 +357,80 @@ export function flattenSpans(body: any): FlatSpan[] {
           resourceSchemaUrl: rs.schemaUrl ?? '',
           scope: { name: ss.scope?.name ?? '', version: ss.scope?.version ?? '' },
           scopeSchemaUrl: ss.schemaUrl ?? '',
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** int64/fixed64 from toObject({ longs: String }) (or JSON): a number when safe, else the decimal string. */
+function int64Value(v: unknown): number | string {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : String(v);
+}
+
+function numberValue(p: any): { value?: number | string; valueType?: 'int' | 'double' } {
+  if (p.asInt !== undefined && p.asInt !== null) return { value: int64Value(p.asInt), valueType: 'int' };
+  if (p.asDouble !== undefined && p.asDouble !== null) return { value: Number(p.asDouble), valueType: 'double' };
+  return {};
+}
+
+function optionalDouble(v: unknown): number | undefined {
+  return v === undefined || v === null ? undefined : Number(v);
+}
+
+/** Flattens a decoded metrics request body (as in ReceivedRequest.body): one entry per Metric message. */
+export function flattenMetrics(body: any): FlatMetric[] {
+  const out: FlatMetric[] = [];
+  for (const rm of body?.resourceMetrics ?? []) {
+    const resource = plainAttributes(rm.resource?.attributes);
+    for (const sm of rm.scopeMetrics ?? []) {
+      for (const m of sm.metrics ?? []) {
+        const kind = METRIC_KINDS.find((k) => m[k] !== undefined && m[k] !== null) ?? '';
+        const data = kind === '' ? {} : m[kind];
+        out.push({
+          name: m.name ?? '',
+          description: m.description ?? '',
+          unit: m.unit ?? '',
+          kind,
+          temporality: data.aggregationTemporality ?? 0,
+          isMonotonic: data.isMonotonic ?? false,
+          points: (data.dataPoints ?? []).map((p: any): FlatMetricPoint => {
+            const point: FlatMetricPoint = {
+              attributes: plainAttributes(p.attributes),
+              startTimeUnixNano: String(p.startTimeUnixNano ?? '0'),
+              timeUnixNano: String(p.timeUnixNano ?? '0'),
+              ...(kind === 'sum' || kind === 'gauge' ? numberValue(p) : {}),
+              exemplars: (p.exemplars ?? []).map((e: any): FlatExemplar => {
+                const v = numberValue(e);
+                return {
+                  timeUnixNano: String(e.timeUnixNano ?? '0'),
+                  value: v.value,
+                  valueType: v.valueType,
+                  traceId: e.traceId ?? '',
+                  spanId: e.spanId ?? '',
+                  filteredAttributes: plainAttributes(e.filteredAttributes),
+                };
+              }),
+              flags: p.flags ?? 0,
+            };
+            if (kind === 'histogram' || kind === 'exponentialHistogram' || kind === 'summary') {
+              point.count = int64Value(p.count ?? 0);
+              point.sum = optionalDouble(p.sum);
+              point.min = optionalDouble(p.min);
+              point.max = optionalDouble(p.max);
+            }
+            if (kind === 'histogram') {
+              point.bucketCounts = (p.bucketCounts ?? []).map(int64Value);
+              point.explicitBounds = (p.explicitBounds ?? []).map(Number);
+            }
+            return point;
+          }),
+          resource,
+          resourceSchemaUrl: rm.schemaUrl ?? '',
+          scope: { name: sm.scope?.name ?? '', version: sm.scope?.version ?? '' },
+          scopeSchemaUrl: sm.schemaUrl ?? '',
         });
       }
     }
@@ -376,6 +517,23 @@ abstract class BaseReceiver {
     const out: FlatSpan[] = [];
     for (const r of this.requests) if (r.signal === 'traces' && r.body) out.push(...flattenSpans(r.body));
     return out;
+  }
+
+  /** Every metric received so far, flattened (one entry per Metric message, in arrival order). */
+  metrics(): FlatMetric[] {
+    const out: FlatMetric[] = [];
+    for (const r of this.requests) if (r.signal === 'metrics' && r.body) out.push(...flattenMetrics(r.body));
+    return out;
+  }
+
+  /**
+   * Resolves with metrics() once `n` metrics arrived, or once `until(metrics())` is true; rejects after
+   * `timeoutMs`.
+   */
+  waitForMetrics(until: number | ((metrics: FlatMetric[]) => boolean), timeoutMs = 5000): Promise<FlatMetric[]> {
+    const ready = typeof until === 'number' ? (): boolean => this.metrics().length >= until : (): boolean => until(this.metrics());
+    const goal = typeof until === 'number' ? `/${until} metrics` : ' metrics, predicate unmet';
+    return this.#waitFor(ready, () => this.metrics(), timeoutMs, () => `${this.metrics().length}${goal}`);
   }
 
   /** Resolves once `n` requests arrived; rejects after `timeoutMs`. */

@@ -3,14 +3,17 @@
 // createOtlpExporter.
 
 import type { OtlpSignalConfig, Signal } from '../../config/types.js';
+import type { ResourceMetrics } from '../../metrics/metric-data.js';
 import type { ReadableSpan } from '../../trace/span-data.js';
 import { runSuppressed } from '../../context/suppress.js';
 import { diag, resetWarnOnce, warnOnce } from '../../diag/log.js';
 import { EXPORT_OK, type Exporter, type ExportResult } from '../export-result.js';
+import { encodeMetricsRequestJson } from './encode-json/metrics.js';
 import { encodeTraceRequestJson } from './encode-json/trace.js';
+import { encodeMetricsRequest, hasMetricPoints } from './encode-protobuf/metrics.js';
 import { encodeTraceRequest } from './encode-protobuf/trace.js';
 import { redactUrl } from './redact-url.js';
-import { createGrpcTransport, TRACE_SERVICE_PATH } from './transport/grpc.js';
+import { createGrpcTransport, METRICS_SERVICE_PATH, TRACE_SERVICE_PATH } from './transport/grpc.js';
 import { createHttpTransport } from './transport/http.js';
 import { RetryingTransport, type BackoffOptions } from './transport/retry.js';
 import {
@@ -232,4 +235,28 @@ export function createOtlpTraceExporter(cfg: OtlpSignalConfig, options: OtlpTrac
     backoff: options.backoff,
     maxRequestBytes: options.maxRequestBytes,
   });
+}
+
+// Metrics (added below the trace exporter; these imports can move up with the others).
+
+/** The OTLP metrics exporter for `cfg.protocol` (grpc, http/protobuf or http/json). Never throws. */
+export function createOtlpMetricsExporter(cfg: OtlpSignalConfig, options: OtlpTraceExporterOptions = {}): Exporter<ResourceMetrics> {
+  const inner = createOtlpExporter<ResourceMetrics>({
+    signal: 'metrics',
+    config: cfg,
+    encodeProtobuf: encodeMetricsRequest,
+    encodeJson: encodeMetricsRequestJson,
+    grpcPath: METRICS_SERVICE_PATH,
+    backoff: options.backoff,
+    maxRequestBytes: options.maxRequestBytes,
+  });
+  return {
+    export(batch, done) {
+      // A collection without a single point is an empty envelope: succeed without sending (a shut-down
+      // exporter still answers with its failure, so that goes through).
+      if (batch.length > 0 && !hasMetricPoints(batch)) inner.export([], done);
+      else inner.export(batch, done);
+    },
+    shutdown: () => inner.shutdown(),
+  };
 }
