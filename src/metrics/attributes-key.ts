@@ -1,0 +1,230 @@
+// The hot-path lookup from a measurement's attributes object to its series (accumulation cell).
+// A seen attribute set costs no allocation: first an identity cache (WeakMap keyed by the caller's
+// object once it was used twice, verified by value so a mutated object is never misattributed), then an order-independent
+// 32-bit hash of the entries computed without building any string, with equality checked entry by
+// entry against the stored copy. Only a brand-new set allocates (its copy and its series).
+
+import type { AttributeValue, Attributes, HrTime } from '../trace/span-data.js';
+import { isValidValue } from '../trace/attributes.js';
+
+/** Spec default: at most this many distinct non-overflow attribute sets per instrument per collection cycle. */
+export const CARDINALITY_LIMIT = 2000;
+export const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ 'otel.metric.overflow': true });
+const EMPTY: Attributes = Object.freeze({});
+
+/** Fields every aggregation cell carries; the table owns them. */
+export class SeriesBase {
+  readonly attributes: Attributes;
+  readonly hash: number;
+  readonly keyCount: number;
+  /** Next series with the same hash (collision chain). */
+  next: this | undefined = undefined;
+  /** Removed from the table: identity-cache hits on it must fall back to the slow path. */
+  evicted = false;
+  /** A measurement arrived since the last collection. */
+  touched = false;
+  /** The last caller object resolved by hashing; a second resolution of the same object promotes it to the identity cache. */
+  lastObject: object | undefined = undefined;
+  /** When the series was first seen (cumulative start time). */
+  readonly start: HrTime;
+
+  constructor(attributes: Attributes, hash: number, keyCount: number, start: HrTime) {
+    this.attributes = attributes;
+    this.hash = hash;
+    this.keyCount = keyCount;
+    this.start = start;
+  }
+}
+
+export type SeriesFactory<S extends SeriesBase> = (attributes: Attributes, hash: number, keyCount: number) => S;
+
+// Scratch views to hash a double's bits without allocating.
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+
+function mix(h: number, x: number): number {
+  return Math.imul(h ^ x, 0x01000193);
+}
+
+function hashString(h: number, s: string): number {
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
+}
+
+function hashPrimitive(h: number, v: unknown): number {
+  if (typeof v === 'string') return hashString(mix(h, 1), v);
+  if (typeof v === 'number') {
+    if ((v | 0) === v) return mix(mix(h, 2), v);
+    F64[0] = v;
+    return mix(mix(mix(h, 3), U32[0]!), U32[1]!);
+  }
+  if (typeof v === 'boolean') return mix(h, v ? 4 : 5);
+  return mix(h, 6); // null / undefined inside arrays
+}
+
+function hashEntry(key: string, value: AttributeValue): number {
+  let h = hashString(0x811c9dc5, key);
+  h = mix(h, 0x3d);
+  if (Array.isArray(value)) {
+    h = mix(h, 7);
+    for (let i = 0; i < value.length; i++) h = hashPrimitive(h, value[i]);
+  } else {
+    h = hashPrimitive(h, value);
+  }
+  // Finalise (murmur3 fmix) so that summing entries stays well distributed.
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+// Entry hashes are summed, so key order does not matter and no sorting (or array) is needed.
+// for-in on purpose: Object.keys/entries would allocate an array on every measurement.
+// Returns the hash; the valid-entry count is left in `lastCount` to avoid returning a tuple.
+let lastCount = 0;
+function hashAttributes(attributes: Attributes): number {
+  let h = 0;
+  let n = 0;
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (key === '' || !isValidValue(value)) continue;
+    h = (h + hashEntry(key, value)) | 0;
+    n++;
+  }
+  lastCount = n;
+  return h;
+}
+
+function sameValue(a: AttributeValue | undefined, b: AttributeValue): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function matches(series: SeriesBase, attributes: Attributes): boolean {
+  const stored = series.attributes;
+  let n = 0;
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (key === '' || !isValidValue(value)) continue;
+    if (!sameValue(stored[key], value)) return false;
+    n++;
+  }
+  return n === series.keyCount;
+}
+
+function copyAttributes(attributes: Attributes): Attributes {
+  const out: Attributes = {};
+  for (const key in attributes) {
+    const value = attributes[key];
+    if (key === '' || !isValidValue(value)) continue;
+    out[key] = Array.isArray(value) ? value.slice() : value;
+  }
+  return out;
+}
+
+/** One instrument's series, bounded by the cardinality limit (overflow series beyond it). */
+export class SeriesTable<S extends SeriesBase> {
+  readonly #byHash = new Map<number, S>();
+  readonly #byObject = new WeakMap<object, S>();
+  readonly #create: SeriesFactory<S>;
+  readonly #limit: number;
+  /** Live series in insertion order, for collection. */
+  #live: S[] = [];
+  #empty: S | undefined;
+  #overflow: S | undefined;
+
+  constructor(create: SeriesFactory<S>, limit = CARDINALITY_LIMIT) {
+    this.#create = create;
+    this.#limit = limit;
+  }
+
+  get size(): number {
+    return this.#live.length;
+  }
+
+  get(attributes: Attributes | undefined): S {
+    if (attributes === undefined || attributes === null) {
+      const empty = this.#empty;
+      if (empty !== undefined && !empty.evicted) return empty;
+      const series = this.#lookup(EMPTY);
+      // Never cache the overflow series here: once a delta collection frees room the empty set gets its own.
+      if (series.attributes !== OVERFLOW_ATTRIBUTES) this.#empty = series;
+      return series;
+    }
+    const cached = this.#byObject.get(attributes);
+    if (cached !== undefined && !cached.evicted && matches(cached, attributes)) return cached;
+    const series = this.#lookup(attributes);
+    // Only objects seen twice enter the WeakMap: a fresh literal per call would make every call pay
+    // for WeakMap.set (slow, and ephemeron work for the GC) without ever hitting.
+    if (series.lastObject === attributes) this.#byObject.set(attributes, series);
+    else series.lastObject = attributes;
+    return series;
+  }
+
+  #lookup(attributes: Attributes): S {
+    const hash = hashAttributes(attributes);
+    const count = lastCount;
+    let series = this.#byHash.get(hash);
+    while (series !== undefined) {
+      if (series.keyCount === count && matches(series, attributes)) return series;
+      series = series.next;
+    }
+    if (this.#live.length - (this.#overflow !== undefined && !this.#overflow.evicted ? 1 : 0) >= this.#limit) {
+      return this.#overflowSeries();
+    }
+    return this.#insert(copyAttributes(attributes), hash, count);
+  }
+
+  #insert(attributes: Attributes, hash: number, count: number): S {
+    const created = this.#create(attributes, hash, count);
+    const head = this.#byHash.get(hash);
+    if (head !== undefined) created.next = head;
+    this.#byHash.set(hash, created);
+    this.#live.push(created);
+    return created;
+  }
+
+  #overflowSeries(): S {
+    const existing = this.#overflow;
+    if (existing !== undefined && !existing.evicted) return existing;
+    // Not in the hash map: a caller's own {'otel.metric.overflow': true} set stays a separate series.
+    const created = this.#create(OVERFLOW_ATTRIBUTES, 0, 1);
+    this.#live.push(created);
+    return (this.#overflow = created);
+  }
+
+  /** Live series in first-seen order (do not mutate). */
+  series(): readonly S[] {
+    return this.#live;
+  }
+
+  /** Forgets every series (delta storages after each collection: the limit applies per cycle). */
+  evictAll(): void {
+    for (const series of this.#live) series.evicted = true;
+    this.#live = [];
+    this.#byHash.clear();
+  }
+
+  /** Drops series that saw no measurement since the last collection (observable storages). */
+  evictUntouched(): void {
+    let removed = false;
+    for (const series of this.#live) {
+      if (series.touched) continue;
+      series.evicted = true;
+      removed = true;
+      if (series === this.#overflow) continue;
+      let head = this.#byHash.get(series.hash);
+      if (head === series) {
+        if (series.next === undefined) this.#byHash.delete(series.hash);
+        else this.#byHash.set(series.hash, series.next);
+      } else {
+        while (head !== undefined && head.next !== series) head = head.next;
+        if (head !== undefined) head.next = series.next;
+      }
+    }
+    if (removed) this.#live = this.#live.filter((s) => !s.evicted);
+  }
+}

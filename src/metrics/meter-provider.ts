@@ -1,0 +1,98 @@
+// The MeterProvider registered as the @opentelemetry/api global. One meter per scope; one reader
+// (the delta state of each series belongs to the single collector).
+
+import type { Meter, MeterOptions, MeterProvider } from '@opentelemetry/api';
+import type { Resource } from '../trace/span-data.js';
+import { hrNow } from '../trace/time.js';
+import type { ExemplarFilter } from './exemplar.js';
+import type { MeterState, TemporalityPreference } from './instruments.js';
+import { SdkMeter, type CallbackResults } from './meter.js';
+import type { ResourceMetrics, ScopeMetrics } from './metric-data.js';
+
+export interface MeterProviderOptions {
+  readonly resource: Resource;
+  /** Config.metricsTemporalityPreference */
+  readonly temporalityPreference: TemporalityPreference;
+  /** Config.metricsExemplarFilter */
+  readonly exemplarFilter: ExemplarFilter;
+}
+
+function timeout(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+export class SdkMeterProvider implements MeterProvider {
+  readonly resource: Resource;
+  readonly #state: MeterState;
+  readonly #meters = new Map<string, SdkMeter>();
+  #collectedOnce = false;
+
+  constructor(options: MeterProviderOptions) {
+    this.resource = options.resource;
+    this.#state = { pending: false, stopped: false, exemplarFilter: options.exemplarFilter, temporalityPreference: options.temporalityPreference };
+  }
+
+  getMeter(name: string, version?: string, options?: MeterOptions): Meter {
+    const schemaUrl = options?.schemaUrl;
+    const key = `${name}@${version ?? ''}@${schemaUrl ?? ''}`;
+    let meter = this.#meters.get(key);
+    if (meter === undefined) {
+      meter = new SdkMeter({ name: name || 'unknown', version, schemaUrl }, this.#state);
+      this.#meters.set(key, meter);
+    }
+    return meter;
+  }
+
+  /** Synchronous measurements since the last collection, or callbacks never collected yet. */
+  hasPending(): boolean {
+    if (this.#state.stopped) return false;
+    if (this.#state.pending) return true;
+    if (this.#collectedOnce) return false;
+    for (const meter of this.#meters.values()) if (meter.hasCallbacks()) return true;
+    return false;
+  }
+
+  /** Runs callbacks (awaiting async ones up to callbackTimeoutMs; 0 = no limit) and collects. */
+  async collect(callbackTimeoutMs = 0): Promise<ResourceMetrics> {
+    const pending = this.#startCollection();
+    if (pending.length > 0) {
+      const all = Promise.all(pending);
+      await (callbackTimeoutMs > 0 ? Promise.race([all, timeout(callbackTimeoutMs)]) : all);
+    }
+    return this.#finishCollection();
+  }
+
+  /** For process exit: async callbacks contribute only what they observed synchronously. */
+  collectSync(): ResourceMetrics {
+    this.#startCollection();
+    return this.#finishCollection();
+  }
+
+  /** Stops recording; later collections still return what was recorded before. */
+  stop(): void {
+    this.#state.stopped = true;
+  }
+
+  #startCollection(): CallbackResults {
+    this.#state.pending = false;
+    this.#collectedOnce = true;
+    const pending: CallbackResults = [];
+    for (const meter of this.#meters.values()) meter.runCallbacks(pending);
+    return pending;
+  }
+
+  #finishCollection(): ResourceMetrics {
+    const now = hrNow();
+    const scopeMetrics: ScopeMetrics[] = [];
+    for (const meter of this.#meters.values()) {
+      const scope = meter.collect(now);
+      if (scope !== undefined) scopeMetrics.push(scope);
+    }
+    return { resource: this.resource, scopeMetrics };
+  }
+}
+
+export function hasPoints(rm: ResourceMetrics): boolean {
+  for (const scope of rm.scopeMetrics) for (const metric of scope.metrics) if (metric.points.length > 0) return true;
+  return false;
+}
