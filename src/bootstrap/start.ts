@@ -14,6 +14,7 @@ import { onAppApiLoaded, registerGlobal } from './api-globals.js';
 import type { Pipeline } from './pipeline.js';
 import { createPropagator } from './propagators.js';
 import { installShutdown } from './shutdown.js';
+import { startMetrics } from './start-metrics.js';
 import { startTracing } from './start-tracing.js';
 
 const SCOPE_NAME = 'otel-instrument';
@@ -66,12 +67,15 @@ export function start(): ModuleHooks | undefined {
 
   const tracing = config.tracesExporters.length > 0 ? startTracing(config, resource) : undefined;
   if (tracing !== undefined) pipelines.push(tracing.pipeline);
+  const metricsSetup = config.metricsExporters.length > 0 ? startMetrics(config, resource) : undefined;
+  if (metricsSetup !== undefined) pipelines.push(metricsSetup.pipeline);
   const tracerProvider = tracing?.provider ?? new ProxyTracerProvider();
   const tracer: Tracer = tracerProvider.getTracer(SCOPE_NAME);
 
   registerGlobal((api) => api.context.setGlobalContextManager(contextManager));
   registerGlobal((api) => api.propagation.setGlobalPropagator(propagator));
   if (tracing !== undefined) registerGlobal((api) => api.trace.setGlobalTracerProvider(tracing.provider));
+  if (metricsSetup !== undefined) registerGlobal((api) => api.metrics.setGlobalMeterProvider(metricsSetup.provider));
 
   const telemetry = { tracer, propagator, config };
   const selected = selectInstrumentations(config);
@@ -82,7 +86,8 @@ export function start(): ModuleHooks | undefined {
 
   installShutdown(pipelines, config.otlp.traces.timeoutMs || 10_000);
   diag.debug(
-    `started in pid ${process.pid}${threadLabel()} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, traces=${config.tracesExporters.join(',') || 'none'}`,
+    `started in pid ${process.pid}${threadLabel()} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, ` +
+      `traces=${config.tracesExporters.join(',') || 'none'}, metrics=${metricsSetup === undefined ? 'none' : config.metricsExporters.join(',')}`,
   );
   return hooks;
 }

@@ -1,0 +1,72 @@
+// Metrics pipeline: one meter provider, one periodic reader, fanned out to the exporters named
+// in OTEL_METRICS_EXPORTER.
+
+import type { Config } from '../config/types.js';
+import { warnOnce } from '../diag/log.js';
+import type { Exporter } from '../export/export-result.js';
+import type { ResourceMetrics } from '../metrics/metric-data.js';
+import { fanOutMetricExporter } from '../metrics/fan-out-exporter.js';
+import { SdkMeterProvider } from '../metrics/meter-provider.js';
+import { PeriodicExportingMetricReader } from '../metrics/periodic-reader.js';
+import type { Resource } from '../trace/span-data.js';
+import type { Pipeline } from './pipeline.js';
+
+interface Branch {
+  readonly exporter: Exporter<ResourceMetrics>;
+  /** Synchronous last-chance export of the final collection. */
+  readonly exportAtExit: (collection: ResourceMetrics) => void;
+}
+
+function otlpBranch(config: Config): Branch {
+  const { createOtlpMetricsExporter } = require('../export/otlp/otlp-exporter.js') as typeof import('../export/otlp/otlp-exporter.js');
+  const { sendAtExit } = require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js');
+  const { encodeMetricsRequest } = require('../export/otlp/encode-protobuf/metrics.js') as typeof import('../export/otlp/encode-protobuf/metrics.js');
+  const { encodeMetricsRequestJson } = require('../export/otlp/encode-json/metrics.js') as typeof import('../export/otlp/encode-json/metrics.js');
+  const cfg = config.otlp.metrics;
+  return {
+    exporter: createOtlpMetricsExporter(cfg),
+    exportAtExit: (collection) => {
+      const body = cfg.protocol === 'http/json' ? encodeMetricsRequestJson([collection]) : encodeMetricsRequest([collection]);
+      sendAtExit('metrics', cfg, body);
+    },
+  };
+}
+
+function consoleBranch(): Branch {
+  const { createConsoleMetricExporter } = require('../export/console/console-metric-exporter.js') as typeof import('../export/console/console-metric-exporter.js');
+  const exporter = createConsoleMetricExporter();
+  // Writes to stdout pipes and files are synchronous on POSIX.
+  return { exporter, exportAtExit: (collection) => exporter.export([collection], () => undefined) };
+}
+
+export function startMetrics(config: Config, resource: Resource): { provider: SdkMeterProvider; pipeline: Pipeline } | undefined {
+  const branches: Branch[] = [];
+  for (const name of config.metricsExporters) {
+    if (name === 'otlp') branches.push(otlpBranch(config));
+    else if (name === 'console') branches.push(consoleBranch());
+    else warnOnce('metrics-exporter-prometheus', 'OTEL_METRICS_EXPORTER=prometheus is not available yet; ignored');
+  }
+  if (branches.length === 0) return undefined;
+  const provider = new SdkMeterProvider({
+    resource,
+    temporalityPreference: config.metricsTemporalityPreference,
+    exemplarFilter: config.metricsExemplarFilter,
+  });
+  const reader = new PeriodicExportingMetricReader(
+    provider,
+    fanOutMetricExporter(branches.map((branch) => branch.exporter)),
+    { intervalMs: config.metricExportIntervalMs, timeoutMs: config.metricExportTimeoutMs },
+  );
+  const pipeline: Pipeline = {
+    name: 'metrics',
+    hasPending: () => reader.hasPending(),
+    forceFlush: (timeoutMs) => reader.forceFlush(timeoutMs),
+    shutdown: (timeoutMs) => reader.shutdown(timeoutMs),
+    exportAtExit: () => {
+      const collection = reader.collectForExit();
+      if (collection === undefined) return;
+      for (const branch of branches) branch.exportAtExit(collection);
+    },
+  };
+  return { provider, pipeline };
+}

@@ -1,0 +1,57 @@
+// Metrics on stdout, one JSON line per metric per collection: name, unit, kind, temporality and
+// its points (value, or count/sum/min/max/buckets), with the service they came from.
+
+import type { HistogramPoint, MetricData, NumberPoint, ResourceMetrics } from '../../metrics/metric-data.js';
+import type { HrTime } from '../../trace/span-data.js';
+import { EXPORT_OK, type ExportResult, type Exporter } from '../export-result.js';
+
+const TEMPORALITY = ['', 'delta', 'cumulative'];
+
+function iso([sec, ns]: HrTime): string {
+  return `${new Date(sec * 1000).toISOString().slice(0, 19)}.${String(Math.floor(ns / 1000)).padStart(6, '0')}Z`;
+}
+
+function pointJson(point: NumberPoint | HistogramPoint): object {
+  const common = { attributes: { ...point.attributes }, start_time: iso(point.startTime), time: iso(point.time) };
+  if ('bucketCounts' in point) {
+    return { ...common, count: point.count, sum: point.sum, min: point.min ?? null, max: point.max ?? null, bounds: point.bounds, bucket_counts: point.bucketCounts };
+  }
+  return { ...common, value: point.value };
+}
+
+export function metricToJson(metric: MetricData, scope: string, service: unknown): object {
+  return {
+    name: metric.name,
+    description: metric.description,
+    unit: metric.unit,
+    kind: metric.kind,
+    temporality: metric.kind === 'gauge' ? null : TEMPORALITY[metric.temporality],
+    ...(metric.kind === 'sum' ? { monotonic: metric.isMonotonic } : {}),
+    points: (metric.points as ReadonlyArray<NumberPoint | HistogramPoint>).map(pointJson),
+    scope,
+    service: service ?? null,
+  };
+}
+
+export function createConsoleMetricExporter(
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): Exporter<ResourceMetrics> {
+  return {
+    export(batch: readonly ResourceMetrics[], done: (result: ExportResult) => void): void {
+      let text = '';
+      for (const resourceMetrics of batch) {
+        const service = resourceMetrics.resource.attributes['service.name'];
+        for (const { scope, metrics } of resourceMetrics.scopeMetrics) {
+          for (const metric of metrics) text += JSON.stringify(metricToJson(metric, scope.name, service)) + '\n';
+        }
+      }
+      try {
+        if (text !== '') write(text);
+        done(EXPORT_OK);
+      } catch (error) {
+        done({ ok: false, retryable: false, error: error as Error });
+      }
+    },
+    shutdown: () => Promise.resolve(),
+  };
+}
