@@ -1,7 +1,7 @@
 // Collects every metricExportIntervalMs and exports one ResourceMetrics at a time, each export
 // bounded by metricExportTimeoutMs. The timer is unref'd so it never keeps the process alive.
 
-import { resetWarnOnce, warnOnce } from '../diag/log.js';
+import { diag, warnOnce } from '../diag/log.js';
 import { runSuppressed } from '../context/suppress.js';
 import type { ExportResult, Exporter } from '../export/export-result.js';
 import { hasPoints, type SdkMeterProvider } from './meter-provider.js';
@@ -14,7 +14,6 @@ export interface PeriodicReaderOptions {
   readonly timeoutMs: number;
 }
 
-const WARN_KEY = 'metrics.export-failed';
 
 function withTimeout(work: Promise<void>, ms: number): Promise<void> {
   if (!(ms > 0) || ms === Infinity) return work;
@@ -71,7 +70,9 @@ export class PeriodicExportingMetricReader {
    * to be encoded and sent synchronously by the bootstrap.
    */
   collectForExit(): ResourceMetrics | undefined {
-    if (!this.#provider.hasPending()) return undefined;
+    // Only measurements the app recorded are worth a synchronous send on the way out (it costs a
+    // process spawn): observable values, such as the runtime metrics, are read again by any collection.
+    if (!this.#provider.hasRecorded()) return undefined;
     const rm = this.#provider.collectSync();
     return hasPoints(rm) ? rm : undefined;
   }
@@ -104,8 +105,8 @@ export class PeriodicExportingMetricReader {
     }
     if (!hasPoints(rm)) return;
     const result = await this.#export(rm);
-    if (result.ok) resetWarnOnce(WARN_KEY);
-    else warnOnce(WARN_KEY, `metrics: export failed (${result.error.message}); data for this period is dropped`);
+    // The exporter already says once per outage or rejection why exports fail; per-export detail is debug.
+    if (!result.ok) diag.debug(`metrics: export failed (${result.error.message}); data for this period is dropped`);
   }
 
   #export(rm: ResourceMetrics): Promise<ExportResult> {

@@ -86,10 +86,20 @@ function createBaseTransport<T>(
   }
 }
 
+function collectorOrigin(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return url;
+  }
+}
+
 export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T> {
   const { signal, config } = opts;
   const url = redactUrl(config.url);
-  const unreachableKey = `otlp-unreachable-${signal}`;
+  // One warning per outage of a collector, not per signal: traces, metrics and logs usually share one.
+  const unreachableKey = `otlp-unreachable-${collectorOrigin(config.url)}`;
   const maxRequestBytes = opts.maxRequestBytes ?? MAX_REQUEST_BYTES;
   const encode = config.protocol === 'http/json' ? opts.encodeJson : opts.encodeProtobuf;
 

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
-import { resetWarnOnce } from '../../../src/diag/log.js';
 import type { ExportResult } from '../../../src/export/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import { createGrpcTransport, TRACE_SERVICE_PATH } from '../../../src/export/otlp/transport/grpc.js';
@@ -187,7 +186,7 @@ test('a collector that is not listening gives a retryable connection error quick
 
 test('an outage warns once without secrets and recovery is logged at debug', () =>
   withDiag(async (log) => holdingLoop(async () => {
-    resetWarnOnce('otlp-unreachable-traces'); // warnings are per process; start from a clean slate
+    // The warning is keyed by collector, and this port is new to the process: a clean slate.
     const port = await freePort();
     const url = `http://user:pw@127.0.0.1:${port}`;
     const exporter = createOtlpTraceExporter(otlpConfig('grpc', url, { headers: { 'x-api-key': 'top-secret' } }), {
@@ -262,3 +261,25 @@ test('pointing gRPC at an HTTP/1.1 port fails with a hint about the endpoint', a
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('traces and metrics sent to the same unreachable collector warn once between them', () =>
+  withDiag(async (log) => holdingLoop(async () => {
+    const { createOtlpMetricsExporter } = await import('../../../src/export/otlp/otlp-exporter.js');
+    const port = await freePort();
+    const cfg = otlpConfig('grpc', `http://127.0.0.1:${port}`);
+    const traces = createOtlpTraceExporter(cfg, { backoff: { initialMs: 1, maxRetries: 0 } });
+    const metrics = createOtlpMetricsExporter(cfg, { backoff: { initialMs: 1, maxRetries: 0 } });
+    const collection = {
+      resource: { attributes: {} },
+      scopeMetrics: [{ scope: { name: 's' }, metrics: [{ kind: 'gauge' as const, name: 'g', description: '', unit: '', valueType: 'double' as const,
+        points: [{ attributes: {}, startTime: [1, 0] as [number, number], time: [2, 0] as [number, number], value: 1, exemplars: [] }] }] }],
+    };
+    try {
+      assert.equal((await exportOnce(traces)).ok, false);
+      assert.equal((await new Promise<{ ok: boolean }>((resolve) => metrics.export([collection], resolve))).ok, false);
+      assert.equal(log.warn.filter((m) => m.includes('cannot reach')).length, 1);
+    } finally {
+      await traces.shutdown();
+      await metrics.shutdown();
+    }
+  })));
