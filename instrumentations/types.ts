@@ -1,11 +1,15 @@
 // What an instrumentation declares, and what it is handed when its module loads.
 
-import type { TextMapPropagator, Tracer } from '@opentelemetry/api';
+import type { Meter, TextMapPropagator, Tracer } from '@opentelemetry/api';
 import type { Config } from '../src/config/types.js';
 
 /** Everything a patch may use. Instrumentations know the API and semantic conventions, never exporters. */
 export interface Telemetry {
   readonly tracer: Tracer;
+  /** Undefined when metrics are off, so instrumentations skip measuring altogether. */
+  readonly meter: Meter | undefined;
+  /** For our own background measurements (runtime metrics): they never trigger a flush by themselves. */
+  readonly backgroundMeter?: Meter | undefined;
   readonly propagator: TextMapPropagator;
   readonly config: Config;
 }

@@ -119,7 +119,8 @@ function onResponseClose(this: ServerResponse): void {
       // The error handler answered 5xx for this error: the server span names the error's type,
       // not the status code (which is what the http instrumentation would say on its own).
       server.threw = true;
-      server.span.setAttribute(ATTR_ERROR_TYPE, errorType(state.error));
+      server.errorType = errorType(state.error);
+      server.span.setAttribute(ATTR_ERROR_TYPE, server.errorType);
       server.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(state.error) });
     }
   } catch (error) {

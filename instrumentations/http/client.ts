@@ -27,10 +27,15 @@ import {
   spanNameFor,
 } from './semconv.js';
 import { captureHeaders, type HttpOptions } from './options.js';
+import { httpDurations, secondsSince, type HttpDurations } from './metrics.js';
 
 interface ClientRequestState {
   readonly span: Span;
   readonly options: HttpOptions;
+  readonly target: RequestTarget;
+  /** Span start, as performance.now(), for the duration metric. */
+  readonly startMs: number;
+  readonly durations: HttpDurations | undefined;
   error: Error | undefined;
 }
 
@@ -116,6 +121,8 @@ function onRequestClose(this: ClientRequest): void {
       span.setAttribute(ATTR_NETWORK_PEER_ADDRESS, socket.remoteAddress);
       if (socket.remotePort !== undefined) span.setAttribute(ATTR_NETWORK_PEER_PORT, socket.remotePort);
     }
+    let errorType: string | undefined;
+    let version: string | undefined;
     if (res !== undefined && res !== null) {
       const status = res.statusCode ?? 0;
       span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
@@ -131,27 +138,46 @@ function onRequestClose(this: ClientRequest): void {
           () => Object.keys(headers),
         );
       }
-      const version = protocolVersion(res.httpVersion);
+      version = protocolVersion(res.httpVersion);
       if (version !== undefined) span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, version);
       if (status >= 400) {
-        span.setAttribute(ATTR_ERROR_TYPE, String(status));
+        errorType = String(status);
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
     }
     if (state.error !== undefined) {
       const error = state.error as Error & { code?: unknown };
       span.recordException(error as Error);
-      span.setAttribute(ATTR_ERROR_TYPE, typeof error.code === 'string' ? error.code : error.name || '_OTHER');
+      errorType = typeof error.code === 'string' ? error.code : error.name || '_OTHER';
       span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
     } else if (res === undefined || res === null) {
       // Closed before any response: aborted by the caller or cut off.
-      span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
+      errorType = 'aborted';
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
+    if (errorType !== undefined) span.setAttribute(ATTR_ERROR_TYPE, errorType);
+    if (state.durations !== undefined) recordClientDuration(state, res, errorType, version);
     span.end();
   } catch (error) {
     guard.fail(error);
   }
+}
+
+function recordClientDuration(
+  state: ClientRequestState,
+  res: IncomingMessage | undefined | null,
+  errorType: string | undefined,
+  version: string | undefined,
+): void {
+  const attributes: Record<string, string | number> = {
+    [ATTR_HTTP_REQUEST_METHOD]: state.target.method,
+    [ATTR_SERVER_ADDRESS]: state.target.address,
+    [ATTR_SERVER_PORT]: state.target.port,
+  };
+  if (res !== undefined && res !== null) attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = res.statusCode ?? 0;
+  if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
+  if (version !== undefined) attributes[ATTR_NETWORK_PROTOCOL_VERSION] = version;
+  state.durations!.client.record(secondsSince(state.startMs), attributes);
 }
 
 /** Raw header arrays are written as the request is built, so the trace headers go in beforehand. */
@@ -179,6 +205,7 @@ function makeRequest(
     const parent = activeContext();
     if (!guard.enabled || isSuppressed(parent)) return Reflect.apply(original, this, arguments);
     let target: RequestTarget;
+    let startMs: number;
     let span: Span;
     let ctx: Context;
     let args: ArrayLike<unknown> = arguments;
@@ -191,6 +218,7 @@ function makeRequest(
         [ATTR_URL_FULL]: target.url,
       };
       if (target.method === '_OTHER') attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = target.rawMethod;
+      startMs = performance.now();
       span = telemetry.tracer.startSpan(spanNameFor(target.method), { kind: SpanKind.CLIENT, attributes }, parent);
       ctx = trace.setSpan(parent, span);
       if (target.arrayHeaders) args = argsWithArrayHeaders(arguments, ctx, telemetry);
@@ -213,8 +241,10 @@ function makeRequest(
 
     try {
       if (!target.arrayHeaders && !req.headersSent) telemetry.propagator.inject(ctx, req, headerSetter);
-      if (span.isRecording()) {
-        if (options.captureClientRequest !== undefined) {
+      const durations = httpDurations(telemetry.meter);
+      // Unsampled requests still count in the metrics: they need the same per-request state.
+      if (span.isRecording() || durations !== undefined) {
+        if (options.captureClientRequest !== undefined && span.isRecording()) {
           captureHeaders(
             (key, value) => span.setAttribute(key, value),
             'http.request.header.',
@@ -224,7 +254,7 @@ function makeRequest(
             () => req.getHeaderNames(),
           );
         }
-        (req as unknown as { [STATE]: ClientRequestState })[STATE] = { span, options, error: undefined };
+        (req as unknown as { [STATE]: ClientRequestState })[STATE] = { span, options, target, startMs, durations, error: undefined };
         req.once(errorMonitor, onRequestError);
         req.once('close', onRequestClose);
         inFlight.add(req);

@@ -35,6 +35,7 @@ import {
   spanNameFor,
 } from './semconv.js';
 import { captureHeaders, type HttpOptions } from './options.js';
+import { httpDurations, secondsSince, type HttpDurations } from './metrics.js';
 
 /** Per-request state, reachable from req and res (express sets the route through it). */
 export interface ServerRequestState {
@@ -44,6 +45,13 @@ export interface ServerRequestState {
   route: string | undefined;
   /** The handler threw: error.type and status are already set. */
   threw: boolean;
+  /** error.type for the duration metric when something recorded an error (a thrown error's class). */
+  errorType: string | undefined;
+  /** Span start, as performance.now(), for the duration metric. */
+  readonly startMs: number;
+  readonly scheme: 'http' | 'https';
+  readonly protocolVersion: string | undefined;
+  readonly durations: HttpDurations | undefined;
 }
 
 const STATE = Symbol('otel-instrument.http.server');
@@ -136,8 +144,11 @@ function startServerSpan(
 
   // A server request starts a new local root: its parent can only come from the headers.
   const parentContext = telemetry.propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
+  const startMs = performance.now();
   const span = telemetry.tracer.startSpan(spanNameFor(method), { kind: SpanKind.SERVER, attributes }, parentContext);
-  if (span.isRecording()) {
+  const durations = httpDurations(telemetry.meter);
+  // Unsampled requests still count in the metrics: they need the same per-request state.
+  if (span.isRecording() || durations !== undefined) {
     if (options.captureServerRequest !== undefined) {
       const headers = req.headersDistinct;
       captureHeaders(
@@ -149,7 +160,18 @@ function startServerSpan(
         () => Object.keys(headers),
       );
     }
-    const state: ServerRequestState = { span, options, method, route: undefined, threw: false };
+    const state: ServerRequestState = {
+      span,
+      options,
+      method,
+      route: undefined,
+      threw: false,
+      errorType: undefined,
+      startMs,
+      scheme,
+      protocolVersion: version,
+      durations,
+    };
     (req as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     (res as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     res.once('close', onResponseClose);
@@ -180,20 +202,34 @@ function onResponseClose(this: ServerResponse): void {
       span.setAttribute(ATTR_HTTP_ROUTE, state.route);
       span.updateName(`${spanNameFor(state.method)} ${state.route}`);
     }
-    if (state.threw) {
-      // Already recorded with the exception's type.
-    } else if (!this.writableFinished) {
+    let errorType = state.errorType;
+    if (errorType === undefined && !this.writableFinished) {
       // The connection closed before the response was complete.
-      span.setAttribute(ATTR_ERROR_TYPE, 'aborted');
+      errorType = 'aborted';
+      span.setAttribute(ATTR_ERROR_TYPE, errorType);
       span.setStatus({ code: SpanStatusCode.ERROR });
-    } else if (status >= 500) {
-      span.setAttribute(ATTR_ERROR_TYPE, String(status));
+    } else if (errorType === undefined && !state.threw && status >= 500) {
+      errorType = String(status);
+      span.setAttribute(ATTR_ERROR_TYPE, errorType);
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
+    if (state.durations !== undefined) recordServerDuration(state, this, errorType);
     span.end();
   } catch (error) {
     guard.fail(error);
   }
+}
+
+function recordServerDuration(state: ServerRequestState, res: ServerResponse, errorType: string | undefined): void {
+  const attributes: Record<string, string | number> = {
+    [ATTR_HTTP_REQUEST_METHOD]: state.method,
+    [ATTR_URL_SCHEME]: state.scheme,
+  };
+  if (res.headersSent) attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = res.statusCode;
+  if (state.route !== undefined) attributes[ATTR_HTTP_ROUTE] = state.route;
+  if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
+  if (state.protocolVersion !== undefined) attributes[ATTR_NETWORK_PROTOCOL_VERSION] = state.protocolVersion;
+  state.durations!.server.record(secondsSince(state.startMs), attributes);
 }
 
 function recordHandlerError(req: IncomingMessage, error: unknown): void {
@@ -204,7 +240,8 @@ function recordHandlerError(req: IncomingMessage, error: unknown): void {
     state.threw = true;
     span.addEvent('exception', exceptionAttributes(error));
     const type = (error as { constructor?: { name?: string } })?.constructor?.name;
-    span.setAttribute(ATTR_ERROR_TYPE, typeof type === 'string' && type !== '' ? type : '_OTHER');
+    state.errorType = typeof type === 'string' && type !== '' ? type : '_OTHER';
+    span.setAttribute(ATTR_ERROR_TYPE, state.errorType);
     span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
   } catch (internal) {
     guard.fail(internal);

@@ -21,6 +21,7 @@ function fakePackage(name: string, version: string): void {
 
 const telemetry: Telemetry = {
   tracer: new ProxyTracerProvider().getTracer('t'),
+  meter: undefined,
   propagator: propagation,
   config: loadConfig({}),
 };
