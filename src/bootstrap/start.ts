@@ -77,7 +77,9 @@ export function start(): ModuleHooks | undefined {
   if (tracing !== undefined) registerGlobal((api) => api.trace.setGlobalTracerProvider(tracing.provider));
   if (metricsSetup !== undefined) registerGlobal((api) => api.metrics.setGlobalMeterProvider(metricsSetup.provider));
 
-  const telemetry = { tracer, propagator, config };
+  const meter = metricsSetup?.provider.getMeter(SCOPE_NAME);
+  const backgroundMeter = metricsSetup?.provider.getBackgroundMeter(`${SCOPE_NAME}/runtime`);
+  const telemetry: Telemetry = { tracer, meter, backgroundMeter, propagator, config };
   const selected = selectInstrumentations(config);
   const hooks = new ModuleHooks(selected, telemetry);
   hooks.listen('@opentelemetry/api', onAppApiLoaded);

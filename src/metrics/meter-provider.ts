@@ -43,6 +43,38 @@ export class SdkMeterProvider implements MeterProvider {
     return meter;
   }
 
+  /**
+   * A meter for our own background measurements (runtime metrics, GC): collected and exported like
+   * any other, but its recordings never count as pending, so they alone never cause a flush or a
+   * synchronous send at exit (a flush's own garbage collection would otherwise re-trigger it).
+   */
+  getBackgroundMeter(name: string): Meter {
+    const key = `background:${name}`;
+    let meter = this.#meters.get(key);
+    if (meter === undefined) {
+      const shared = this.#state;
+      const background: MeterState = {
+        get pending() {
+          return false;
+        },
+        set pending(_recorded: boolean) {
+          // Background recordings are never a reason to export.
+        },
+        get stopped() {
+          return shared.stopped;
+        },
+        set stopped(value: boolean) {
+          shared.stopped = value;
+        },
+        exemplarFilter: shared.exemplarFilter,
+        temporalityPreference: shared.temporalityPreference,
+      };
+      meter = new SdkMeter({ name }, background);
+      this.#meters.set(key, meter);
+    }
+    return meter;
+  }
+
   /** Synchronous measurements since the last collection, or callbacks never collected yet. */
   hasPending(): boolean {
     if (this.#state.stopped) return false;
@@ -50,6 +82,11 @@ export class SdkMeterProvider implements MeterProvider {
     if (this.#collectedOnce) return false;
     for (const meter of this.#meters.values()) if (meter.hasCallbacks()) return true;
     return false;
+  }
+
+  /** Synchronous measurements since the last collection (observable callbacks not counted). */
+  hasRecorded(): boolean {
+    return !this.#state.stopped && this.#state.pending;
   }
 
   /** Runs callbacks (awaiting async ones up to callbackTimeoutMs; 0 = no limit) and collects. */

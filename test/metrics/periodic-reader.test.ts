@@ -180,3 +180,32 @@ test('forceFlush after shutdown exports nothing more', async () => {
   await reader.forceFlush(1000);
   assert.equal(exporter.batches.length, 1);
 });
+
+test('collectForExit sends nothing for observable-only metrics, but includes them with recorded measurements', () => {
+  const { provider, meter } = setup();
+  const reader = new PeriodicExportingMetricReader(provider, new FakeExporter(), { intervalMs: 60_000, timeoutMs: 1000 });
+  meter.createObservableGauge('g').addCallback((result) => result.observe(1));
+  assert.equal(reader.collectForExit(), undefined);
+  meter.createCounter('c').add(1);
+  const rm = reader.collectForExit()!;
+  assert.equal(numberPoints(rm, 'c')[0]!.value, 1);
+  assert.equal(numberPoints(rm, 'g')[0]!.value, 1);
+  void reader.shutdown(100);
+});
+
+test('background meter recordings are collected but never make the provider pending', async () => {
+  const { provider } = setup();
+  const background = provider.getBackgroundMeter('runtime');
+  assert.equal(provider.getBackgroundMeter('runtime'), background);
+  const histogram = background.createHistogram('gc.duration');
+  const exporter = new FakeExporter();
+  const reader = new PeriodicExportingMetricReader(provider, exporter, { intervalMs: 60_000, timeoutMs: 1000 });
+  histogram.record(0.5);
+  assert.equal(provider.hasRecorded(), false);
+  assert.equal(reader.collectForExit(), undefined);
+  await reader.forceFlush(1000);
+  assert.equal(exporter.batches.length, 1);
+  histogram.record(0.25);
+  assert.equal(reader.hasPending(), false);
+  await reader.shutdown(100);
+});
