@@ -4,6 +4,7 @@
 import type { Config } from '../config/types.js';
 import { warnOnce } from '../diag/log.js';
 import type { Exporter } from '../export/export-result.js';
+import { lazyExporter } from '../export/lazy-exporter.js';
 import type { ResourceMetrics } from '../metrics/metric-data.js';
 import { fanOutMetricExporter } from '../metrics/fan-out-exporter.js';
 import { SdkMeterProvider } from '../metrics/meter-provider.js';
@@ -18,16 +19,19 @@ interface Branch {
 }
 
 function otlpBranch(config: Config): Branch {
-  const { createOtlpMetricsExporter } = require('../export/otlp/otlp-exporter.js') as typeof import('../export/otlp/otlp-exporter.js');
-  const { sendAtExit } = require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js');
-  const { encodeMetricsRequest } = require('../export/otlp/encode-protobuf/metrics.js') as typeof import('../export/otlp/encode-protobuf/metrics.js');
-  const { encodeMetricsRequestJson } = require('../export/otlp/encode-json/metrics.js') as typeof import('../export/otlp/encode-json/metrics.js');
   const cfg = config.otlp.metrics;
+  // The OTLP modules load on first use (src/export/lazy-exporter.ts), not at startup.
+  const exporter = lazyExporter(() =>
+    (require('../export/otlp/otlp-exporter.js') as typeof import('../export/otlp/otlp-exporter.js')).createOtlpMetricsExporter(cfg),
+  );
   return {
-    exporter: createOtlpMetricsExporter(cfg),
+    exporter,
     exportAtExit: (collection) => {
-      const body = cfg.protocol === 'http/json' ? encodeMetricsRequestJson([collection]) : encodeMetricsRequest([collection]);
-      sendAtExit('metrics', cfg, body);
+      const body =
+        cfg.protocol === 'http/json'
+          ? (require('../export/otlp/encode-json/metrics.js') as typeof import('../export/otlp/encode-json/metrics.js')).encodeMetricsRequestJson([collection])
+          : (require('../export/otlp/encode-protobuf/metrics.js') as typeof import('../export/otlp/encode-protobuf/metrics.js')).encodeMetricsRequest([collection]);
+      (require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js')).sendAtExit('metrics', cfg, body);
     },
   };
 }

@@ -3,6 +3,7 @@
 import type { Config } from '../config/types.js';
 import type { Exporter } from '../export/export-result.js';
 import { createConsoleSpanExporter } from '../export/console/console-span-exporter.js';
+import { lazyExporter } from '../export/lazy-exporter.js';
 import { BatchSpanProcessor, multiListener } from '../trace/batch-span-processor.js';
 import { createSampler } from '../trace/samplers.js';
 import type { ReadableSpan, Resource } from '../trace/span-data.js';
@@ -16,17 +17,19 @@ interface Branch {
 }
 
 function otlpBranch(config: Config): Branch {
-  const { createOtlpTraceExporter } = require('../export/otlp/otlp-exporter.js') as typeof import('../export/otlp/otlp-exporter.js');
-  const { sendAtExit } = require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js');
-  const { encodeTraceRequest: encodeProtobuf } = require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js');
-  const { encodeTraceRequestJson: encodeJson } = require('../export/otlp/encode-json/trace.js') as typeof import('../export/otlp/encode-json/trace.js');
-  const exporter = createOtlpTraceExporter(config.otlp.traces);
+  const cfg = config.otlp.traces;
+  // The OTLP modules load on first use (src/export/lazy-exporter.ts), not at startup.
+  const exporter = lazyExporter(() =>
+    (require('../export/otlp/otlp-exporter.js') as typeof import('../export/otlp/otlp-exporter.js')).createOtlpTraceExporter(cfg),
+  );
   return {
     processor: new BatchSpanProcessor(exporter, config.bsp),
     exportAtExit: (spans) => {
-      const cfg = config.otlp.traces;
-      const body = cfg.protocol === 'http/json' ? encodeJson(spans) : encodeProtobuf(spans);
-      sendAtExit('traces', cfg, body);
+      const body =
+        cfg.protocol === 'http/json'
+          ? (require('../export/otlp/encode-json/trace.js') as typeof import('../export/otlp/encode-json/trace.js')).encodeTraceRequestJson(spans)
+          : (require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js')).encodeTraceRequest(spans);
+      (require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js')).sendAtExit('traces', cfg, body);
     },
   };
 }
