@@ -19,6 +19,7 @@ import type { Telemetry } from '../types.js';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';
 import { atExit } from '../../src/hook/at-exit.js';
+import { httpDurations, secondsSince, type HttpDurations } from '../http/metrics.js';
 import { Guard } from '../../src/hook/guard.js';
 import {
   ATTR_ERROR_TYPE,
@@ -48,6 +49,15 @@ interface RequestState {
   /** Response headers arrived (status code known). */
   responded: boolean;
   ended: boolean;
+  /** For http.client.request.duration (undefined when metrics are off). */
+  readonly durations: HttpDurations | undefined;
+  readonly startMs: number;
+  readonly method: string;
+  readonly address: string;
+  readonly port: number;
+  status: number | undefined;
+  errorType: string | undefined;
+  protocolVersion: string | undefined;
 }
 
 const guard = new Guard('undici');
@@ -88,9 +98,23 @@ function onCreate(message: unknown): void {
       [ATTR_URL_FULL]: target.url,
     };
     if (target.method === '_OTHER') attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = target.rawMethod;
+    const startMs = performance.now();
     const span = telemetry.tracer.startSpan(spanNameFor(target.method), { kind: SpanKind.CLIENT, attributes }, parent);
-    states.set(request, { span, responded: false, ended: false });
-    if (span.isRecording()) inFlight.add(request);
+    const durations = httpDurations(telemetry.meter);
+    states.set(request, {
+      span,
+      responded: false,
+      ended: false,
+      durations,
+      startMs,
+      method: target.method,
+      address: target.address,
+      port: target.port,
+      status: undefined,
+      errorType: undefined,
+      protocolVersion: undefined,
+    });
+    if (span.isRecording() || durations !== undefined) inFlight.add(request);
     // Injected even for an unsampled span: the next service must learn the sampling decision.
     telemetry.propagator.inject(trace.setSpan(parent, span), request, requestHeaderSetter);
   } catch (error) {
@@ -107,7 +131,8 @@ function onSendHeaders(message: unknown): void {
     if (socket === undefined || socket === null) return;
     const span = state.span;
     // Only the HTTP/1.1 engine publishes this; undici writes every h1 request as HTTP/1.1.
-    span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, socket.alpnProtocol === 'h2' ? '2' : '1.1');
+    state.protocolVersion = socket.alpnProtocol === 'h2' ? '2' : '1.1';
+    span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, state.protocolVersion);
     if (socket.remoteAddress !== undefined) span.setAttribute(ATTR_NETWORK_PEER_ADDRESS, socket.remoteAddress);
     if (socket.remotePort !== undefined) span.setAttribute(ATTR_NETWORK_PEER_PORT, socket.remotePort);
   } catch (error) {
@@ -123,11 +148,13 @@ function onHeaders(message: unknown): void {
     const status = (message as { response?: { statusCode?: unknown } }).response?.statusCode;
     if (typeof status !== 'number') return;
     state.responded = true;
+    state.status = status;
     const span = state.span;
     span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
     // Client spans: 4xx and 5xx are errors, named by the status code as a string.
     if (status >= 400) {
-      span.setAttribute(ATTR_ERROR_TYPE, String(status));
+      state.errorType = String(status);
+      span.setAttribute(ATTR_ERROR_TYPE, state.errorType);
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
   } catch (error) {
@@ -145,6 +172,18 @@ function onError(message: unknown): void {
   if (request !== undefined) finish(request, (message as { error?: unknown }).error, true);
 }
 
+function recordDuration(state: RequestState): void {
+  const attributes: Attributes = {
+    [ATTR_HTTP_REQUEST_METHOD]: state.method,
+    [ATTR_SERVER_ADDRESS]: state.address,
+    [ATTR_SERVER_PORT]: state.port,
+  };
+  if (state.status !== undefined) attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = state.status;
+  if (state.errorType !== undefined) attributes[ATTR_ERROR_TYPE] = state.errorType;
+  if (state.protocolVersion !== undefined) attributes[ATTR_NETWORK_PROTOCOL_VERSION] = state.protocolVersion;
+  state.durations!.client.record(secondsSince(state.startMs), attributes);
+}
+
 /** Ends the request's span once: on trailers, on error, or at process exit. */
 function finish(request: object, error: unknown, failed: boolean): void {
   try {
@@ -157,16 +196,19 @@ function finish(request: object, error: unknown, failed: boolean): void {
       const failure = describeFailure(error);
       span.recordException(error as Error);
       if (!failure.cancelled) {
+        state.errorType = failure.errorType;
         span.setAttribute(ATTR_ERROR_TYPE, failure.errorType);
         const text = (error as { message?: unknown } | null)?.message;
         span.setStatus(typeof text === 'string' && text !== '' ? { code: SpanStatusCode.ERROR, message: text } : { code: SpanStatusCode.ERROR });
       } else if (!state.responded) {
         // Cancelled before an answer: error.type says so, the status stays unset (not an error).
         // Cancelled while reading the body: the exchange itself succeeded, the event is enough.
+        state.errorType = failure.errorType;
         span.setAttribute(ATTR_ERROR_TYPE, failure.errorType);
       }
     }
     span.end();
+    if (state.durations !== undefined) recordDuration(state);
   } catch (caught) {
     guard.fail(caught);
   }

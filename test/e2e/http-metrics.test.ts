@@ -92,3 +92,16 @@ test('express requests carry the route template, never the raw path', async () =
   assert.equal(Number(routed.count), 2);
   assert.ok(!JSON.stringify(points).includes('/api/users/1'));
 });
+
+test('fetch calls are counted in http.client.request.duration like http.request ones', async () => {
+  const metrics = await run(['node', join(FIXTURES, 'fetch', 'fetch-app.js')], [], async (port) => {
+    await httpGet(`http://127.0.0.1:${port}/fetch`);
+    await httpGet(`http://127.0.0.1:${port}/fetch`);
+  });
+  const client = metrics.get('http.client.request.duration')!;
+  const ok = client.points.filter((p) => p.attributes['http.response.status_code'] === 200);
+  assert.equal(ok.reduce((n, p) => n + Number(p.count), 0), 2, JSON.stringify(client.points.map((p) => p.attributes)));
+  assert.equal(ok[0]!.attributes['http.request.method'], 'GET');
+  assert.equal(ok[0]!.attributes['server.address'], '127.0.0.1');
+  assert.equal(ok[0]!.attributes['network.protocol.version'], '1.1');
+});
