@@ -2,7 +2,8 @@
 // and utilization deltas. Both are read only when the SDK collects; the request path is untouched.
 
 import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
-import type { BatchObservableCallback, BatchObservableResult, Meter, Observable } from '@opentelemetry/api';
+import type { BatchObservableCallback, BatchObservableResult, Meter } from '@opentelemetry/api';
+import { observeInBatch } from './observe-in-batch.js';
 
 /** monitorEventLoopDelay sampling period, in ms. */
 export const EVENT_LOOP_DELAY_RESOLUTION_MS = 20;
@@ -79,23 +80,12 @@ export function startEventLoopMetrics(meter: Meter): () => void {
       // ignore
     }
   };
-  const observables: Observable[] = [...delayGauges, utilization];
-  meter.addBatchObservableCallback(callback, observables);
-
-  let stopped = false;
-  return () => {
-    if (stopped) return;
-    stopped = true;
-    try {
-      meter.removeBatchObservableCallback(callback, observables);
-    } catch {
-      // ignore
-    }
+  return observeInBatch(meter, [...delayGauges, utilization], callback, () => {
     try {
       histogram?.disable();
     } catch {
       // ignore
     }
     histogram = undefined;
-  };
+  });
 }

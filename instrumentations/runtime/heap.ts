@@ -1,7 +1,8 @@
 // V8 heap metrics (semconv v8js.memory.heap.*), per heap space from v8.getHeapSpaceStatistics().
 
 import { getHeapSpaceStatistics } from 'node:v8';
-import { ValueType, type Attributes, type BatchObservableCallback, type Meter, type Observable } from '@opentelemetry/api';
+import { ValueType, type Attributes, type BatchObservableCallback, type Meter } from '@opentelemetry/api';
+import { observeInBatch } from './observe-in-batch.js';
 
 export const ATTR_V8JS_HEAP_SPACE_NAME = 'v8js.heap.space.name';
 
@@ -37,17 +38,5 @@ export function startHeapMetrics(meter: Meter): () => void {
       // Never fail a collection.
     }
   };
-  const observables: Observable[] = [limit, used, available, physical];
-  meter.addBatchObservableCallback(callback, observables);
-
-  let stopped = false;
-  return () => {
-    if (stopped) return;
-    stopped = true;
-    try {
-      meter.removeBatchObservableCallback(callback, observables);
-    } catch {
-      // ignore
-    }
-  };
+  return observeInBatch(meter, [limit, used, available, physical], callback);
 }

@@ -1,6 +1,7 @@
 // Process metrics (semconv process.cpu.time, process.memory.usage), read at collection time.
 
-import { ValueType, type Attributes, type BatchObservableCallback, type Meter, type Observable } from '@opentelemetry/api';
+import { ValueType, type Attributes, type BatchObservableCallback, type Meter } from '@opentelemetry/api';
+import { observeInBatch } from './observe-in-batch.js';
 
 export const ATTR_CPU_MODE = 'cpu.mode';
 
@@ -35,17 +36,5 @@ export function startProcessMetrics(meter: Meter): () => void {
       // ignore
     }
   };
-  const observables: Observable[] = [cpuTime, memoryUsage];
-  meter.addBatchObservableCallback(callback, observables);
-
-  let stopped = false;
-  return () => {
-    if (stopped) return;
-    stopped = true;
-    try {
-      meter.removeBatchObservableCallback(callback, observables);
-    } catch {
-      // ignore
-    }
-  };
+  return observeInBatch(meter, [cpuTime, memoryUsage], callback);
 }
