@@ -208,6 +208,15 @@ export class SeriesTable<S extends SeriesBase> {
     this.#byHash.clear();
   }
 
+  /**
+   * Closes a collection cycle of a synchronous storage: delta state is forgotten (the cardinality
+   * limit then applies per collection); cumulative series stay and wait for new measurements.
+   */
+  endCollection(delta: boolean): void {
+    if (delta) this.evictAll();
+    else for (const series of this.#live) series.touched = false;
+  }
+
   /** Drops series that saw no measurement since the last collection (observable storages). */
   evictUntouched(): void {
     let removed = false;

@@ -92,13 +92,8 @@ export class HistogramStorage {
         exemplars: takeAll(series.exemplars),
       });
     }
-    if (delta) {
-      // Delta state is forgotten each cycle, so the cardinality limit applies per collection.
-      this.table.evictAll();
-      this.#lastCollect = now;
-    } else {
-      for (const series of this.table.series()) series.touched = false;
-    }
+    this.table.endCollection(delta);
+    if (delta) this.#lastCollect = now;
     return points;
   }
 }

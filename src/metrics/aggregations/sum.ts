@@ -47,13 +47,8 @@ export class SyncSumStorage {
         points.push({ attributes: series.attributes, startTime: series.start, time: now, value: series.value, exemplars: takeOne(series.exemplar) });
       }
     }
-    if (delta) {
-      // Delta state is forgotten each cycle, so the cardinality limit applies per collection.
-      this.table.evictAll();
-      this.#lastCollect = now;
-    } else {
-      for (const series of this.table.series()) series.touched = false;
-    }
+    this.table.endCollection(delta);
+    if (delta) this.#lastCollect = now;
     return points;
   }
 }
