@@ -6,6 +6,7 @@
 
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+import { measureBatches } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const { encodeMetricsRequest } = require('../../dist/src/export/otlp/encode-protobuf/metrics.js');
@@ -111,30 +112,7 @@ function toOfficialShape(rm) {
 const BATCH_POINTS = METRICS * POINTS;
 
 function measure(name, fn) {
-  // Warm up (JIT), then time whole batches for trialMs per trial.
-  for (let i = 0; i < 20; i++) fn();
-  const results = [];
-  let bytes = 0;
-  for (let t = 0; t < trials; t++) {
-    let n = 0;
-    const start = process.hrtime.bigint();
-    const end = start + BigInt(trialMs) * 1_000_000n;
-    let now = start;
-    while (now < end) {
-      bytes = fn().length;
-      n++;
-      now = process.hrtime.bigint();
-    }
-    const secs = Number(now - start) / 1e9;
-    results.push((n * BATCH_POINTS) / secs);
-  }
-  results.sort((a, b) => a - b);
-  const median = results[Math.floor(results.length / 2)];
-  console.log(
-    `${name.padEnd(36)} median ${Math.round(median).toLocaleString('en-US').padStart(10)} points/s` +
-      `   (min ${Math.round(results[0]).toLocaleString('en-US')}, max ${Math.round(results[results.length - 1]).toLocaleString('en-US')}; ${bytes} bytes/batch)`,
-  );
-  return median;
+  return measureBatches({ name, fn, trials, trialMs, perBatch: BATCH_POINTS, unit: 'points', warmup: 20, width: 36 });
 }
 
 const batch = [makeCollection(false)];

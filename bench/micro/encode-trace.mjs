@@ -4,6 +4,7 @@
 
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+import { measureBatches } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const { encodeTraceRequest } = require('../../dist/src/export/otlp/encode-protobuf/trace.js');
@@ -102,30 +103,7 @@ function toOfficialShape(spans) {
 }
 
 function measure(name, fn) {
-  // Warm up (JIT), then time whole batches for trialMs per trial.
-  for (let i = 0; i < 50; i++) fn();
-  const results = [];
-  let bytes = 0;
-  for (let t = 0; t < trials; t++) {
-    let n = 0;
-    const start = process.hrtime.bigint();
-    const end = start + BigInt(trialMs) * 1_000_000n;
-    let now = start;
-    while (now < end) {
-      bytes = fn().length;
-      n++;
-      now = process.hrtime.bigint();
-    }
-    const secs = Number(now - start) / 1e9;
-    results.push((n * BATCH) / secs);
-  }
-  results.sort((a, b) => a - b);
-  const median = results[Math.floor(results.length / 2)];
-  console.log(
-    `${name.padEnd(34)} median ${Math.round(median).toLocaleString('en-US').padStart(10)} spans/s` +
-      `   (min ${Math.round(results[0]).toLocaleString('en-US')}, max ${Math.round(results[results.length - 1]).toLocaleString('en-US')}; ${bytes} bytes/batch)`,
-  );
-  return median;
+  return measureBatches({ name, fn, trials, trialMs, perBatch: BATCH, unit: 'spans', warmup: 50, width: 34 });
 }
 
 const spans = makeSpans();
