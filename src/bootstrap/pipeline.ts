@@ -1,5 +1,7 @@
 // What the shutdown logic needs from each signal's pipeline, whatever exports it.
 
+import type { ExitSend } from '../export/otlp/send-at-exit.js';
+
 export interface Pipeline {
   readonly name: string;
   /** Something is queued or in flight. */
@@ -7,8 +9,9 @@ export interface Pipeline {
   forceFlush(timeoutMs: number): Promise<void>;
   shutdown(timeoutMs: number): Promise<void>;
   /**
-   * Called from process 'exit' and fatal signals, where no more event-loop turns happen:
-   * sends everything pending synchronously, bounded by the export timeout.
+   * Called from process 'exit' and fatal signals, where no more event-loop turns happen: console
+   * output is written now; encoded OTLP requests are added to `sends`, which the shutdown sends
+   * together, synchronously, in one child process.
    */
-  exportAtExit(): void;
+  exportAtExit(sends: ExitSend[]): void;
 }

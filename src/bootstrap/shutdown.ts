@@ -10,6 +10,7 @@ import { diag } from '../diag/log.js';
 import { runAtExitCallbacks } from '../hook/at-exit.js';
 import { beginLeaving, endLeaving } from '../export/leaving.js';
 import { exceptionAttributes } from '../trace/span.js';
+import type { ExitSend } from '../export/otlp/send-at-exit.js';
 import type { Pipeline } from './pipeline.js';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
@@ -22,11 +23,20 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
     if (exited) return;
     exited = true;
     runAtExitCallbacks();
+    const sends: ExitSend[] = [];
     for (const pipeline of pipelines) {
       try {
-        if (pipeline.hasPending()) pipeline.exportAtExit();
+        if (pipeline.hasPending()) pipeline.exportAtExit(sends);
       } catch (error) {
         diag.debug(`exporting ${pipeline.name} at exit failed: ${String(error)}`);
+      }
+    }
+    // One sender process for every signal: each spawn costs the exit about 100 ms.
+    if (sends.length > 0) {
+      try {
+        (require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js')).sendAtExit(sends);
+      } catch (error) {
+        diag.debug(`sending at exit failed: ${String(error)}`);
       }
     }
   };

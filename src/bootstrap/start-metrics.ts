@@ -10,12 +10,13 @@ import { fanOutMetricExporter } from '../metrics/fan-out-exporter.js';
 import { SdkMeterProvider } from '../metrics/meter-provider.js';
 import { PeriodicExportingMetricReader } from '../metrics/periodic-reader.js';
 import type { Resource } from '../trace/span-data.js';
+import type { ExitSend } from '../export/otlp/send-at-exit.js';
 import type { Pipeline } from './pipeline.js';
 
 interface Branch {
   readonly exporter: Exporter<ResourceMetrics>;
-  /** Synchronous last-chance export of the final collection. */
-  readonly exportAtExit: (collection: ResourceMetrics) => void;
+  /** Last-chance export of the final collection: written now, or added to `sends`. */
+  readonly exportAtExit: (collection: ResourceMetrics, sends: ExitSend[]) => void;
 }
 
 function otlpBranch(config: Config): Branch {
@@ -26,12 +27,12 @@ function otlpBranch(config: Config): Branch {
   );
   return {
     exporter,
-    exportAtExit: (collection) => {
+    exportAtExit: (collection, sends) => {
       const body =
         cfg.protocol === 'http/json'
           ? (require('../export/otlp/encode-json/metrics.js') as typeof import('../export/otlp/encode-json/metrics.js')).encodeMetricsRequestJson([collection])
           : (require('../export/otlp/encode-protobuf/metrics.js') as typeof import('../export/otlp/encode-protobuf/metrics.js')).encodeMetricsRequest([collection]);
-      (require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js')).sendAtExit('metrics', cfg, body);
+      sends.push({ signal: 'metrics', config: cfg, body });
     },
   };
 }
@@ -66,10 +67,10 @@ export function startMetrics(config: Config, resource: Resource): { provider: Sd
     hasPending: () => reader.hasPending(),
     forceFlush: (timeoutMs) => reader.forceFlush(timeoutMs),
     shutdown: (timeoutMs) => reader.shutdown(timeoutMs),
-    exportAtExit: () => {
+    exportAtExit: (sends) => {
       const collection = reader.collectForExit();
       if (collection === undefined) return;
-      for (const branch of branches) branch.exportAtExit(collection);
+      for (const branch of branches) branch.exportAtExit(collection, sends);
     },
   };
   return { provider, pipeline };

@@ -8,12 +8,13 @@ import { BatchSpanProcessor, multiListener } from '../trace/batch-span-processor
 import { createSampler } from '../trace/samplers.js';
 import type { ReadableSpan, Resource } from '../trace/span-data.js';
 import { SdkTracerProvider } from '../trace/tracer-provider.js';
+import type { ExitSend } from '../export/otlp/send-at-exit.js';
 import type { Pipeline } from './pipeline.js';
 
 interface Branch {
   readonly processor: BatchSpanProcessor;
-  /** Synchronous last-chance export of what the processor still holds. */
-  readonly exportAtExit: (spans: ReadableSpan[]) => void;
+  /** Last-chance export of what the processor still holds: written now, or added to `sends`. */
+  readonly exportAtExit: (spans: ReadableSpan[], sends: ExitSend[]) => void;
 }
 
 function otlpBranch(config: Config): Branch {
@@ -24,12 +25,12 @@ function otlpBranch(config: Config): Branch {
   );
   return {
     processor: new BatchSpanProcessor(exporter, config.bsp),
-    exportAtExit: (spans) => {
+    exportAtExit: (spans, sends) => {
       const body =
         cfg.protocol === 'http/json'
           ? (require('../export/otlp/encode-json/trace.js') as typeof import('../export/otlp/encode-json/trace.js')).encodeTraceRequestJson(spans)
           : (require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js')).encodeTraceRequest(spans);
-      (require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js')).sendAtExit('traces', cfg, body);
+      sends.push({ signal: 'traces', config: cfg, body });
     },
   };
 }
@@ -61,10 +62,10 @@ export function startTracing(config: Config, resource: Resource): { provider: Sd
     shutdown: async (timeoutMs) => {
       await Promise.all(processors.map((p) => p.shutdown(timeoutMs)));
     },
-    exportAtExit: () => {
+    exportAtExit: (sends) => {
       for (const branch of branches) {
         const spans = branch.processor.queue.takeAll();
-        if (spans.length > 0) branch.exportAtExit(spans);
+        if (spans.length > 0) branch.exportAtExit(spans, sends);
       }
     },
   };

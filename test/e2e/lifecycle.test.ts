@@ -9,16 +9,20 @@ import { FIXTURES, httpGet, runCli, startCli, startProcess } from '../support/ru
 
 const SERVICE = ['node', join(FIXTURES, 'http-service.js')];
 
-test('process.exit(3) right after a request still delivers its spans, with exit code 3', async () => {
+test('process.exit(3) right after a request still delivers its spans and metrics, with exit code 3', async () => {
   const receiver = await GrpcReceiver.start();
   try {
-    const app = startCli(SERVICE, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, EXIT_CODE: '3' });
+    const app = startCli(SERVICE, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, EXIT_CODE: '3', OTEL_LOG_LEVEL: 'debug' });
     const port = Number((await app.waitForLine(/listening (\d+)/))[1]);
     await httpGet(`http://127.0.0.1:${port}/exit`);
     const exit = await app.exited();
     assert.equal(exit.code, 3);
     const spans = await receiver.waitForSpans(1);
     assert.equal(spans[0]!.attributes['url.path'], '/exit');
+    // The request's metrics were pending too: both signals leave in one sender process.
+    await receiver.waitForMetrics((all) => all.some((m) => m.name === 'http.server.request.duration'));
+    assert.equal(exit.stderr.match(/at exit in \d+ ms/g)?.length, 1, exit.stderr);
+    assert.match(exit.stderr, /sent pending traces, metrics at exit/);
   } finally {
     await receiver.close();
   }

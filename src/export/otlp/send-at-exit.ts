@@ -1,32 +1,46 @@
 // The last chance to send, from process 'exit' or a fatal signal, where no event-loop turn
-// will come again: a short-lived child process sends the encoded request while we wait for
-// it synchronously, bounded by the export timeout. One attempt, no retries: exit must not hang.
+// will come again: a short-lived child process sends the encoded requests (every signal's, in
+// one process) while we wait for it synchronously, bounded by the longest export timeout.
+// One attempt each, no retries: exit must not hang.
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { OtlpSignalConfig, Signal } from '../../config/types.js';
 import { diag } from '../../diag/log.js';
 
+/** One encoded OTLP request still to be delivered at exit. */
+export interface ExitSend {
+  readonly signal: Signal;
+  readonly config: OtlpSignalConfig;
+  readonly body: Uint8Array;
+}
+
+/** What the sender child reads from OTEL_INSTRUMENT_EXIT_SENDS: the bodies follow each other on stdin. */
+export interface ExitSendHeader {
+  readonly signal: Signal;
+  readonly config: OtlpSignalConfig;
+  readonly length: number;
+}
+
 const SENDER = join(__dirname, 'exit-sender.js');
 const DEFAULT_EXIT_TIMEOUT_MS = 10_000;
 
-export function sendAtExit(signal: Signal, config: OtlpSignalConfig, body: Uint8Array): void {
+export function sendAtExit(sends: readonly ExitSend[]): void {
+  if (sends.length === 0) return;
   const started = Date.now();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_OPTIONS: '',
-    OTEL_SDK_DISABLED: 'true',
-    OTEL_INSTRUMENT_EXIT_CONFIG: JSON.stringify(config),
-  };
-  const result = spawnSync(process.execPath, [SENDER, signal], {
-    input: body,
-    env,
+  const headers: ExitSendHeader[] = sends.map(({ signal, config, body }) => ({ signal, config, length: body.byteLength }));
+  // The requests go out in parallel, so the longest timeout bounds them all (0 means none: use the default).
+  const timeout = Math.max(...sends.map(({ config }) => (config.timeoutMs > 0 ? config.timeoutMs : DEFAULT_EXIT_TIMEOUT_MS)));
+  const result = spawnSync(process.execPath, [SENDER], {
+    input: Buffer.concat(sends.map(({ body }) => body)),
+    env: { ...process.env, NODE_OPTIONS: '', OTEL_SDK_DISABLED: 'true', OTEL_INSTRUMENT_EXIT_SENDS: JSON.stringify(headers) },
     stdio: ['pipe', 'ignore', 'ignore'],
-    timeout: config.timeoutMs > 0 ? config.timeoutMs : DEFAULT_EXIT_TIMEOUT_MS,
+    timeout,
     killSignal: 'SIGKILL',
     windowsHide: true,
   });
+  const what = sends.map(({ signal }) => signal).join(', ');
   const took = Date.now() - started;
-  if (result.status === 0) diag.debug(`sent pending ${signal} at exit in ${took} ms`);
-  else diag.debug(`could not send pending ${signal} at exit (status ${result.status ?? result.signal}, ${took} ms)`);
+  if (result.status === 0) diag.debug(`sent pending ${what} at exit in ${took} ms`);
+  else diag.debug(`could not send all pending ${what} at exit (status ${result.status ?? result.signal}, ${took} ms)`);
 }
