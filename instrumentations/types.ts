@@ -1,6 +1,7 @@
 // What an instrumentation declares, and what it is handed when its module loads.
 
 import type { Meter, TextMapPropagator, Tracer } from '@opentelemetry/api';
+import type { LoggerProvider } from '@opentelemetry/api-logs';
 import type { Config } from '../src/config/types.js';
 
 /** Everything a patch may use. Instrumentations know the API and semantic conventions, never exporters. */
@@ -10,6 +11,11 @@ export interface Telemetry {
   readonly meter: Meter | undefined;
   /** For our own background measurements (runtime metrics): they never trigger a flush by themselves. */
   readonly backgroundMeter?: Meter | undefined;
+  /**
+   * Where log bridges (console, pino, winston, bunyan) send records; undefined when OTEL_LOGS_EXPORTER
+   * is none, so they skip building records (trace-id injection into the app's own lines still runs).
+   */
+  readonly loggerProvider: LoggerProvider | undefined;
   readonly propagator: TextMapPropagator;
   readonly config: Config;
 }

@@ -79,7 +79,7 @@ export function start(): ModuleHooks | undefined {
 
   const meter = metricsSetup?.provider.getMeter(SCOPE_NAME);
   const backgroundMeter = metricsSetup?.provider.getBackgroundMeter(`${SCOPE_NAME}/runtime`);
-  const telemetry: Telemetry = { tracer, meter, backgroundMeter, propagator, config };
+  const telemetry: Telemetry = { tracer, meter, backgroundMeter, loggerProvider: undefined, propagator, config };
   const selected = selectInstrumentations(config);
   const hooks = new ModuleHooks(selected, telemetry);
   hooks.listen('@opentelemetry/api', onAppApiLoaded);

@@ -22,6 +22,7 @@ function fakePackage(name: string, version: string): void {
 const telemetry: Telemetry = {
   tracer: new ProxyTracerProvider().getTracer('t'),
   meter: undefined,
+  loggerProvider: undefined,
   propagator: propagation,
   config: loadConfig({}),
 };

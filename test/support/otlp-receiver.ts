@@ -236,6 +236,17 @@ function mapExemplarIds(body: any, conv: (v: unknown) => unknown): void {
   }
 }
 
+/** Rewrites trace/span ids of a toObject()/JSON logs request in place with `conv`. */
+function mapLogIds(body: any, conv: (v: unknown) => unknown): void {
+  for (const rl of body?.resourceLogs ?? []) {
+    for (const sl of rl.scopeLogs ?? []) {
+      for (const record of sl.logRecords ?? []) {
+        for (const k of ['traceId', 'spanId']) if (record[k] !== undefined) record[k] = conv(record[k]);
+      }
+    }
+  }
+}
+
 /** Puts Span.flags / Link.flags (absent from the generated schema) into a decoded trace body. */
 function addFlagsFromProtobuf(body: any, bytes: Uint8Array): void {
   const f = FlagsReq.toObject(FlagsReq.decode(bytes), { defaults: false, arrays: true }) as any;
@@ -263,6 +274,7 @@ export function decodeProtobuf(signal: OtlpSignal, bytes: Buffer): any {
     addFlagsFromProtobuf(body, bytes);
   }
   if (signal === 'metrics') mapExemplarIds(body, b64ToHex);
+  if (signal === 'logs') mapLogIds(body, b64ToHex);
   return body;
 }
 
@@ -275,6 +287,7 @@ export function decodeJson(signal: OtlpSignal, bytes: Buffer): any {
     mapTraceIds(json, hexToB64);
   }
   if (signal === 'metrics') mapExemplarIds(json, hexToB64);
+  if (signal === 'logs') mapLogIds(json, hexToB64);
   const type = TYPES[signal].request;
   const body = type.toObject(type.fromObject(json), TO_OBJECT);
   if (signal === 'traces') {
@@ -293,6 +306,7 @@ export function decodeJson(signal: OtlpSignal, bytes: Buffer): any {
     }
   }
   if (signal === 'metrics') mapExemplarIds(body, b64ToHex);
+  if (signal === 'logs') mapLogIds(body, b64ToHex);
   return body;
 }
 
@@ -378,6 +392,51 @@ function numberValue(p: any): { value?: number | string; valueType?: 'int' | 'do
 
 function optionalDouble(v: unknown): number | undefined {
   return v === undefined || v === null ? undefined : Number(v);
+}
+
+/** One LogRecord with its resource and scope, ids as lower-case hex ('' when absent). */
+export interface FlatLog {
+  readonly timeUnixNano: string;
+  readonly observedTimeUnixNano: string;
+  readonly severityNumber: number;
+  readonly severityText: string;
+  /** The body as a plain value (string, number, map, array...), null when absent. */
+  readonly body: unknown;
+  readonly attributes: Record<string, unknown>;
+  readonly droppedAttributesCount: number;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly flags: number;
+  readonly resource: Record<string, unknown>;
+  readonly scope: { readonly name: string; readonly version: string };
+}
+
+/** Flattens a decoded logs request body (as in ReceivedRequest.body). */
+export function flattenLogs(body: any): FlatLog[] {
+  const out: FlatLog[] = [];
+  for (const rl of body?.resourceLogs ?? []) {
+    const resource = plainAttributes(rl.resource?.attributes);
+    for (const sl of rl.scopeLogs ?? []) {
+      const scope = { name: sl.scope?.name ?? '', version: sl.scope?.version ?? '' };
+      for (const r of sl.logRecords ?? []) {
+        out.push({
+          timeUnixNano: String(r.timeUnixNano ?? '0'),
+          observedTimeUnixNano: String(r.observedTimeUnixNano ?? '0'),
+          severityNumber: r.severityNumber ?? 0,
+          severityText: r.severityText ?? '',
+          body: r.body === undefined ? null : plainValue(r.body),
+          attributes: plainAttributes(r.attributes),
+          droppedAttributesCount: r.droppedAttributesCount ?? 0,
+          traceId: r.traceId ?? '',
+          spanId: r.spanId ?? '',
+          flags: r.flags ?? 0,
+          resource,
+          scope,
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /** Flattens a decoded metrics request body (as in ReceivedRequest.body): one entry per Metric message. */
@@ -534,6 +593,20 @@ abstract class BaseReceiver {
     const ready = typeof until === 'number' ? (): boolean => this.metrics().length >= until : (): boolean => until(this.metrics());
     const goal = typeof until === 'number' ? `/${until} metrics` : ' metrics, predicate unmet';
     return this.#waitFor(ready, () => this.metrics(), timeoutMs, () => `${this.metrics().length}${goal}`);
+  }
+
+  /** Every log record received so far, flattened, in arrival order. */
+  logs(): FlatLog[] {
+    const out: FlatLog[] = [];
+    for (const r of this.requests) if (r.signal === 'logs' && r.body) out.push(...flattenLogs(r.body));
+    return out;
+  }
+
+  /** Resolves with logs() once `n` records arrived, or once `until(logs())` is true; rejects after `timeoutMs`. */
+  waitForLogs(until: number | ((logs: FlatLog[]) => boolean), timeoutMs = 5000): Promise<FlatLog[]> {
+    const ready = typeof until === 'number' ? (): boolean => this.logs().length >= until : (): boolean => until(this.logs());
+    const goal = typeof until === 'number' ? `/${until} log records` : ' log records, predicate unmet';
+    return this.#waitFor(ready, () => this.logs(), timeoutMs, () => `${this.logs().length}${goal}`);
   }
 
   /** Resolves once `n` requests arrived; rejects after `timeoutMs`. */
