@@ -18,6 +18,8 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   },
   // The global fetch and the undici package report through diagnostics_channel: nothing to hook.
   { name: 'undici', modules: [], load: loader('./undici/index.js', 'undici') },
+  // The global console: wrapped at startup when logs are exported (no module to wait for).
+  { name: 'console', modules: [], load: loader('./console/index.js', 'consoleInstrumentation') },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];

@@ -14,6 +14,8 @@ import { onAppApiLoaded, registerGlobal } from './api-globals.js';
 import type { Pipeline } from './pipeline.js';
 import { createPropagator } from './propagators.js';
 import { installShutdown } from './shutdown.js';
+import { recordFatalExceptions } from './crash-log.js';
+import { startLogs } from './start-logs.js';
 import { startMetrics } from './start-metrics.js';
 import { startTracing } from './start-tracing.js';
 
@@ -47,7 +49,7 @@ function subscribeChannelInstrumentations(entries: readonly InstrumentationEntry
     if (entry.modules.length > 0) continue;
     try {
       entry.load().subscribe?.(telemetry);
-      diag.debug(`instrumentation ${entry.name} subscribed to its diagnostics channels`);
+      diag.debug(`instrumentation ${entry.name} started (it has no module to wait for)`);
     } catch (error) {
       diag.debug(`instrumentation ${entry.name} could not subscribe: ${String(error)}`);
     }
@@ -69,6 +71,8 @@ export function start(): ModuleHooks | undefined {
   if (tracing !== undefined) pipelines.push(tracing.pipeline);
   const metricsSetup = config.metricsExporters.length > 0 ? startMetrics(config, resource) : undefined;
   if (metricsSetup !== undefined) pipelines.push(metricsSetup.pipeline);
+  const logsSetup = config.logsExporters.length > 0 ? startLogs(config, resource) : undefined;
+  if (logsSetup !== undefined) pipelines.push(logsSetup.pipeline);
   const tracerProvider = tracing?.provider ?? new ProxyTracerProvider();
   const tracer: Tracer = tracerProvider.getTracer(SCOPE_NAME);
 
@@ -76,10 +80,16 @@ export function start(): ModuleHooks | undefined {
   registerGlobal((api) => api.propagation.setGlobalPropagator(propagator));
   if (tracing !== undefined) registerGlobal((api) => api.trace.setGlobalTracerProvider(tracing.provider));
   if (metricsSetup !== undefined) registerGlobal((api) => api.metrics.setGlobalMeterProvider(metricsSetup.provider));
+  // api-logs keeps its global under a versioned symbol every copy of the package reads, so the app's
+  // own @opentelemetry/api-logs finds this provider without re-registration.
+  if (logsSetup !== undefined) {
+    (require('@opentelemetry/api-logs') as typeof import('@opentelemetry/api-logs')).logs.setGlobalLoggerProvider(logsSetup.provider);
+    recordFatalExceptions(logsSetup.provider);
+  }
 
   const meter = metricsSetup?.provider.getMeter(SCOPE_NAME);
   const backgroundMeter = metricsSetup?.provider.getBackgroundMeter(`${SCOPE_NAME}/runtime`);
-  const telemetry: Telemetry = { tracer, meter, backgroundMeter, loggerProvider: undefined, propagator, config };
+  const telemetry: Telemetry = { tracer, meter, backgroundMeter, loggerProvider: logsSetup?.provider, propagator, config };
   const selected = selectInstrumentations(config);
   const hooks = new ModuleHooks(selected, telemetry);
   hooks.listen('@opentelemetry/api', onAppApiLoaded);
@@ -89,7 +99,8 @@ export function start(): ModuleHooks | undefined {
   installShutdown(pipelines, config.otlp.traces.timeoutMs || 10_000);
   diag.debug(
     `started in pid ${process.pid}${threadLabel()} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, ` +
-      `traces=${config.tracesExporters.join(',') || 'none'}, metrics=${metricsSetup === undefined ? 'none' : config.metricsExporters.join(',')}`,
+      `traces=${config.tracesExporters.join(',') || 'none'}, metrics=${metricsSetup === undefined ? 'none' : config.metricsExporters.join(',')}, ` +
+      `logs=${config.logsExporters.join(',') || 'none'}`,
   );
   return hooks;
 }

@@ -9,7 +9,7 @@ import { FIXTURES, httpGet, runCli, startCli, startProcess } from '../support/ru
 
 const SERVICE = ['node', join(FIXTURES, 'http-service.js')];
 
-test('process.exit(3) right after a request still delivers its spans and metrics, with exit code 3', async () => {
+test('process.exit(3) right after a request still delivers its spans, metrics and logs, with exit code 3', async () => {
   const receiver = await GrpcReceiver.start();
   try {
     const app = startCli(SERVICE, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, EXIT_CODE: '3', OTEL_LOG_LEVEL: 'debug' });
@@ -19,10 +19,13 @@ test('process.exit(3) right after a request still delivers its spans and metrics
     assert.equal(exit.code, 3);
     const spans = await receiver.waitForSpans(1);
     assert.equal(spans[0]!.attributes['url.path'], '/exit');
-    // The request's metrics were pending too: both signals leave in one sender process.
+    // The request's metrics and the app's "listening" line were pending too: every signal leaves
+    // in one sender process.
     await receiver.waitForMetrics((all) => all.some((m) => m.name === 'http.server.request.duration'));
+    const logs = await receiver.waitForLogs(1);
+    assert.match(String(logs[0]!.body), /^listening \d+ pid \d+$/);
     assert.equal(exit.stderr.match(/at exit in \d+ ms/g)?.length, 1, exit.stderr);
-    assert.match(exit.stderr, /sent pending traces, metrics at exit/);
+    assert.match(exit.stderr, /sent pending traces, metrics, logs at exit/);
   } finally {
     await receiver.close();
   }

@@ -2,14 +2,10 @@
 // its points (value, or count/sum/min/max/buckets), with the service they came from.
 
 import type { HistogramPoint, MetricData, NumberPoint, ResourceMetrics } from '../../metrics/metric-data.js';
-import type { HrTime } from '../../trace/span-data.js';
+import { isoTime as iso } from './iso-time.js';
 import { EXPORT_OK, type ExportResult, type Exporter } from '../export-result.js';
 
 const TEMPORALITY = ['', 'delta', 'cumulative'];
-
-function iso([sec, ns]: HrTime): string {
-  return `${new Date(sec * 1000).toISOString().slice(0, 19)}.${String(Math.floor(ns / 1000)).padStart(6, '0')}Z`;
-}
 
 function pointJson(point: NumberPoint | HistogramPoint): object {
   const common = { attributes: { ...point.attributes }, start_time: iso(point.startTime), time: iso(point.time) };

@@ -1,16 +1,12 @@
 // One JSON object per finished span on stdout, one per line, in the shape the
 // OpenTelemetry docs show for the console exporter (Python's field names).
 
-import type { Attributes, HrTime, ReadableSpan, SpanLink } from '../../trace/span-data.js';
+import type { Attributes, ReadableSpan, SpanLink } from '../../trace/span-data.js';
+import { isoTime } from './iso-time.js';
 import { EXPORT_OK, type ExportResult, type Exporter } from '../export-result.js';
 
 const KINDS = ['SpanKind.INTERNAL', 'SpanKind.SERVER', 'SpanKind.CLIENT', 'SpanKind.PRODUCER', 'SpanKind.CONSUMER'];
 const STATUS = ['UNSET', 'OK', 'ERROR'];
-
-function isoTime([sec, ns]: HrTime): string {
-  const micros = String(Math.floor(ns / 1000)).padStart(6, '0');
-  return `${new Date(sec * 1000).toISOString().slice(0, 19)}.${micros}Z`;
-}
 
 function traceStateList(state: string | undefined): Array<[string, string]> {
   if (!state) return [];

@@ -12,8 +12,11 @@ import { encodeMetricsRequestJson } from './encode-json/metrics.js';
 import { encodeTraceRequestJson } from './encode-json/trace.js';
 import { encodeMetricsRequest, hasMetricPoints } from './encode-protobuf/metrics.js';
 import { encodeTraceRequest } from './encode-protobuf/trace.js';
+import { encodeLogsRequestJson } from './encode-json/logs.js';
+import { encodeLogsRequest } from './encode-protobuf/logs.js';
+import type { ReadableLogRecord } from '../../logs/log-record-data.js';
 import { redactUrl } from './redact-url.js';
-import { createGrpcTransport, METRICS_SERVICE_PATH, TRACE_SERVICE_PATH } from './transport/grpc.js';
+import { createGrpcTransport, LOGS_SERVICE_PATH, METRICS_SERVICE_PATH, TRACE_SERVICE_PATH } from './transport/grpc.js';
 import { createHttpTransport } from './transport/http.js';
 import { RetryingTransport, type BackoffOptions } from './transport/retry.js';
 import {
@@ -247,8 +250,6 @@ export function createOtlpTraceExporter(cfg: OtlpSignalConfig, options: OtlpTrac
   });
 }
 
-// Metrics (added below the trace exporter; these imports can move up with the others).
-
 /** The OTLP metrics exporter for `cfg.protocol` (grpc, http/protobuf or http/json). Never throws. */
 export function createOtlpMetricsExporter(cfg: OtlpSignalConfig, options: OtlpTraceExporterOptions = {}): Exporter<ResourceMetrics> {
   const inner = createOtlpExporter<ResourceMetrics>({
@@ -269,4 +270,17 @@ export function createOtlpMetricsExporter(cfg: OtlpSignalConfig, options: OtlpTr
     },
     shutdown: () => inner.shutdown(),
   };
+}
+
+/** The OTLP logs exporter for `cfg.protocol` (grpc, http/protobuf or http/json). Never throws. */
+export function createOtlpLogsExporter(cfg: OtlpSignalConfig, options: OtlpTraceExporterOptions = {}): Exporter<ReadableLogRecord> {
+  return createOtlpExporter<ReadableLogRecord>({
+    signal: 'logs',
+    config: cfg,
+    encodeProtobuf: encodeLogsRequest,
+    encodeJson: encodeLogsRequestJson,
+    grpcPath: LOGS_SERVICE_PATH,
+    backoff: options.backoff,
+    maxRequestBytes: options.maxRequestBytes,
+  });
 }

@@ -61,7 +61,8 @@ export function anyValue(value: unknown): string {
       if (value instanceof Uint8Array) {
         return '{"bytesValue":"' + Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') + '"}';
       }
-      return '{}';
+      // A map (log bodies and log attributes may nest; span attributes never reach here).
+      return '{"kvlistValue":{' + attributesField('values', value as Attributes).slice(1) + '}}';
     default:
       return '{}';
   }

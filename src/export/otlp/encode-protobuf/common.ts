@@ -15,9 +15,12 @@ const AV_BOOL = 16; // 2: bool
 const AV_INT = 24; // 3: int64
 const AV_DOUBLE = 33; // 4: double
 const AV_ARRAY = 42; // 5: ArrayValue
+const AV_KVLIST = 50; // 6: KeyValueList
 const AV_BYTES = 58; // 7: bytes
 // ArrayValue
 const ARRAY_VALUES = 10; // 1: repeated AnyValue
+// KeyValueList
+const KVLIST_VALUES = 10; // 1: repeated KeyValue
 // Resource
 const RESOURCE_ATTRIBUTES = 10; // 1: repeated KeyValue
 // InstrumentationScope
@@ -29,8 +32,8 @@ const INT64_MIN = -9223372036854775808;
 const INT64_MAX_EXCLUSIVE = 9223372036854775808;
 const TWO_POW_32 = 4294967296;
 
-/** Writes one AnyValue message body (without tag/length) for an attribute value. */
-function writeAnyValueBody(w: Writer, value: unknown): void {
+/** Writes one AnyValue message body (without tag/length): attribute values, log bodies, maps. */
+export function writeAnyValueBody(w: Writer, value: unknown): void {
   switch (typeof value) {
     case 'string':
       w.uint32(AV_STRING).string(value);
@@ -61,7 +64,12 @@ function writeAnyValueBody(w: Writer, value: unknown): void {
       }
       if (value instanceof Uint8Array) {
         w.uint32(AV_BYTES).bytes(value);
+        return;
       }
+      // A map (log bodies and log attributes may nest; span attributes never reach here).
+      w.uint32(AV_KVLIST).fork();
+      writeAttributes(w, KVLIST_VALUES, value as Attributes);
+      w.ldelim();
       return;
     default:
       // undefined inside arrays, bigint, functions: an empty AnyValue keeps array positions intact.

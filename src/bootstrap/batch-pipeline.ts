@@ -1,0 +1,55 @@
+// Traces and logs have the same shape: one batch queue per exporter named in OTEL_*_EXPORTER,
+// OTLP modules loaded on first use, and a last-chance export of what the queues hold at exit.
+
+import type { OtlpSignalConfig } from '../config/types.js';
+import type { BatchQueue } from '../export/batch-queue.js';
+import type { Exporter } from '../export/export-result.js';
+import { lazyExporter } from '../export/lazy-exporter.js';
+import type { ExitSend } from '../export/otlp/send-at-exit.js';
+import type { Pipeline } from './pipeline.js';
+
+export interface BatchBranch<T> {
+  readonly exporter: Exporter<T>;
+  /** Last-chance export of what the queue still holds: written now, or added to `sends`. */
+  readonly exportAtExit: (items: T[], sends: ExitSend[]) => void;
+}
+
+/** Console exporters write to stdout synchronously (pipes and files on POSIX), so exit just exports. */
+export function consoleBranch<T>(exporter: Exporter<T>): BatchBranch<T> {
+  return { exporter, exportAtExit: (items) => exporter.export(items, () => undefined) };
+}
+
+/**
+ * An OTLP branch: `load` builds the exporter on first export (src/export/otlp is not loaded at
+ * startup); `encode` turns items into one request body for the exit-time sender.
+ */
+export function otlpBranch<T>(
+  signal: 'traces' | 'logs',
+  cfg: OtlpSignalConfig,
+  load: () => Exporter<T>,
+  encode: (items: T[], json: boolean) => Uint8Array,
+): BatchBranch<T> {
+  return {
+    exporter: lazyExporter(load),
+    exportAtExit: (items, sends) => sends.push({ signal, config: cfg, body: encode(items, cfg.protocol === 'http/json') }),
+  };
+}
+
+export function batchPipeline<T>(name: string, branches: readonly { readonly branch: BatchBranch<T>; readonly queue: BatchQueue<T> }[]): Pipeline {
+  return {
+    name,
+    hasPending: () => branches.some(({ queue }) => queue.hasPending()),
+    forceFlush: async (timeoutMs) => {
+      await Promise.all(branches.map(({ queue }) => queue.forceFlush(timeoutMs)));
+    },
+    shutdown: async (timeoutMs) => {
+      await Promise.all(branches.map(({ queue }) => queue.shutdown(timeoutMs)));
+    },
+    exportAtExit: (sends) => {
+      for (const { branch, queue } of branches) {
+        const items = queue.takeAll();
+        if (items.length > 0) branch.exportAtExit(items, sends);
+      }
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// ExportLogsServiceRequest written directly from ReadableLogRecord objects (logs.proto, logs_service.proto).
+
+import { Writer } from 'protobufjs/minimal';
+import type { ReadableLogRecord } from '../../../logs/log-record-data.js';
+import type { Attributes } from '../../../trace/span-data.js';
+import { writeAnyValueBody, writeAttributes, writeFixed64Time, writeHexId, writeResource, writeScope } from './common.js';
+import { groupByResourceAndScope } from './trace.js';
+
+// ExportLogsServiceRequest / ResourceLogs / ScopeLogs
+const REQ_RESOURCE_LOGS = 10; // 1
+const RL_RESOURCE = 10; // 1
+const RL_SCOPE_LOGS = 18; // 2
+const RL_SCHEMA_URL = 26; // 3
+const SL_SCOPE = 10; // 1
+const SL_LOG_RECORDS = 18; // 2
+const SL_SCHEMA_URL = 26; // 3
+// LogRecord
+const LR_TIME = 9; // 1 fixed64
+const LR_SEVERITY_NUMBER = 16; // 2 enum
+const LR_SEVERITY_TEXT = 26; // 3 string
+const LR_BODY = 42; // 5 AnyValue
+const LR_ATTRIBUTES = 50; // 6 KeyValue
+const LR_DROPPED_ATTRIBUTES = 56; // 7 uint32
+const LR_FLAGS = 69; // 8 fixed32
+const LR_TRACE_ID = 74; // 9 bytes
+const LR_SPAN_ID = 82; // 10 bytes
+const LR_OBSERVED_TIME = 89; // 11 fixed64
+const LR_EVENT_NAME = 98; // 12 string
+
+function writeLogRecord(w: Writer, record: ReadableLogRecord): void {
+  w.uint32(SL_LOG_RECORDS).fork();
+  if (record.timestamp !== undefined) {
+    w.uint32(LR_TIME);
+    writeFixed64Time(w, record.timestamp);
+  }
+  if (record.severityNumber !== 0) w.uint32(LR_SEVERITY_NUMBER).uint32(record.severityNumber);
+  if (record.severityText) w.uint32(LR_SEVERITY_TEXT).string(record.severityText);
+  if (record.body !== undefined) {
+    w.uint32(LR_BODY).fork();
+    writeAnyValueBody(w, record.body);
+    w.ldelim();
+  }
+  writeAttributes(w, LR_ATTRIBUTES, record.attributes as Attributes);
+  if (record.droppedAttributesCount > 0) w.uint32(LR_DROPPED_ATTRIBUTES).uint32(record.droppedAttributesCount);
+  if (record.traceId !== undefined) {
+    w.uint32(LR_FLAGS).fixed32(record.traceFlags & 0xff);
+    writeHexId(w, LR_TRACE_ID, record.traceId);
+    if (record.spanId !== undefined) writeHexId(w, LR_SPAN_ID, record.spanId);
+  }
+  w.uint32(LR_OBSERVED_TIME);
+  writeFixed64Time(w, record.observedTimestamp);
+  if (record.eventName) w.uint32(LR_EVENT_NAME).string(record.eventName);
+  w.ldelim();
+}
+
+/** Encodes log records as an ExportLogsServiceRequest. Throws only on programming errors (the exporter catches). */
+export function encodeLogsRequest(records: readonly ReadableLogRecord[]): Uint8Array {
+  const w = Writer.create();
+  for (const [resource, groups] of groupByResourceAndScope(records)) {
+    w.uint32(REQ_RESOURCE_LOGS).fork();
+    writeResource(w, RL_RESOURCE, resource);
+    for (const group of groups) {
+      w.uint32(RL_SCOPE_LOGS).fork();
+      writeScope(w, SL_SCOPE, group.scope);
+      for (const record of group.items) writeLogRecord(w, record);
+      if (group.scope.schemaUrl) w.uint32(SL_SCHEMA_URL).string(group.scope.schemaUrl);
+      w.ldelim();
+    }
+    if (resource.schemaUrl) w.uint32(RL_SCHEMA_URL).string(resource.schemaUrl);
+    w.ldelim();
+  }
+  return w.finish();
+}
