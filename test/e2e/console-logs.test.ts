@@ -132,3 +132,55 @@ test('100k lines: stdout keeps every line, the records are batched and the queue
     await receiver.close();
   }
 });
+
+test('an app using @opentelemetry/api-logs gets its records exported, joined to its manual span', async () => {
+  const receiver = await GrpcReceiver.start();
+  try {
+    const exit = await runCli(['node', join(FIXTURES, 'console', 'api-logs-app.js')], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '1',
+    });
+    assert.equal(exit.code, 0, exit.stderr);
+    const [record] = await receiver.waitForLogs(1);
+    const [span] = await receiver.waitForSpans(1);
+    assert.deepEqual(record!.scope, { name: 'checkout-app', version: '2.0.0' });
+    assert.equal(record!.severityNumber, 13);
+    assert.equal(record!.severityText, 'warning');
+    assert.deepEqual(record!.body, { event: 'stock low', sku: 'A-1' });
+    assert.deepEqual(record!.attributes, { 'app.order_id': 42, 'app.tags': ['rush', 'gift'] });
+    assert.equal(record!.traceId, span!.traceId);
+    assert.equal(record!.spanId, span!.spanId);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE and OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT apply', async () => {
+  const receiver = await GrpcReceiver.start();
+  try {
+    const exit = await runCli(['node', join(FIXTURES, 'console', 'api-logs-app.js')], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_LOGRECORD_ATTRIBUTE_VALUE_LENGTH_LIMIT: '2',
+      OTEL_LOGRECORD_ATTRIBUTE_COUNT_LIMIT: '1',
+    });
+    assert.equal(exit.code, 0, exit.stderr);
+    const [record] = await receiver.waitForLogs(1);
+    assert.deepEqual(record!.attributes, { 'app.order_id': 42 });
+    assert.equal(record!.droppedAttributesCount, 1);
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('with a small OTEL_BLRP_MAX_EXPORT_BATCH_SIZE records leave in batches of that size', async () => {
+  const receiver = await GrpcReceiver.start();
+  try {
+    const exit = await runCli(APP, { MODE: 'flood', FLOOD_LINES: '50', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BLRP_MAX_EXPORT_BATCH_SIZE: '10', OTEL_BLRP_SCHEDULE_DELAY: '5' });
+    assert.equal(exit.code, 0, exit.stderr);
+    await receiver.waitForLogs(50);
+    const sizes = receiver.requests.filter((r) => r.signal === 'logs').map((r) => r.body.resourceLogs[0].scopeLogs[0].logRecords.length as number);
+    assert.ok(sizes.every((n) => n <= 10), `batch sizes ${sizes.join(',')}`);
+  } finally {
+    await receiver.close();
+  }
+});
