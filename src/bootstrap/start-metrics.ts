@@ -1,5 +1,5 @@
-// Metrics pipeline: one meter provider, one periodic reader, fanned out to the exporters named
-// in OTEL_METRICS_EXPORTER.
+// Metrics pipeline: one meter provider; one periodic reader fanned out to the push exporters
+// named in OTEL_METRICS_EXPORTER (otlp, console), and a /metrics endpoint for prometheus.
 
 import type { Config } from '../config/types.js';
 import { warnOnce } from '../diag/log.js';
@@ -7,10 +7,12 @@ import type { Exporter } from '../export/export-result.js';
 import { lazyExporter } from '../export/lazy-exporter.js';
 import type { ResourceMetrics } from '../metrics/metric-data.js';
 import { fanOutMetricExporter } from '../metrics/fan-out-exporter.js';
+import type { TemporalityPreference } from '../metrics/instruments.js';
 import { SdkMeterProvider } from '../metrics/meter-provider.js';
 import { PeriodicExportingMetricReader } from '../metrics/periodic-reader.js';
 import type { Resource } from '../trace/span-data.js';
 import type { ExitSend } from '../export/otlp/send-at-exit.js';
+import type { PrometheusServer } from '../export/prometheus/prometheus-server.js';
 import type { Pipeline } from './pipeline.js';
 
 interface Branch {
@@ -44,31 +46,65 @@ function consoleBranch(): Branch {
   return { exporter, exportAtExit: (collection) => exporter.export([collection], () => undefined) };
 }
 
+/**
+ * Prometheus reads cumulative totals at each scrape, from the same storage as the push exporters
+ * (one state per series), so with it everything is cumulative; a delta preference is overridden.
+ */
+function temporalityWith(config: Config, prometheus: boolean, pushExporters: number): TemporalityPreference {
+  const preference = config.metricsTemporalityPreference;
+  if (!prometheus || preference === 'cumulative') return preference;
+  if (pushExporters > 0) {
+    warnOnce(
+      'metrics-temporality-prometheus',
+      `OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=${preference} is not applied: with OTEL_METRICS_EXPORTER=prometheus every exporter gets cumulative data`,
+    );
+  }
+  return 'cumulative';
+}
+
+function startPrometheus(config: Config, provider: SdkMeterProvider): PrometheusServer | undefined {
+  // Loaded only when configured: nothing Prometheus-related costs startup otherwise.
+  const { startPrometheusServer } = require('../export/prometheus/prometheus-server.js') as typeof import('../export/prometheus/prometheus-server.js');
+  return startPrometheusServer({
+    host: config.prometheusHost,
+    port: config.prometheusPort,
+    collect: () => provider.collectForPull(config.metricExportTimeoutMs),
+  });
+}
+
 export function startMetrics(config: Config, resource: Resource): { provider: SdkMeterProvider; pipeline: Pipeline } | undefined {
   const branches: Branch[] = [];
+  let prometheus = false;
   for (const name of config.metricsExporters) {
     if (name === 'otlp') branches.push(otlpBranch(config));
     else if (name === 'console') branches.push(consoleBranch());
-    else warnOnce('metrics-exporter-prometheus', 'OTEL_METRICS_EXPORTER=prometheus is not available yet; ignored');
+    else if (name === 'prometheus') prometheus = true;
   }
-  if (branches.length === 0) return undefined;
+  if (branches.length === 0 && !prometheus) return undefined;
   const provider = new SdkMeterProvider({
     resource,
-    temporalityPreference: config.metricsTemporalityPreference,
+    temporalityPreference: temporalityWith(config, prometheus, branches.length),
     exemplarFilter: config.metricsExemplarFilter,
   });
-  const reader = new PeriodicExportingMetricReader(
-    provider,
-    fanOutMetricExporter(branches.map((branch) => branch.exporter)),
-    { intervalMs: config.metricExportIntervalMs, timeoutMs: config.metricExportTimeoutMs },
-  );
+  const server = prometheus ? startPrometheus(config, provider) : undefined;
+  // Prometheus pulls: a periodic reader exists only for push exporters.
+  const reader =
+    branches.length === 0
+      ? undefined
+      : new PeriodicExportingMetricReader(
+          provider,
+          fanOutMetricExporter(branches.map((branch) => branch.exporter)),
+          { intervalMs: config.metricExportIntervalMs, timeoutMs: config.metricExportTimeoutMs },
+        );
   const pipeline: Pipeline = {
     name: 'metrics',
-    hasPending: () => reader.hasPending(),
-    forceFlush: (timeoutMs) => reader.forceFlush(timeoutMs),
-    shutdown: (timeoutMs) => reader.shutdown(timeoutMs),
+    hasPending: () => reader?.hasPending() ?? false,
+    forceFlush: (timeoutMs) => reader?.forceFlush(timeoutMs) ?? Promise.resolve(),
+    shutdown: async (timeoutMs) => {
+      await Promise.all([reader === undefined ? provider.stop() : reader.shutdown(timeoutMs), server?.close()]);
+    },
     exportAtExit: (sends) => {
-      const collection = reader.collectForExit();
+      const collection = reader?.collectForExit();
       if (collection === undefined) return;
       for (const branch of branches) branch.exportAtExit(collection, sends);
     },

@@ -24,6 +24,19 @@ export function exemplarSpan(filter: ExemplarFilter, ctx: Context | undefined): 
   return sampled || (sc !== undefined && trace.isSpanContextValid(sc)) ? sc : undefined;
 }
 
+// Set while a pull reader collects: it reads exemplars without emptying the slots, so the push
+// reader still exports them. Collection is synchronous, so a module flag is enough.
+let keepExemplars = false;
+
+export function collectKeepingExemplars<T>(collect: () => T): T {
+  keepExemplars = true;
+  try {
+    return collect();
+  } finally {
+    keepExemplars = false;
+  }
+}
+
 export class ExemplarSlot {
   filled = false;
   value = 0;
@@ -43,7 +56,7 @@ export class ExemplarSlot {
   /** The exemplar (if any) and an emptied slot for the next period. */
   take(): Exemplar | undefined {
     if (!this.filled) return undefined;
-    this.filled = false;
+    if (!keepExemplars) this.filled = false;
     return { time: toHrTime(this.at), value: this.value, filteredAttributes: EMPTY_ATTRIBUTES, traceId: this.traceId, spanId: this.spanId };
   }
 }

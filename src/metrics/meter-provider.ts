@@ -1,10 +1,11 @@
 // The MeterProvider registered as the @opentelemetry/api global. One meter per scope; one reader
-// (the delta state of each series belongs to the single collector).
+// (the delta state of each series belongs to the single collector; a Prometheus scrape reads
+// cumulative storage through collectForPull).
 
 import type { Meter, MeterOptions, MeterProvider } from '@opentelemetry/api';
 import type { Resource } from '../trace/span-data.js';
 import { hrNow } from '../trace/time.js';
-import type { ExemplarFilter } from './exemplar.js';
+import { collectKeepingExemplars, type ExemplarFilter } from './exemplar.js';
 import type { MeterState, TemporalityPreference } from './instruments.js';
 import { SdkMeter, type CallbackResults } from './meter.js';
 import type { ResourceMetrics, ScopeMetrics } from './metric-data.js';
@@ -17,6 +18,10 @@ export interface MeterProviderOptions {
   readonly exemplarFilter: ExemplarFilter;
 }
 
+function noop(): void {
+  // Settles the in-flight marker whatever the collection's outcome.
+}
+
 function timeout(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
@@ -26,6 +31,7 @@ export class SdkMeterProvider implements MeterProvider {
   readonly #state: MeterState;
   readonly #meters = new Map<string, SdkMeter>();
   #collectedOnce = false;
+  #inFlight: Promise<void> | undefined;
 
   constructor(options: MeterProviderOptions) {
     this.resource = options.resource;
@@ -90,13 +96,40 @@ export class SdkMeterProvider implements MeterProvider {
   }
 
   /** Runs callbacks (awaiting async ones up to callbackTimeoutMs; 0 = no limit) and collects. */
-  async collect(callbackTimeoutMs = 0): Promise<ResourceMetrics> {
-    const pending = this.#startCollection();
+  collect(callbackTimeoutMs = 0): Promise<ResourceMetrics> {
+    return this.#serialized(() => this.#collect(callbackTimeoutMs, false));
+  }
+
+  /**
+   * A collection for a pull reader (a Prometheus scrape) beside the push reader: storage is
+   * cumulative then, so it reads the same totals, and it leaves the push reader's state alone
+   * (pending measurements, the first-collection flag, exemplars waiting to be exported).
+   */
+  collectForPull(callbackTimeoutMs = 0): Promise<ResourceMetrics> {
+    return this.#serialized(() => this.#collect(callbackTimeoutMs, true));
+  }
+
+  // One collection at a time: two interleaved ones would each evict the observable series the
+  // other's callbacks had just reported (see SeriesTable.evictUntouched).
+  // With none in flight it starts now, synchronously, as before there were two readers.
+  #serialized(run: () => Promise<ResourceMetrics>): Promise<ResourceMetrics> {
+    const previous = this.#inFlight;
+    const result = previous === undefined ? run() : previous.then(run, run);
+    const settled = result.then(noop, noop);
+    this.#inFlight = settled;
+    void settled.then(() => {
+      if (this.#inFlight === settled) this.#inFlight = undefined;
+    });
+    return result;
+  }
+
+  async #collect(callbackTimeoutMs: number, pull: boolean): Promise<ResourceMetrics> {
+    const pending = this.#startCollection(pull);
     if (pending.length > 0) {
       const all = Promise.all(pending);
       await (callbackTimeoutMs > 0 ? Promise.race([all, timeout(callbackTimeoutMs)]) : all);
     }
-    return this.#finishCollection();
+    return pull ? collectKeepingExemplars(() => this.#finishCollection()) : this.#finishCollection();
   }
 
   /** For process exit: async callbacks contribute only what they observed synchronously. */
@@ -110,9 +143,11 @@ export class SdkMeterProvider implements MeterProvider {
     this.#state.stopped = true;
   }
 
-  #startCollection(): CallbackResults {
-    this.#state.pending = false;
-    this.#collectedOnce = true;
+  #startCollection(pull = false): CallbackResults {
+    if (!pull) {
+      this.#state.pending = false;
+      this.#collectedOnce = true;
+    }
     const pending: CallbackResults = [];
     for (const meter of this.#meters.values()) meter.runCallbacks(pending);
     return pending;
