@@ -11,12 +11,14 @@ import { runAtExitCallbacks } from '../hook/at-exit.js';
 import { beginLeaving, endLeaving } from '../export/leaving.js';
 import { exceptionAttributes } from '../trace/span.js';
 import type { ExitSend } from '../export/otlp/send-at-exit.js';
+import { detectHandoff, handOff } from '../export/otlp/exit-handoff.js';
 import type { Pipeline } from './pipeline.js';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
 export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: number): void {
   if (pipelines.length === 0) return;
+  detectHandoff();
   let exited = false;
 
   const exportAllAtExit = (): void => {
@@ -31,13 +33,14 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
         diag.debug(`exporting ${pipeline.name} at exit failed: ${String(error)}`);
       }
     }
-    // One sender process for every signal: each spawn costs the exit about 100 ms.
-    if (sends.length > 0) {
-      try {
-        (require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js')).sendAtExit(sends);
-      } catch (error) {
-        diag.debug(`sending at exit failed: ${String(error)}`);
-      }
+    if (sends.length === 0) return;
+    // Under the launcher, the launcher sends them after we are gone (lossless, and no wait here).
+    if (handOff(sends)) return;
+    // Otherwise one sender process for every signal: each spawn costs the exit about 100 ms.
+    try {
+      (require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js')).sendAtExit(sends);
+    } catch (error) {
+      diag.debug(`sending at exit failed: ${String(error)}`);
     }
   };
 

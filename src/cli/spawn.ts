@@ -2,6 +2,9 @@
 // forwarded, the child's exit code is ours, and a child killed by a signal makes us die by the same signal.
 
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { HANDOFF_FD_VAR } from '../export/otlp/exit-handoff.js';
+import { HandoffCollector } from './exit-handoff.js';
 import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 
@@ -20,12 +23,20 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
+/** The child's fd for the exit handoff: the first after stdin, stdout and stderr. */
+const HANDOFF_FD = 3;
+
 /**
- * Spawns `command` (no shell) with `env` and stdio inherited, then ends this process the way the child ended.
+ * Spawns `command` (no shell) with `env` and stdio inherited, then ends this process the way the child ended,
+ * after sending what the child handed over on its way out (src/cli/exit-handoff.ts).
  * Returns immediately; the process exits later, from the child's events.
  */
 export function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv): void {
-  const child = spawn(command, args, { stdio: 'inherit', env });
+  const child = spawn(command, args, {
+    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+    env: { ...env, [HANDOFF_FD_VAR]: String(HANDOFF_FD) },
+  });
+  const handoff = new HandoffCollector(child.stdio[HANDOFF_FD] as Readable);
   let finished = false;
 
   const interactive = isatty(0);
@@ -59,8 +70,11 @@ export function runCommand(command: string, args: readonly string[], env: NodeJS
     if (finished) return;
     finished = true;
     stopForwarding();
-    if (signal !== null) reraise(signal);
-    else process.exit(code ?? 1);
+    const end = (): void => {
+      if (signal !== null) reraise(signal);
+      else process.exit(code ?? 1);
+    };
+    handoff.sendAfterExit().then(end, end);
   });
 }
 

@@ -351,7 +351,7 @@ export function describeConfig(env: NodeJS.ProcessEnv, flagKeys: ReadonlySet<str
 
   // Anything else OTEL_* that is set (legacy names, variables for instrumentations, typos): shown as given.
   for (const name of Object.keys(copy).sort()) {
-    if (!name.startsWith('OTEL_') || known.has(name) || name === 'OTEL_INSTRUMENT_LAUNCHER_PID') continue;
+    if (!name.startsWith('OTEL_') || known.has(name) || name === 'OTEL_INSTRUMENT_LAUNCHER_PID' || name === 'OTEL_INSTRUMENT_HANDOFF_FD') continue;
     const raw = readRaw(copy, name);
     if (raw === undefined) continue;
     entries.push({ name, value: maskUnknown(name, raw), source: flagKeys.has(name) ? 'flag' : 'env' });

@@ -1,5 +1,7 @@
-// Run by send-at-exit.ts as `node exit-sender.js` with the encoded requests on stdin, one after
-// the other, described by OTEL_INSTRUMENT_EXIT_SENDS. Exit code 0 means all were delivered.
+// Sends encoded OTLP requests once each, in parallel, each bounded by its config's timeout. Used by
+// the launcher for what its child handed over at exit (src/cli/exit-handoff.ts), and run by
+// send-at-exit.ts as `node exit-sender.js` with the requests on stdin, one after the other,
+// described by OTEL_INSTRUMENT_EXIT_SENDS (exit code 0 means all were delivered).
 
 import { readFileSync } from 'node:fs';
 import type { OtlpSignalConfig, Signal } from '../../config/types.js';
@@ -22,27 +24,48 @@ function transportFor(signal: Signal, config: OtlpSignalConfig): Transport {
   });
 }
 
+/** Resolves with whether every request was delivered; never rejects. */
+export function sendRequests(requests: ReadonlyArray<{ readonly header: ExitSendHeader; readonly body: Uint8Array }>): Promise<boolean> {
+  if (requests.length === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    let left = requests.length;
+    let failed = false;
+    const settle = (ok: boolean): void => {
+      if (!ok) failed = true;
+      if (--left === 0) resolve(!failed);
+    };
+    for (const { header, body } of requests) {
+      try {
+        const transport = transportFor(header.signal, header.config);
+        const deadline = header.config.timeoutMs > 0 ? Date.now() + header.config.timeoutMs : Infinity;
+        transport.send(body, deadline, (result) => {
+          void transport.shutdown();
+          settle(result.ok);
+        });
+      } catch {
+        settle(false);
+      }
+    }
+  });
+}
+
 function main(): void {
   const headers = JSON.parse(process.env.OTEL_INSTRUMENT_EXIT_SENDS ?? '[]') as ExitSendHeader[];
   const input = readFileSync(0);
   let offset = 0;
-  let left = headers.length;
-  let failed = false;
-  for (const { signal, config, length } of headers) {
-    const body = input.subarray(offset, offset + length);
-    offset += length;
-    const transport = transportFor(signal, config);
-    const deadline = config.timeoutMs > 0 ? Date.now() + config.timeoutMs : Infinity;
-    transport.send(body, deadline, (result) => {
-      if (!result.ok) failed = true;
-      void transport.shutdown();
-      if (--left === 0) process.exitCode = failed ? 1 : 0;
-    });
-  }
+  const requests = headers.map((header) => {
+    const body = input.subarray(offset, offset + header.length);
+    offset += header.length;
+    return { header, body };
+  });
+  void sendRequests(requests).then((ok) => (process.exitCode = ok ? 0 : 1));
 }
 
-try {
-  main();
-} catch {
-  process.exitCode = 2;
+// Only as a script: the launcher requires this file for sendRequests.
+if (require.main === module) {
+  try {
+    main();
+  } catch {
+    process.exitCode = 2;
+  }
 }

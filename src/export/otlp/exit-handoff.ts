@@ -1,0 +1,71 @@
+// Lossless exit under the launcher: the launcher gives its direct child one end of a socket pair
+// (fd OTEL_INSTRUMENT_HANDOFF_FD). On the way out the child writes its still-pending encoded
+// requests there synchronously, which takes microseconds and cannot be cut short by the exit; the
+// launcher sends them after the child is gone (src/cli/exit-handoff.ts), bounded by the export
+// timeout. Without the launcher (or in a grandchild, or a worker thread) the spawnSync sender of
+// send-at-exit.ts is the fallback.
+//
+// Frame: 4-byte big-endian header length, the ExitSendHeader as JSON, then the body.
+
+import { fstatSync, writeSync } from 'node:fs';
+import { diag } from '../../diag/log.js';
+import type { ExitSend, ExitSendHeader } from './send-at-exit.js';
+
+export const HANDOFF_FD_VAR = 'OTEL_INSTRUMENT_HANDOFF_FD';
+
+let handoffFd: number | undefined | null = null;
+
+/** The handoff fd, if this process is the launcher's direct child and the fd is the socket it gave. */
+function fdForThisProcess(): number | undefined {
+  const fd = Number(process.env[HANDOFF_FD_VAR]);
+  if (!Number.isInteger(fd) || fd < 3) return undefined;
+  if (String(process.ppid) !== process.env.OTEL_INSTRUMENT_LAUNCHER_PID) return undefined;
+  const { isMainThread } = require('node:worker_threads') as typeof import('node:worker_threads');
+  if (!isMainThread) return undefined;
+  try {
+    return fstatSync(fd).isSocket() ? fd : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Reads (once) whether a handoff is possible; call at startup, before the app can open fds. */
+export function detectHandoff(): boolean {
+  if (handoffFd === null) handoffFd = fdForThisProcess();
+  return handoffFd !== undefined;
+}
+
+export function encodeFrame(send: ExitSend): Buffer {
+  const header: ExitSendHeader = { signal: send.signal, config: send.config, length: send.body.byteLength };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const frame = Buffer.allocUnsafe(4 + json.length + send.body.byteLength);
+  frame.writeUInt32BE(json.length, 0);
+  json.copy(frame, 4);
+  frame.set(send.body, 4 + json.length);
+  return frame;
+}
+
+function writeFully(fd: number, data: Buffer): void {
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += writeSync(fd, data, offset);
+    } catch (error) {
+      // The launcher reads concurrently; a full socket buffer on a non-blocking fd just means "again".
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    }
+  }
+}
+
+/** Writes every request to the launcher. False (nothing or part written) means: send them yourself. */
+export function handOff(sends: readonly ExitSend[]): boolean {
+  if (!detectHandoff() || sends.length === 0) return false;
+  try {
+    writeFully(handoffFd!, Buffer.concat(sends.map(encodeFrame)));
+    diag.debug(`handed pending ${sends.map((s) => s.signal).join(', ')} to the launcher at exit`);
+    return true;
+  } catch (error) {
+    diag.debug(`could not hand pending telemetry to the launcher: ${String(error)}`);
+    return false;
+  }
+}
