@@ -1,13 +1,14 @@
 // A Logger of the @opentelemetry/api-logs API: turns an emitted LogRecord into a ReadableLogRecord
 // (trace context, limits, exception attributes) and hands it to the provider's processor.
 
-import { trace, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import type { Logger, LogRecord } from '@opentelemetry/api-logs';
 import type { LogRecordLimits } from '../config/types.js';
 import { activeContext } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
 import type { InstrumentationScope, Resource } from '../trace/span-data.js';
 import { hrNow, isTimeInput, toHrTime } from '../trace/time.js';
+import { validSpanContext } from '../trace/valid-span-context.js';
 import { addLogAttributes, toAnyValue } from './log-attributes.js';
 import type { LogAttributes, ReadableLogRecord } from './log-record-data.js';
 
@@ -73,8 +74,8 @@ export class SdkLogger implements Logger {
 
   #build(record: LogRecord, state: LoggerState): ReadableLogRecord {
     const ctx = record.context ?? activeContext();
-    const sc = trace.getSpanContext(ctx);
-    const valid = sc !== undefined && trace.isSpanContextValid(sc);
+    const sc = validSpanContext(ctx);
+    const valid = sc !== undefined;
     const attributes: LogAttributes = {};
     let dropped = addLogAttributes(attributes, record.attributes, state.limits, 0);
     if (record.exception !== undefined) dropped += addException(attributes, record.exception, state.limits);

@@ -2,8 +2,9 @@
 // slot a reservoir cell keeps per series (sums) or per bucket (histograms). Recording one copies
 // a number and two existing strings into the slot; the HrTime is built only at collection.
 
-import { trace, type Context, type SpanContext } from '@opentelemetry/api';
+import type { Context, SpanContext } from '@opentelemetry/api';
 import { activeContext } from '../context/als-context-manager.js';
+import { validSpanContext } from '../trace/valid-span-context.js';
 import { toHrTime } from '../trace/time.js';
 import type { Exemplar } from './metric-data.js';
 
@@ -18,10 +19,9 @@ const EMPTY_ATTRIBUTES = Object.freeze({});
  */
 export function exemplarSpan(filter: ExemplarFilter, ctx: Context | undefined): SpanContext | undefined | null {
   if (filter === 'always_off') return null;
-  const sc = trace.getSpanContext(ctx ?? activeContext());
-  const sampled = sc !== undefined && (sc.traceFlags & 1) === 1 && trace.isSpanContextValid(sc);
-  if (filter === 'trace_based') return sampled ? sc : null;
-  return sampled || (sc !== undefined && trace.isSpanContextValid(sc)) ? sc : undefined;
+  const sc = validSpanContext(ctx ?? activeContext());
+  if (filter === 'trace_based') return sc !== undefined && (sc.traceFlags & 1) === 1 ? sc : null;
+  return sc;
 }
 
 // Set while a pull reader collects: it reads exemplars without emptying the slots, so the push

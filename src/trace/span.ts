@@ -60,6 +60,8 @@ export class SdkSpan implements Span, ReadableSpan {
   readonly #limits: SpanLimits;
   readonly #listener: SpanEndListener;
   readonly #apiTraceState: TraceState | undefined;
+  /** Made on first use and reused: spanContext() is asked for on every child span and inject. */
+  #spanContext: SpanContext | undefined;
 
   constructor(
     name: string,
@@ -92,7 +94,7 @@ export class SdkSpan implements Span, ReadableSpan {
   }
 
   spanContext(): SpanContext {
-    return { traceId: this.traceId, spanId: this.spanId, traceFlags: this.traceFlags, traceState: this.#apiTraceState };
+    return (this.#spanContext ??= { traceId: this.traceId, spanId: this.spanId, traceFlags: this.traceFlags, traceState: this.#apiTraceState });
   }
 
   setAttribute(key: string, value: ApiAttributeValue): this {

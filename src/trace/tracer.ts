@@ -1,7 +1,6 @@
 // Tracer: decides parent, ids and sampling, then makes an SdkSpan or a non-recording span.
 
 import {
-  isSpanContextValid,
   trace,
   INVALID_SPAN_CONTEXT,
   type Context,
@@ -15,6 +14,7 @@ import { isSuppressed } from '../context/suppress.js';
 import { newSpanId, newTraceId } from './ids.js';
 import { Decision, type Sampler } from './samplers.js';
 import { SdkSpan, type SpanEndListener } from './span.js';
+import { validSpanContext } from './valid-span-context.js';
 import type { InstrumentationScope, Resource } from './span-data.js';
 
 export interface TracerShared {
@@ -37,8 +37,7 @@ export class SdkTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = activeContext()): Span {
     if (isSuppressed(ctx)) return SUPPRESSED_SPAN;
-    let parent = options.root ? undefined : trace.getSpanContext(ctx);
-    if (parent !== undefined && !isSpanContextValid(parent)) parent = undefined;
+    const parent = options.root ? undefined : validSpanContext(ctx);
     const traceId = parent === undefined ? newTraceId() : parent.traceId;
     const spanId = newSpanId();
     const kind = options.kind ?? 0;

@@ -2,6 +2,7 @@
 
 import { trace, isSpanContextValid, type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
 import { isSuppressed } from '../suppress.js';
+import { validSpanContext } from '../../trace/valid-span-context.js';
 
 const HEX_ID = /^([0-9a-f]{16}|[0-9a-f]{32})$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;
@@ -20,8 +21,8 @@ function withIds(ctx: Context, traceId: string | undefined, spanId: string | und
 }
 
 function injectable(ctx: Context) {
-  const spanContext = trace.getSpanContext(ctx);
-  if (spanContext === undefined || isSuppressed(ctx) || !isSpanContextValid(spanContext)) return undefined;
+  const spanContext = validSpanContext(ctx);
+  if (spanContext === undefined || isSuppressed(ctx)) return undefined;
   return spanContext;
 }
 

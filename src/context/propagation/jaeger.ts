@@ -2,14 +2,15 @@
 
 import { propagation, trace, isSpanContextValid, type BaggageEntry, type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
 import { isSuppressed } from '../suppress.js';
+import { validSpanContext } from '../../trace/valid-span-context.js';
 
 const HEADER = 'uber-trace-id';
 const BAGGAGE_PREFIX = 'uberctx-';
 
 export const jaegerPropagator: TextMapPropagator = {
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
-    const sc = trace.getSpanContext(ctx);
-    if (sc === undefined || isSuppressed(ctx) || !isSpanContextValid(sc)) return;
+    const sc = validSpanContext(ctx);
+    if (sc === undefined || isSuppressed(ctx)) return;
     setter.set(carrier, HEADER, `${sc.traceId}:${sc.spanId}:0:${sc.traceFlags & 1 ? '01' : '00'}`);
     const baggage = propagation.getBaggage(ctx);
     if (baggage === undefined) return;

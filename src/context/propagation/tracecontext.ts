@@ -2,7 +2,6 @@
 
 import {
   createTraceState,
-  isSpanContextValid,
   trace,
   type Context,
   type TextMapGetter,
@@ -10,6 +9,7 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { isSuppressed } from '../suppress.js';
+import { validSpanContext } from '../../trace/valid-span-context.js';
 
 const TRACEPARENT = 'traceparent';
 const TRACESTATE = 'tracestate';
@@ -26,8 +26,8 @@ function firstValue(value: string | string[] | undefined): string | undefined {
 
 export const traceContextPropagator: TextMapPropagator = {
   inject(ctx: Context, carrier: unknown, setter: TextMapSetter): void {
-    const spanContext = trace.getSpanContext(ctx);
-    if (spanContext === undefined || isSuppressed(ctx) || !isSpanContextValid(spanContext)) return;
+    const spanContext = validSpanContext(ctx);
+    if (spanContext === undefined || isSuppressed(ctx)) return;
     const flags = spanContext.traceFlags & 0xff;
     setter.set(
       carrier,
