@@ -1,13 +1,9 @@
 // One JSON object per log record on stdout, one per line, with Python's ConsoleLogExporter field names.
-// Written with process.stdout.write, never console.*, so captured console calls cannot loop back.
 
 import type { ReadableLogRecord } from '../../logs/log-record-data.js';
-import { EXPORT_OK, type ExportResult, type Exporter } from '../export-result.js';
+import type { Exporter } from '../export-result.js';
+import { createLineExporter } from './line-exporter.js';
 import { isoTime } from './iso-time.js';
-
-function bytesToJson(_key: string, value: unknown): unknown {
-  return value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value;
-}
 
 export function logRecordToJson(record: ReadableLogRecord): object {
   return {
@@ -27,20 +23,6 @@ export function logRecordToJson(record: ReadableLogRecord): object {
   };
 }
 
-export function createConsoleLogExporter(
-  write: (text: string) => void = (text) => process.stdout.write(text),
-): Exporter<ReadableLogRecord> {
-  return {
-    export(batch: readonly ReadableLogRecord[], done: (result: ExportResult) => void): void {
-      let text = '';
-      for (const record of batch) text += JSON.stringify(logRecordToJson(record), bytesToJson) + '\n';
-      try {
-        write(text);
-        done(EXPORT_OK);
-      } catch (error) {
-        done({ ok: false, retryable: false, error: error as Error });
-      }
-    },
-    shutdown: () => Promise.resolve(),
-  };
+export function createConsoleLogExporter(write?: (text: string) => void): Exporter<ReadableLogRecord> {
+  return createLineExporter(logRecordToJson, write);
 }

@@ -3,7 +3,8 @@
 
 import type { HistogramPoint, MetricData, NumberPoint, ResourceMetrics } from '../../metrics/metric-data.js';
 import { isoTime as iso } from './iso-time.js';
-import { EXPORT_OK, type ExportResult, type Exporter } from '../export-result.js';
+import type { Exporter } from '../export-result.js';
+import { createLineExporter } from './line-exporter.js';
 
 const TEMPORALITY = ['', 'delta', 'cumulative'];
 
@@ -29,25 +30,15 @@ export function metricToJson(metric: MetricData, scope: string, service: unknown
   };
 }
 
-export function createConsoleMetricExporter(
-  write: (text: string) => void = (text) => process.stdout.write(text),
-): Exporter<ResourceMetrics> {
-  return {
-    export(batch: readonly ResourceMetrics[], done: (result: ExportResult) => void): void {
-      let text = '';
-      for (const resourceMetrics of batch) {
-        const service = resourceMetrics.resource.attributes['service.name'];
-        for (const { scope, metrics } of resourceMetrics.scopeMetrics) {
-          for (const metric of metrics) text += JSON.stringify(metricToJson(metric, scope.name, service)) + '\n';
-        }
-      }
-      try {
-        if (text !== '') write(text);
-        done(EXPORT_OK);
-      } catch (error) {
-        done({ ok: false, retryable: false, error: error as Error });
-      }
-    },
-    shutdown: () => Promise.resolve(),
-  };
+function collectionToJson(resourceMetrics: ResourceMetrics): object[] {
+  const service = resourceMetrics.resource.attributes['service.name'];
+  const lines: object[] = [];
+  for (const { scope, metrics } of resourceMetrics.scopeMetrics) {
+    for (const metric of metrics) lines.push(metricToJson(metric, scope.name, service));
+  }
+  return lines;
+}
+
+export function createConsoleMetricExporter(write?: (text: string) => void): Exporter<ResourceMetrics> {
+  return createLineExporter(collectionToJson, write);
 }

@@ -3,7 +3,8 @@
 
 import type { Attributes, ReadableSpan, SpanLink } from '../../trace/span-data.js';
 import { isoTime } from './iso-time.js';
-import { EXPORT_OK, type ExportResult, type Exporter } from '../export-result.js';
+import type { Exporter } from '../export-result.js';
+import { createLineExporter } from './line-exporter.js';
 
 const KINDS = ['SpanKind.INTERNAL', 'SpanKind.SERVER', 'SpanKind.CLIENT', 'SpanKind.PRODUCER', 'SpanKind.CONSUMER'];
 const STATUS = ['UNSET', 'OK', 'ERROR'];
@@ -54,20 +55,6 @@ export function spanToJson(span: ReadableSpan): object {
   };
 }
 
-export function createConsoleSpanExporter(
-  write: (text: string) => void = (text) => process.stdout.write(text),
-): Exporter<ReadableSpan> {
-  return {
-    export(batch: readonly ReadableSpan[], done: (result: ExportResult) => void): void {
-      let text = '';
-      for (const span of batch) text += JSON.stringify(spanToJson(span)) + '\n';
-      try {
-        write(text);
-        done(EXPORT_OK);
-      } catch (error) {
-        done({ ok: false, retryable: false, error: error as Error });
-      }
-    },
-    shutdown: () => Promise.resolve(),
-  };
+export function createConsoleSpanExporter(write?: (text: string) => void): Exporter<ReadableSpan> {
+  return createLineExporter(spanToJson, write);
 }

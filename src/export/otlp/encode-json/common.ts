@@ -2,6 +2,7 @@
 // epoch nanoseconds, proto3 spellings of non-finite doubles, AnyValue, attributes, resource, scope.
 
 import type { Attributes, HrTime, InstrumentationScope, Resource } from '../../../trace/span-data.js';
+import { groupByResourceAndScope } from '../encode-protobuf/envelope.js';
 
 export const INT64_MIN = -9223372036854775808;
 export const INT64_MAX_EXCLUSIVE = 9223372036854775808;
@@ -91,4 +92,36 @@ export function scopeJson(scope: InstrumentationScope): string {
   if (scope.name) out += ',"name":' + JSON.stringify(scope.name);
   if (scope.version) out += ',"version":' + JSON.stringify(scope.version);
   return '{' + out.slice(1) + '}';
+}
+
+/**
+ * The request traces and logs share as OTLP/JSON: {"<resources>":[{"resource","<scopes>":[{"scope",
+ * "<items>":[...]}]}]}, grouped by resource and scope as the protobuf encoding is.
+ */
+export function groupedRequestJson<T extends { readonly resource: Resource; readonly scope: InstrumentationScope }>(
+  keys: { readonly resources: string; readonly scopes: string; readonly items: string },
+  items: readonly T[],
+  itemJson: (item: T) => string,
+): string {
+  let out = '{"' + keys.resources + '":[';
+  let firstResource = true;
+  for (const [resource, groups] of groupByResourceAndScope(items)) {
+    if (!firstResource) out += ',';
+    firstResource = false;
+    out += '{"resource":' + resourceJson(resource) + ',"' + keys.scopes + '":[';
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g]!;
+      if (g > 0) out += ',';
+      out += '{"scope":' + scopeJson(group.scope) + ',"' + keys.items + '":[';
+      const list = group.items;
+      for (let i = 0; i < list.length; i++) out += (i > 0 ? ',' : '') + itemJson(list[i]!);
+      out += ']';
+      if (group.scope.schemaUrl) out += ',"schemaUrl":' + JSON.stringify(group.scope.schemaUrl);
+      out += '}';
+    }
+    out += ']';
+    if (resource.schemaUrl) out += ',"schemaUrl":' + JSON.stringify(resource.schemaUrl);
+    out += '}';
+  }
+  return out + ']}';
 }

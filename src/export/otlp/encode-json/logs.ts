@@ -2,8 +2,7 @@
 
 import type { ReadableLogRecord } from '../../../logs/log-record-data.js';
 import type { Attributes } from '../../../trace/span-data.js';
-import { groupByResourceAndScope } from '../encode-protobuf/trace.js';
-import { anyValue, attributesField, hrTimeToDecimalNanos, resourceJson, scopeJson } from './common.js';
+import { anyValue, attributesField, groupedRequestJson, hrTimeToDecimalNanos } from './common.js';
 
 function logRecordJson(record: ReadableLogRecord): string {
   let out = '{"observedTimeUnixNano":"' + hrTimeToDecimalNanos(record.observedTimestamp) + '"';
@@ -21,26 +20,9 @@ function logRecordJson(record: ReadableLogRecord): string {
   return out + '}';
 }
 
+const LOGS_KEYS = { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' };
+
 /** The ExportLogsServiceRequest as OTLP/JSON, UTF-8 encoded. */
 export function encodeLogsRequestJson(records: readonly ReadableLogRecord[]): Uint8Array {
-  let out = '{"resourceLogs":[';
-  let firstResource = true;
-  for (const [resource, groups] of groupByResourceAndScope(records)) {
-    if (!firstResource) out += ',';
-    firstResource = false;
-    out += '{"resource":' + resourceJson(resource) + ',"scopeLogs":[';
-    for (let g = 0; g < groups.length; g++) {
-      const group = groups[g]!;
-      if (g > 0) out += ',';
-      out += '{"scope":' + scopeJson(group.scope) + ',"logRecords":[';
-      for (let i = 0; i < group.items.length; i++) out += (i > 0 ? ',' : '') + logRecordJson(group.items[i]!);
-      out += ']';
-      if (group.scope.schemaUrl) out += ',"schemaUrl":' + JSON.stringify(group.scope.schemaUrl);
-      out += '}';
-    }
-    out += ']';
-    if (resource.schemaUrl) out += ',"schemaUrl":' + JSON.stringify(resource.schemaUrl);
-    out += '}';
-  }
-  return Buffer.from(out + ']}', 'utf8');
+  return Buffer.from(groupedRequestJson(LOGS_KEYS, records, logRecordJson), 'utf8');
 }

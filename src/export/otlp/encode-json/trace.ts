@@ -3,10 +3,9 @@
 // default values omitted. Built as one string (no intermediate object tree), then UTF-8 encoded.
 
 import type { ReadableSpan } from '../../../trace/span-data.js';
-import { attributesField, hrTimeToDecimalNanos, resourceJson, scopeJson } from './common.js';
+import { attributesField, groupedRequestJson, hrTimeToDecimalNanos } from './common.js';
 
 export { hrTimeToDecimalNanos } from './common.js';
-import { groupByResourceAndScope } from '../encode-protobuf/trace.js';
 
 function spanJson(span: ReadableSpan): string {
   let out = '{"traceId":"' + span.traceId + '","spanId":"' + span.spanId + '"';
@@ -66,32 +65,11 @@ function spanJson(span: ReadableSpan): string {
   return out + '}';
 }
 
+const TRACE_KEYS = { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' };
+
 /** The ExportTraceServiceRequest as an OTLP/JSON string. */
 export function encodeTraceRequestJsonString(spans: readonly ReadableSpan[]): string {
-  let out = '{"resourceSpans":[';
-  let firstResource = true;
-  for (const [resource, groups] of groupByResourceAndScope(spans)) {
-    if (!firstResource) out += ',';
-    firstResource = false;
-    out += '{"resource":' + resourceJson(resource) + ',"scopeSpans":[';
-    for (let g = 0; g < groups.length; g++) {
-      const group = groups[g];
-      if (g > 0) out += ',';
-      out += '{"scope":' + scopeJson(group.scope) + ',"spans":[';
-      const list = group.items;
-      for (let i = 0; i < list.length; i++) {
-        if (i > 0) out += ',';
-        out += spanJson(list[i]);
-      }
-      out += ']';
-      if (group.scope.schemaUrl) out += ',"schemaUrl":' + JSON.stringify(group.scope.schemaUrl);
-      out += '}';
-    }
-    out += ']';
-    if (resource.schemaUrl) out += ',"schemaUrl":' + JSON.stringify(resource.schemaUrl);
-    out += '}';
-  }
-  return out + ']}';
+  return groupedRequestJson(TRACE_KEYS, spans, spanJson);
 }
 
 /** The ExportTraceServiceRequest as OTLP/JSON, UTF-8 encoded. */

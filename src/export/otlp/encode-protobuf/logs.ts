@@ -3,17 +3,11 @@
 import { Writer } from 'protobufjs/minimal';
 import type { ReadableLogRecord } from '../../../logs/log-record-data.js';
 import type { Attributes } from '../../../trace/span-data.js';
-import { writeAnyValueBody, writeAttributes, writeFixed64Time, writeHexId, writeResource, writeScope } from './common.js';
-import { groupByResourceAndScope } from './trace.js';
+import { writeAnyValueBody, writeAttributes, writeFixed64Time, writeHexId } from './common.js';
+import { writeGroupedRequest } from './envelope.js';
 
-// ExportLogsServiceRequest / ResourceLogs / ScopeLogs
-const REQ_RESOURCE_LOGS = 10; // 1
-const RL_RESOURCE = 10; // 1
-const RL_SCOPE_LOGS = 18; // 2
-const RL_SCHEMA_URL = 26; // 3
-const SL_SCOPE = 10; // 1
+// ScopeLogs.log_records (the envelope around it is in envelope.ts)
 const SL_LOG_RECORDS = 18; // 2
-const SL_SCHEMA_URL = 26; // 3
 // LogRecord
 const LR_TIME = 9; // 1 fixed64
 const LR_SEVERITY_NUMBER = 16; // 2 enum
@@ -55,19 +49,5 @@ function writeLogRecord(w: Writer, record: ReadableLogRecord): void {
 
 /** Encodes log records as an ExportLogsServiceRequest. Throws only on programming errors (the exporter catches). */
 export function encodeLogsRequest(records: readonly ReadableLogRecord[]): Uint8Array {
-  const w = Writer.create();
-  for (const [resource, groups] of groupByResourceAndScope(records)) {
-    w.uint32(REQ_RESOURCE_LOGS).fork();
-    writeResource(w, RL_RESOURCE, resource);
-    for (const group of groups) {
-      w.uint32(RL_SCOPE_LOGS).fork();
-      writeScope(w, SL_SCOPE, group.scope);
-      for (const record of group.items) writeLogRecord(w, record);
-      if (group.scope.schemaUrl) w.uint32(SL_SCHEMA_URL).string(group.scope.schemaUrl);
-      w.ldelim();
-    }
-    if (resource.schemaUrl) w.uint32(RL_SCHEMA_URL).string(resource.schemaUrl);
-    w.ldelim();
-  }
-  return w.finish();
+  return writeGroupedRequest(records, writeLogRecord);
 }

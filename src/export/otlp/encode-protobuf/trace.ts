@@ -1,25 +1,12 @@
 // ExportTraceServiceRequest written directly from ReadableSpan objects (trace.proto, trace_service.proto).
-// Spans are grouped by resource (object identity), then by scope (name + version + schemaUrl).
 
 import { Writer } from 'protobufjs/minimal';
-import type { InstrumentationScope, ReadableSpan, Resource } from '../../../trace/span-data.js';
-import {
-  decodePartialSuccess,
-  writeAttributes,
-  writeFixed64Time,
-  writeHexId,
-  writeResource,
-  writeScope,
-} from './common.js';
+import type { ReadableSpan } from '../../../trace/span-data.js';
+import { decodePartialSuccess, writeAttributes, writeFixed64Time, writeHexId } from './common.js';
+import { writeGroupedRequest } from './envelope.js';
 
-// ExportTraceServiceRequest / ResourceSpans / ScopeSpans
-const REQ_RESOURCE_SPANS = 10; // 1
-const RS_RESOURCE = 10; // 1
-const RS_SCOPE_SPANS = 18; // 2
-const RS_SCHEMA_URL = 26; // 3
-const SS_SCOPE = 10; // 1
+// ScopeSpans.spans (the envelope around it is in envelope.ts)
 const SS_SPANS = 18; // 2
-const SS_SCHEMA_URL = 26; // 3
 // Span
 const SPAN_TRACE_ID = 10; // 1 bytes
 const SPAN_SPAN_ID = 18; // 2 bytes
@@ -58,83 +45,9 @@ const SPAN_FLAGS_TRACE_FLAGS_MASK = 0xff;
 const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 0x100;
 const SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 0x200;
 
-/**
- * Groups by resource identity, then by scope object identity (tracers share one scope object), then merges
- * distinct scope objects that are equal by name + version + schemaUrl. Keeps first-seen order.
- */
-export function groupByResourceAndScope<T extends { readonly resource: Resource; readonly scope: InstrumentationScope }>(
-  items: readonly T[],
-): Map<Resource, { scope: InstrumentationScope; items: T[] }[]> {
-  const byResource = new Map<Resource, Map<InstrumentationScope, T[]>>();
-  let lastResource: Resource | undefined;
-  let lastScope: InstrumentationScope | undefined;
-  let lastList: T[] | undefined;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (item.resource === lastResource && item.scope === lastScope) {
-      lastList!.push(item);
-      continue;
-    }
-    let scopes = byResource.get(item.resource);
-    if (scopes === undefined) {
-      scopes = new Map();
-      byResource.set(item.resource, scopes);
-    }
-    let list = scopes.get(item.scope);
-    if (list === undefined) {
-      list = [];
-      scopes.set(item.scope, list);
-    }
-    list.push(item);
-    lastResource = item.resource;
-    lastScope = item.scope;
-    lastList = list;
-  }
-
-  const out = new Map<Resource, { scope: InstrumentationScope; items: T[] }[]>();
-  for (const [resource, scopes] of byResource) {
-    const groups: { scope: InstrumentationScope; items: T[] }[] = [];
-    if (scopes.size === 1) {
-      for (const [scope, list] of scopes) groups.push({ scope, items: list });
-    } else {
-      const byKey = new Map<string, { scope: InstrumentationScope; items: T[] }>();
-      for (const [scope, list] of scopes) {
-        const key = `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}`;
-        const existing = byKey.get(key);
-        if (existing === undefined) {
-          const group = { scope, items: list };
-          byKey.set(key, group);
-          groups.push(group);
-        } else {
-          for (let i = 0; i < list.length; i++) existing.items.push(list[i]);
-        }
-      }
-    }
-    out.set(resource, groups);
-  }
-  return out;
-}
-
 /** Encodes spans as an ExportTraceServiceRequest. Throws only on programming errors (the exporter catches). */
 export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
-  const w = Writer.create();
-  const grouped = groupByResourceAndScope(spans);
-  for (const [resource, groups] of grouped) {
-    w.uint32(REQ_RESOURCE_SPANS).fork();
-    writeResource(w, RS_RESOURCE, resource);
-    for (let g = 0; g < groups.length; g++) {
-      const group = groups[g];
-      w.uint32(RS_SCOPE_SPANS).fork();
-      writeScope(w, SS_SCOPE, group.scope);
-      const list = group.items;
-      for (let i = 0; i < list.length; i++) writeSpan(w, list[i]);
-      if (group.scope.schemaUrl) w.uint32(SS_SCHEMA_URL).string(group.scope.schemaUrl);
-      w.ldelim();
-    }
-    if (resource.schemaUrl) w.uint32(RS_SCHEMA_URL).string(resource.schemaUrl);
-    w.ldelim();
-  }
-  return w.finish();
+  return writeGroupedRequest(spans, writeSpan);
 }
 
 function writeSpan(w: Writer, span: ReadableSpan): void {

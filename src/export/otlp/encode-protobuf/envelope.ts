@@ -1,0 +1,98 @@
+// The envelope traces and logs share: Export*ServiceRequest > Resource* > Scope* > items, with the
+// same field numbers in trace.proto and logs.proto (resource_spans/resource_logs = 1; resource = 1,
+// scope_* = 2, schema_url = 3; scope = 1, spans/log_records = 2, schema_url = 3).
+
+import { Writer } from 'protobufjs/minimal';
+import type { InstrumentationScope, Resource } from '../../../trace/span-data.js';
+import { writeResource, writeScope } from './common.js';
+
+const REQ_RESOURCE_ENTRIES = 10; // 1
+const R_RESOURCE = 10; // 1
+const R_SCOPE_ENTRIES = 18; // 2
+const R_SCHEMA_URL = 26; // 3
+const S_SCOPE = 10; // 1
+const S_SCHEMA_URL = 26; // 3
+
+/**
+ * Groups by resource identity, then by scope object identity (tracers share one scope object), then merges
+ * distinct scope objects that are equal by name + version + schemaUrl. Keeps first-seen order.
+ */
+export function groupByResourceAndScope<T extends { readonly resource: Resource; readonly scope: InstrumentationScope }>(
+  items: readonly T[],
+): Map<Resource, { scope: InstrumentationScope; items: T[] }[]> {
+  const byResource = new Map<Resource, Map<InstrumentationScope, T[]>>();
+  let lastResource: Resource | undefined;
+  let lastScope: InstrumentationScope | undefined;
+  let lastList: T[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.resource === lastResource && item.scope === lastScope) {
+      lastList!.push(item);
+      continue;
+    }
+    let scopes = byResource.get(item.resource);
+    if (scopes === undefined) {
+      scopes = new Map();
+      byResource.set(item.resource, scopes);
+    }
+    let list = scopes.get(item.scope);
+    if (list === undefined) {
+      list = [];
+      scopes.set(item.scope, list);
+    }
+    list.push(item);
+    lastResource = item.resource;
+    lastScope = item.scope;
+    lastList = list;
+  }
+
+  const out = new Map<Resource, { scope: InstrumentationScope; items: T[] }[]>();
+  for (const [resource, scopes] of byResource) {
+    const groups: { scope: InstrumentationScope; items: T[] }[] = [];
+    if (scopes.size === 1) {
+      for (const [scope, list] of scopes) groups.push({ scope, items: list });
+    } else {
+      const byKey = new Map<string, { scope: InstrumentationScope; items: T[] }>();
+      for (const [scope, list] of scopes) {
+        const key = `${scope.name}\u0000${scope.version ?? ''}\u0000${scope.schemaUrl ?? ''}`;
+        const existing = byKey.get(key);
+        if (existing === undefined) {
+          const group = { scope, items: list };
+          byKey.set(key, group);
+          groups.push(group);
+        } else {
+          for (let i = 0; i < list.length; i++) existing.items.push(list[i]);
+        }
+      }
+    }
+    out.set(resource, groups);
+  }
+  return out;
+}
+
+/**
+ * Writes the request for `items`, grouped by resource and scope; `writeItem` writes one item with
+ * its own tag (field 2 of the scope entry).
+ */
+export function writeGroupedRequest<T extends { readonly resource: Resource; readonly scope: InstrumentationScope }>(
+  items: readonly T[],
+  writeItem: (w: Writer, item: T) => void,
+): Uint8Array {
+  const w = Writer.create();
+  for (const [resource, groups] of groupByResourceAndScope(items)) {
+    w.uint32(REQ_RESOURCE_ENTRIES).fork();
+    writeResource(w, R_RESOURCE, resource);
+    for (let g = 0; g < groups.length; g++) {
+      const group = groups[g]!;
+      w.uint32(R_SCOPE_ENTRIES).fork();
+      writeScope(w, S_SCOPE, group.scope);
+      const list = group.items;
+      for (let i = 0; i < list.length; i++) writeItem(w, list[i]!);
+      if (group.scope.schemaUrl) w.uint32(S_SCHEMA_URL).string(group.scope.schemaUrl);
+      w.ldelim();
+    }
+    if (resource.schemaUrl) w.uint32(R_SCHEMA_URL).string(resource.schemaUrl);
+    w.ldelim();
+  }
+  return w.finish();
+}
