@@ -20,6 +20,12 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: 'undici', modules: [], load: loader('./undici/index.js', 'undici') },
   // The global console: wrapped at startup when logs are exported (no module to wait for).
   { name: 'console', modules: [], load: loader('./console/index.js', 'consoleInstrumentation') },
+  // Logging libraries: records to OTLP, trace ids into their own lines. The patched files are
+  // internal ones; the package name is listed too, as for express, because the require hook
+  // only reports a package's internal files when the package itself is hooked.
+  { name: 'pino', modules: ['pino', 'pino/lib/symbols.js', 'pino/lib/proto.js'], load: loader('./pino/index.js', 'pino') },
+  { name: 'winston', modules: ['winston', 'winston/lib/winston/logger.js'], load: loader('./winston/index.js', 'winston') },
+  { name: 'bunyan', modules: ['bunyan'], load: loader('./bunyan/index.js', 'bunyan') },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];

@@ -88,7 +88,7 @@ test('a disabled instrumentation makes no spans, and an unknown name is warned a
     await httpGet(`http://127.0.0.1:${port}/hello`);
   }, ['--disabled_instrumentations', 'http,nope']);
   assert.deepEqual(spans, []);
-  assert.match(stderr, /unknown instrumentation "nope" in OTEL_NODE_DISABLED_INSTRUMENTATIONS; valid: http, express, undici, console, runtime/);
+  assert.match(stderr, /unknown instrumentation "nope" in OTEL_NODE_DISABLED_INSTRUMENTATIONS; valid: http, express, undici, console, pino, winston, bunyan, runtime/);
 });
 
 test('only the instrumentations of modules the app loads are loaded', async () => {

@@ -1,0 +1,70 @@
+// Test support: a LoggerProvider that keeps what bridges emit, plus a span context to log in.
+
+import { propagation, ProxyTracerProvider, trace, TraceFlags, type Context, type SpanContext } from '@opentelemetry/api';
+import type { Logger, LoggerProvider, LogRecord } from '@opentelemetry/api-logs';
+import type { InstrumentationEntry, Telemetry } from '../../../instrumentations/types.js';
+import { INSTRUMENTATIONS } from '../../../instrumentations/registry.js';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { runWithContext } from '../../../src/context/als-context-manager.js';
+import { ROOT_CONTEXT } from '../../../src/context/context.js';
+import { ModuleHooks } from '../../../src/hook/module-hooks.js';
+
+export interface EmittedRecord extends LogRecord {
+  readonly scope: { readonly name: string; readonly version: string | undefined };
+}
+
+export class RecordingLoggerProvider implements LoggerProvider {
+  readonly records: EmittedRecord[] = [];
+  /** Set to make emit throw (our side failing). */
+  failing = false;
+
+  getLogger(name: string, version?: string): Logger {
+    const scope = { name, version };
+    return {
+      emit: (record: LogRecord) => {
+        if (this.failing) throw new Error('the SDK broke');
+        this.records.push({ ...record, scope });
+      },
+      enabled: () => true,
+    };
+  }
+
+  take(): EmittedRecord[] {
+    return this.records.splice(0);
+  }
+}
+
+export const SPAN: SpanContext = {
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId: 'b7ad6b7169203331',
+  traceFlags: TraceFlags.SAMPLED,
+};
+
+export const SPAN_CONTEXT: Context = trace.setSpanContext(ROOT_CONTEXT, SPAN);
+
+/** Runs fn with SPAN active, the way the SDK's server span would be. */
+export function inSpan<T>(fn: () => T, sc: SpanContext = SPAN): T {
+  return runWithContext(trace.setSpanContext(ROOT_CONTEXT, sc), fn);
+}
+
+export function telemetryWith(loggerProvider: LoggerProvider | undefined): Telemetry {
+  return {
+    tracer: new ProxyTracerProvider().getTracer('t'),
+    meter: undefined,
+    loggerProvider,
+    propagator: propagation,
+    config: loadConfig({}),
+  };
+}
+
+/** Installs our require hook for one registry entry, as the bootstrap does; require the library after this. */
+export function hookRegistryEntry(name: string, loggerProvider: LoggerProvider | undefined): ModuleHooks {
+  const entry = INSTRUMENTATIONS.find((e: InstrumentationEntry) => e.name === name);
+  if (entry === undefined) throw new Error(`no registry entry ${name}`);
+  const hooks = new ModuleHooks([entry], telemetryWith(loggerProvider));
+  hooks.install();
+  return hooks;
+}
+
+/** The fields we add, as the spec's non-OTLP formats name them. */
+export const TRACE_FIELDS = { trace_id: SPAN.traceId, span_id: SPAN.spanId, trace_flags: '01' } as const;
