@@ -184,3 +184,23 @@ test('with a small OTEL_BLRP_MAX_EXPORT_BATCH_SIZE records leave in batches of t
     await receiver.close();
   }
 });
+
+test('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT and _PROTOCOL send the logs alone elsewhere, as is', async () => {
+  const traces = await GrpcReceiver.start();
+  const logsReceiver = await HttpReceiver.start();
+  try {
+    const exit = await runCli(APP, {
+      MODE: 'script',
+      OTEL_EXPORTER_OTLP_ENDPOINT: traces.url,
+      OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: 'http/json',
+      OTEL_EXPORTER_OTLP_LOGS_ENDPOINT: `${logsReceiver.url}/custom/logs`,
+    });
+    assert.equal(exit.code, 0, exit.stderr);
+    await logsReceiver.waitForLogs(7);
+    assert.ok(logsReceiver.requests.every((r) => r.path === '/custom/logs' && r.contentType.startsWith('application/json')));
+    assert.deepEqual(traces.requests.filter((r) => r.signal === 'logs'), []);
+  } finally {
+    await traces.close();
+    await logsReceiver.close();
+  }
+});
