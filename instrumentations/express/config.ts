@@ -1,5 +1,7 @@
 // Which layer types get a span. OTEL_NODE_EXPRESS_IGNORE_LAYER_TYPES is read once, when
-// express is first patched; http.route on the server span does not depend on it.
+// express is first patched; http.route on the server span does not depend on it. Unset, it is
+// `middleware`: a span per middleware costs every request and is what users most often ask to
+// switch off (contrib #273), so router and handler spans are the default; `none` spans every layer.
 
 import { warnOnce } from '../../src/diag/log.js';
 
@@ -9,13 +11,16 @@ export const IGNORE_LAYER_TYPES_ENV = 'OTEL_NODE_EXPRESS_IGNORE_LAYER_TYPES';
 
 const LAYER_TYPES: ReadonlySet<string> = new Set<LayerType>(['middleware', 'router', 'request_handler']);
 
-/** Parses the variable's value: a comma list of layer types, or `all`. Unknown entries warn once. */
+const DEFAULT_IGNORED: ReadonlySet<LayerType> = new Set<LayerType>(['middleware']);
+
+/** Parses the variable's value: a comma list of layer types, `all` or `none`. Unknown entries warn once. */
 export function parseIgnoredLayerTypes(raw: string | undefined): ReadonlySet<LayerType> {
+  // Empty means unset (the specification's rule for every variable).
+  if (raw === undefined || raw.trim() === '') return DEFAULT_IGNORED;
   const ignored = new Set<LayerType>();
-  if (raw === undefined) return ignored;
   for (const part of raw.split(',')) {
     const value = part.trim().toLowerCase();
-    if (value === '') continue;
+    if (value === '' || value === 'none') continue;
     if (value === 'all') {
       for (const type of LAYER_TYPES) ignored.add(type as LayerType);
     } else if (LAYER_TYPES.has(value)) {
@@ -23,7 +28,7 @@ export function parseIgnoredLayerTypes(raw: string | undefined): ReadonlySet<Lay
     } else {
       warnOnce(
         `${IGNORE_LAYER_TYPES_ENV}:${value}`,
-        `unknown layer type ${JSON.stringify(value)} in ${IGNORE_LAYER_TYPES_ENV}; valid: middleware, router, request_handler, all`,
+        `unknown layer type ${JSON.stringify(value)} in ${IGNORE_LAYER_TYPES_ENV}; valid: middleware, router, request_handler, all, none`,
       );
     }
   }

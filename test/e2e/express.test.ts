@@ -118,11 +118,14 @@ for (const version of VERSIONS) {
     ...(express5 ? ['/async-fail'] : []),
   ];
 
-  describe(`${version.label}, all layer spans on`, () => {
+  describe(`${version.label}, all layer spans on (OTEL_NODE_EXPRESS_IGNORE_LAYER_TYPES=none)`, () => {
     let run: AppRun;
     let plain: Map<string, Response>;
     before(async () => {
-      [run, plain] = await Promise.all([runInstrumented(version.module, paths), runPlain(version.module, paths)]);
+      [run, plain] = await Promise.all([
+        runInstrumented(version.module, paths, { OTEL_NODE_EXPRESS_IGNORE_LAYER_TYPES: 'none' }),
+        runPlain(version.module, paths),
+      ]);
     });
 
     test('the server span is named by method and full route template, through nested routers, arrays, regexes and a mounted app', () => {
@@ -245,7 +248,17 @@ for (const version of VERSIONS) {
       assert.equal(serverSpan(run.spans, '/nope').name, 'GET');
     });
 
-    test('ignoring middleware keeps router and handler spans under the right parents, and an unknown type warns once naming the variable', async () => {
+    test('by default middleware gets no span; router and handler spans stay under the right parents', async () => {
+      const run = await runInstrumented(version.module, ignorePaths);
+      assert.deepEqual(run.spans.filter((s) => s.attributes['express.type'] === 'middleware').map((s) => s.name), []);
+      const server = serverSpan(run.spans, '/api/users/42');
+      assert.deepEqual(childrenOf(run.spans, server).map((s) => s.name), ['router - /api']);
+      child(run.spans, child(run.spans, child(run.spans, server, 'router - /api'), 'router - /users'), 'request handler - /:id');
+      assert.equal(serverSpan(run.spans, '/fail/next').attributes['error.type'], 'TypeError');
+      assert.doesNotMatch(run.stderr, /otel-instrument/);
+    });
+
+    test('ignoring middleware explicitly keeps router and handler spans under the right parents, and an unknown type warns once naming the variable', async () => {
       const run = await runInstrumented(version.module, ignorePaths, { OTEL_NODE_EXPRESS_IGNORE_LAYER_TYPES: 'middleware, bogus' });
       assert.deepEqual(run.spans.filter((s) => s.attributes['express.type'] === 'middleware').map((s) => s.name), []);
       const server = serverSpan(run.spans, '/api/users/42');

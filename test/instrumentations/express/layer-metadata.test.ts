@@ -63,8 +63,10 @@ test('span options are internal, carry express.* and http.route, and are reused 
   assert.equal(layerSpanOptions(layerMeta(stack[1]!)!, '/api').attributes!['http.route'], '/api');
 });
 
-test('the ignore list accepts layer types and "all", case- and space-insensitively', () => {
-  assert.deepEqual([...parseIgnoredLayerTypes(undefined)], []);
+test('the ignore list accepts layer types, "all" and "none", case- and space-insensitively; unset or empty means middleware', () => {
+  assert.deepEqual([...parseIgnoredLayerTypes(undefined)], ['middleware']);
+  assert.deepEqual([...parseIgnoredLayerTypes(' ')], ['middleware']);
+  assert.deepEqual([...parseIgnoredLayerTypes('none')], []);
   assert.deepEqual([...parseIgnoredLayerTypes(' Middleware , router ')].sort(), ['middleware', 'router']);
   assert.deepEqual([...parseIgnoredLayerTypes('all')].sort(), ['middleware', 'request_handler', 'router']);
   // Unknown entries are skipped (with a one-time warning naming the variable).
