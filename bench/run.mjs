@@ -1,115 +1,170 @@
-// `npm run bench`: the same app uninstrumented and under otel-instrument (all signals on, 100%
-// sampled, OTLP gRPC to a local sink), in interleaved rounds; app on core 0, wrk on core 1.
-// Prints medians and ratios and writes them to bench/results/latest.md.
+// `npm run bench`: each fixture app uninstrumented (baseline), under otel-instrument and under the
+// official @opentelemetry/auto-instrumentations-node (installed in bench/official), in interleaved
+// rounds. App on core 0; wrk, the downstream server and the sink on core 1. Every instrumented
+// config exports all three signals over OTLP gRPC to the local sink, 100% sampled.
+// Prints medians and ratios and writes them to bench/results/latest.md (or $BENCH_OUT).
+//
+// BENCH_ROUNDS (5), BENCH_DURATION (10s), BENCH_WARMUP (3s), BENCH_CONNECTIONS (50),
+// BENCH_STARTUP_RUNS (20), BENCH_APPS (http-hello,express), BENCH_OUT.
 
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSink } from './sink.mjs';
+import { ensureReady } from './lib/setup.mjs';
+import { CONFIG_NAMES, configCommands, otelEnv, rotated, versions } from './lib/configs.mjs';
+import { appPid, cpuSeconds, rssMb, startPinned } from './lib/processes.mjs';
+import { parseWrk, wrk } from './lib/wrk.mjs';
+import { startupMs } from './lib/startup.mjs';
+import { dropNotes, earlierRuns, loadTable, startupTable } from './lib/report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const DURATION = process.env.BENCH_DURATION ?? '10s';
-const CONNECTIONS = process.env.BENCH_CONNECTIONS ?? '50';
+const WARMUP = process.env.BENCH_WARMUP ?? '3s';
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 20);
+const OUT = resolve(process.env.BENCH_OUT ?? join(here, 'results', 'latest.md'));
+const APP_CORE = 0;
+const LOAD_CORE = 1;
 
-const configs = {
-  baseline: (app) => ['node', [app]],
-  'otel-instrument': (app) => ['node', [join(root, 'bin', 'otel-instrument'), 'node', app]],
+const APPS = {
+  'http-hello': { title: 'plain node:http hello', script: 'http-hello.js', path: '/' },
+  express: { title: 'express 4: router, 2 middlewares, console.log, outgoing GET', script: 'express-app.js', path: '/api/users/42' },
 };
+const appNames = (process.env.BENCH_APPS ?? Object.keys(APPS).join(',')).split(',');
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
+let nextPort = 18100;
 
-function parseWrk(text) {
-  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)[1]);
-  const p99 = /99%\s+([\d.]+)(us|ms|s)/.exec(text);
-  const scale = { us: 0.001, ms: 1, s: 1000 }[p99[2]];
-  return { rps, p99Ms: Number(p99[1]) * scale };
-}
-
-function rssKb(pid) {
-  // The app is the deepest node process under the launcher.
-  let target = pid;
-  for (;;) {
-    let children = [];
-    try {
-      children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(target)]).toString().trim().split('\n').filter(Boolean);
-    } catch {
-      // ps exits 1 when there is no child.
-    }
-    if (children.length === 0) break;
-    target = Number(children[0]);
-  }
-  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(target)]).toString().trim());
-}
-
-function wrk(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('taskset', ['-c', '1', 'wrk', '-t1', `-c${CONNECTIONS}`, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`wrk exited ${code}`))));
-  });
-}
-
-async function loadRound(name, app, sinkPort, port) {
-  const [command, args] = configs[name](app);
-  const child = spawn('taskset', ['-c', '0', command, ...args], {
-    env: { ...process.env, PORT: String(port), OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`, OTEL_SERVICE_NAME: 'bench' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const closed = new Promise((resolve) => child.on('close', resolve));
+async function loadRound(command, args, env, path) {
+  const port = nextPort++;
+  const app = startPinned(APP_CORE, command, args, { ...env, PORT: String(port) });
+  let result;
   try {
-    await new Promise((resolve) => child.stdout.on('data', (d) => d.toString().includes('ready') && resolve()));
-    // wrk runs as its own process (async), so this process's sink keeps answering exports meanwhile.
-    await wrk(['-d3s', `http://127.0.0.1:${port}/`]);
-    const out = await wrk([`-d${DURATION}`, '--latency', `http://127.0.0.1:${port}/`]);
-    return { ...parseWrk(out), rssMb: rssKb(child.pid) / 1024 };
+    await app.ready;
+    const url = `http://127.0.0.1:${port}${path}`;
+    const warm = parseWrk(await wrk(LOAD_CORE, CONNECTIONS, WARMUP, url, false));
+    const pid = appPid(app.child.pid);
+    const cpuBefore = cpuSeconds(pid);
+    const started = process.hrtime.bigint();
+    const measured = parseWrk(await wrk(LOAD_CORE, CONNECTIONS, DURATION, url, true));
+    // Well under 100% means something other than the app (a busy machine, core 1) set the pace.
+    const appCpu = (cpuSeconds(pid) - cpuBefore) / (Number(process.hrtime.bigint() - started) / 1e9);
+    // All requests the app served, warmup included: what the exported span count compares with.
+    result = { ...measured, served: warm.requests + measured.requests, rssMb: rssMb(pid), appCpu };
   } finally {
-    child.kill('SIGTERM');
-    await closed;
+    // SIGTERM lets both SDKs flush what they hold, so the sink counts are complete.
+    await app.stop();
   }
+  return { ...result, stderr: app.stderr() };
 }
 
-function startupMs(name, script) {
-  const [command, args] = configs[name](script);
-  const json = join(here, 'results', 'tmp', `startup-${name}.json`);
-  execFileSync('hyperfine', ['-N', '--warmup', '3', '--runs', '20', '--export-json', json, [command, ...args].join(' ')], {
-    env: { ...process.env, OTEL_TRACES_EXPORTER: 'none' },
-    stdio: 'ignore',
-  });
-  return median(JSON.parse(execFileSync('cat', [json]).toString()).results[0].times) * 1000;
+function emptyCounts() {
+  return { served: 0, traces: { calls: 0, items: 0 }, metrics: { calls: 0, items: 0 }, logs: { calls: 0, items: 0 } };
+}
+
+function addCounts(into, from) {
+  into.served += from.served;
+  for (const signal of ['traces', 'metrics', 'logs']) {
+    into[signal].calls += from[signal].calls;
+    into[signal].items += from[signal].items;
+  }
 }
 
 async function main() {
-  mkdirSync(join(here, 'results', 'tmp'), { recursive: true });
+  ensureReady(root);
+  mkdirSync(dirname(OUT), { recursive: true });
+  const previous = existsSync(join(here, 'results', 'latest.md')) ? readFileSync(join(here, 'results', 'latest.md'), 'utf8') : '';
+  const commands = configCommands(root);
+  const compared = versions(root);
   const sink = await startSink();
-  const app = join(here, 'apps', 'http-hello.js');
-  const results = Object.fromEntries(Object.keys(configs).map((name) => [name, []]));
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const name of Object.keys(configs)) {
-      const r = await loadRound(name, app, sink.port, 18080 + round * 10 + Object.keys(configs).indexOf(name));
-      results[name].push(r);
-      console.log(`round ${round + 1} ${name}: ${r.rps.toFixed(0)} req/s, p99 ${r.p99Ms.toFixed(2)} ms, rss ${r.rssMb.toFixed(1)} MB`);
+  const downstream = startPinned(LOAD_CORE, process.execPath, [join(here, 'apps', 'downstream.js')], { ...process.env, PORT: '18099' });
+  await downstream.ready;
+  const env = { ...process.env, ...otelEnv(sink.port), DOWNSTREAM_PORT: '18099' };
+
+  const rounds = {};
+  const exported = {};
+  for (const app of appNames) {
+    rounds[app] = Object.fromEntries(CONFIG_NAMES.map((name) => [name, []]));
+    exported[app] = Object.fromEntries(CONFIG_NAMES.map((name) => [name, emptyCounts()]));
+  }
+  const problems = [];
+  const warned = new Set();
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const app of appNames) {
+        for (const name of rotated(CONFIG_NAMES, round)) {
+          const [command, args] = commands[name](join(here, 'apps', APPS[app].script));
+          sink.take();
+          const r = await loadRound(command, args, env, APPS[app].path);
+          const got = sink.take();
+          got.served = r.served;
+          addCounts(exported[app][name], got);
+          if (got.badBodies > 0) problems.push(`${app}/${name}: ${got.badBodies} export bodies the sink could not read`);
+          rounds[app][name].push(r);
+          const stderr = r.stderr.trim();
+          if (stderr && !warned.has(`${app}/${name}`)) {
+            warned.add(`${app}/${name}`);
+            console.log(`  ${app}/${name} wrote to stderr (shown once):\n  ${stderr.split('\n').slice(0, 10).join('\n  ')}`);
+          }
+          console.log(
+            `round ${round + 1}/${ROUNDS} ${app.padEnd(10)} ${name.padEnd(15)} ${r.rps.toFixed(0).padStart(6)} req/s  p99 ${r.p99Ms.toFixed(2)} ms` +
+              `  rss ${r.rssMb.toFixed(1)} MB  app cpu ${(r.appCpu * 100).toFixed(0)}%  exported ${got.traces.items} spans (${(got.traces.items / r.served).toFixed(2)}/request), ${got.metrics.items} metrics, ${got.logs.items} logs` +
+              (r.socketErrors ? `  (wrk socket errors: ${r.socketErrors})` : ''),
+          );
+        }
+      }
     }
+    console.log(`\nstartup: ${STARTUP_RUNS} interleaved runs per config of bench/apps/require-express.js`);
+    const startup = await startupMs({
+      core: APP_CORE,
+      commands,
+      names: CONFIG_NAMES,
+      script: join(here, 'apps', 'require-express.js'),
+      env,
+      runs: STARTUP_RUNS,
+      warmup: 3,
+    });
+
+    const sections = [];
+    for (const app of appNames) {
+      const notes = dropNotes(CONFIG_NAMES, exported[app]).map((note) => `\n\n${note}`).join('');
+      sections.push(`## ${app}: ${APPS[app].title} (GET ${APPS[app].path})\n\n${loadTable(CONFIG_NAMES, rounds[app], exported[app])}${notes}`);
+      for (const name of CONFIG_NAMES) {
+        const e = exported[app][name];
+        if (name !== 'baseline' && e.traces.items === 0) problems.push(`${app}/${name} exported no spans: a broken measurement`);
+        if (name === 'baseline' && e.traces.calls + e.metrics.calls + e.logs.calls > 0) problems.push(`${app}/baseline exported telemetry`);
+      }
+    }
+    sections.push(`## startup: start to exit of a script that requires express\n\n${startupTable(CONFIG_NAMES, startup, STARTUP_RUNS)}`);
+
+    const smoke = ROUNDS < 3 ? ' **Smoke run: too few rounds to quote.**' : '';
+    const protocol =
+      `${ROUNDS} interleaved rounds of ${DURATION} after a ${WARMUP} warmup per app and config; wrk -t1 -c${CONNECTIONS}. ` +
+      `App pinned to core ${APP_CORE}; wrk, the downstream server and the sink on core ${LOAD_CORE}. ` +
+      `Instrumented configs: 100% sampled, traces + metrics + logs over OTLP gRPC to a local sink. ` +
+      `otel-instrument at ${compared.ours}; official = \`node --require @opentelemetry/auto-instrumentations-node/register\` ` +
+      `(${compared.official}, from bench/official; it does not capture console.log, so it exports no logs here). ` +
+      `Medians over rounds. RSS: the app process after load. App CPU: its CPU time over wall time during the measured run ` +
+      `(well under 100% means something else set the pace). Spans per request: exported spans over requests served (warmup included); ` +
+      `below the app's span count means spans were dropped. Startup: same environment, exports at exit included.${smoke}`;
+    const body = `${protocol}\n\n${sections.join('\n\n')}\n`;
+    console.log(`\n${body}`);
+    if (problems.length > 0) {
+      console.error(`\nBROKEN MEASUREMENT, ${relative(root, OUT)} not written:\n- ${problems.join('\n- ')}`);
+      process.exitCode = 1;
+      return;
+    }
+    const earlier = earlierRuns(previous);
+    const title = `# Benchmark (${new Date().toISOString()}, node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'})`;
+    writeFileSync(OUT, `${title}\n\n${body}${earlier.length ? `\n## Earlier runs\n\n${earlier.join('\n')}\n` : ''}`);
+    console.log(`wrote ${relative(root, OUT)}`);
+  } finally {
+    await downstream.stop();
+    await sink.close();
   }
-  const startup = Object.fromEntries(Object.keys(configs).map((name) => [name, startupMs(name, join(here, 'apps', 'require-express.js'))]));
-  const base = results.baseline;
-  const lines = ['| config | req/s (median) | ratio | p99 ms | p99 ratio | RSS MB | RSS delta | start-to-exit ms (require express) |', '|---|---|---|---|---|---|---|---|'];
-  for (const name of Object.keys(configs)) {
-    const rps = median(results[name].map((r) => r.rps));
-    const p99 = median(results[name].map((r) => r.p99Ms));
-    const rss = median(results[name].map((r) => r.rssMb));
-    lines.push(`| ${name} | ${rps.toFixed(0)} | ${(rps / median(base.map((r) => r.rps))).toFixed(2)} | ${p99.toFixed(2)} | ${(p99 / median(base.map((r) => r.p99Ms))).toFixed(2)}x | ${rss.toFixed(1)} | ${(rss - median(base.map((r) => r.rssMb))).toFixed(1)} | ${startup[name].toFixed(0)} |`);
-  }
-  const table = lines.join('\n');
-  console.log(`\nplain node:http hello, ${ROUNDS} interleaved rounds of ${DURATION}, wrk -c${CONNECTIONS}, sink got ${sink.stats().requests} exports\n${table}`);
-  writeFileSync(join(here, 'results', 'latest.md'), `# Benchmark (${new Date().toISOString()}, node ${process.version})\n\nplain node:http hello world, ${ROUNDS} interleaved rounds of ${DURATION}, wrk -t1 -c${CONNECTIONS} pinned to core 1, app pinned to core 0, 100% sampled, OTLP gRPC to a local sink.\n\n${table}\n`);
-  await sink.close();
 }
 
 await main();

@@ -1,0 +1,56 @@
+// The three configurations every app runs under. All get the same OTEL_* environment:
+// all three signals over OTLP gRPC to the local sink, 100% sampled, no cloud detectors.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+export const CONFIG_NAMES = ['baseline', 'otel-instrument', 'official'];
+
+export function otelEnv(sinkPort) {
+  return {
+    OTEL_SERVICE_NAME: 'bench',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_METRICS_EXPORTER: 'otlp',
+    OTEL_LOGS_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${sinkPort}`,
+    OTEL_TRACES_SAMPLER: 'always_on',
+    // The official default includes cloud detectors that call metadata endpoints at startup.
+    OTEL_NODE_RESOURCE_DETECTORS: 'env,host,os,process',
+  };
+}
+
+/** name -> (script) => [command, args]; the official preload resolves from bench/official only. */
+export function configCommands(root) {
+  const officialRequire = createRequire(join(root, 'bench', 'official', 'package.json'));
+  const officialRegister = officialRequire.resolve('@opentelemetry/auto-instrumentations-node/register');
+  const node = process.execPath;
+  return {
+    baseline: (script) => [node, [script]],
+    'otel-instrument': (script) => [node, [join(root, 'bin', 'otel-instrument'), node, script]],
+    official: (script) => [node, ['--require', officialRegister, script]],
+  };
+}
+
+/** Each round starts with a different configuration, so none always runs first or last. */
+export function rotated(names, round) {
+  const k = round % names.length;
+  return [...names.slice(k), ...names.slice(0, k)];
+}
+
+/** What was compared: the official package version and our git commit (marked when the tree has changes). */
+export function versions(root) {
+  // Its package.json is not in its "exports", so read the file.
+  const manifest = join(root, 'bench', 'official', 'node_modules', '@opentelemetry', 'auto-instrumentations-node', 'package.json');
+  const official = JSON.parse(readFileSync(manifest, 'utf8')).version;
+  let ours = 'unknown commit';
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'instrumentations'], { cwd: root }).toString().trim() !== '';
+    ours = `${head}${dirty ? ' + uncommitted changes' : ''}`;
+  } catch {
+    // Not a git checkout.
+  }
+  return { official, ours };
+}

@@ -1,0 +1,121 @@
+// Markdown tables for the console and bench/results/latest.md, plus the "Earlier runs" notes
+// carried over from the previous latest.md (one line per run, newest first).
+import { median } from './stats.mjs';
+
+const fix = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+const signed = (value, digits) => `${value >= 0 ? '+' : ''}${fix(value, digits)}`;
+
+function row(cells) {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/**
+ * One table for one app; rounds[name] lists { rps, p99Ms, rssMb }, exported[name] holds the sink's
+ * counts and the requests served. Spans per request below the app's span count means dropped spans.
+ */
+export function loadTable(names, rounds, exported) {
+  const med = Object.fromEntries(
+    names.map((name) => [name, {
+      rps: median(rounds[name].map((r) => r.rps)),
+      p99: median(rounds[name].map((r) => r.p99Ms)),
+      rss: median(rounds[name].map((r) => r.rssMb)),
+      cpu: median(rounds[name].map((r) => r.appCpu)),
+    }]),
+  );
+  const base = med.baseline;
+  const official = med.official;
+  const lines = [
+    row(['config', 'req/s', 'req/s vs baseline', 'req/s vs official', 'p99 ms', 'p99 vs baseline', 'RSS MB', 'RSS delta MB', 'app CPU', 'spans per request', 'exported spans / metrics / logs']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+  ];
+  for (const name of names) {
+    const m = med[name];
+    const e = exported[name];
+    lines.push(row([
+      name,
+      fix(m.rps, 0),
+      `${fix(m.rps / base.rps, 2)}x`,
+      `${fix(m.rps / official.rps, 2)}x`,
+      fix(m.p99, 2),
+      `${fix(m.p99 / base.p99, 2)}x`,
+      fix(m.rss, 1),
+      signed(m.rss - base.rss, 1),
+      `${fix(m.cpu * 100, 0)}%`,
+      fix(e.traces.items / e.served, 2),
+      `${e.traces.items} / ${e.metrics.items} / ${e.logs.items}`,
+    ]));
+  }
+  return lines.join('\n');
+}
+
+/** Notes for configs that exported clearly fewer spans per request than another: they dropped spans, which flatters their req/s. */
+export function dropNotes(names, exported) {
+  const perRequest = Object.fromEntries(names.map((name) => [name, exported[name].traces.items / exported[name].served]));
+  const most = Math.max(...names.map((name) => perRequest[name]));
+  return names
+    .filter((name) => name !== 'baseline' && perRequest[name] < most * 0.97)
+    .map((name) => `Note: ${name} exported ${fix(perRequest[name], 2)} spans per request against ${fix(most, 2)} for another config: it dropped spans, so it did less work than the others.`);
+}
+
+export function startupTable(names, ms, runs) {
+  const lines = [
+    row(['config', `start-to-exit ms (median of ${runs})`, 'delta ms', 'vs baseline', 'vs official']),
+    row(['---', '---:', '---:', '---:', '---:']),
+  ];
+  for (const name of names) {
+    lines.push(row([name, fix(ms[name], 0), signed(ms[name] - ms.baseline, 0), `${fix(ms[name] / ms.baseline, 2)}x`, `${fix(ms[name] / ms.official, 2)}x`]));
+  }
+  return lines.join('\n');
+}
+
+function cellsOf(line) {
+  return line.split('|').slice(1, -1).map((c) => c.trim());
+}
+
+/** One line summing up a latest.md (old or current layout): the instrumented rows of each table. */
+function summarize(markdown) {
+  const title = /^# Benchmark \(([^,)]+)[,)]/m.exec(markdown)?.[1] ?? 'unknown date';
+  const parts = [];
+  let heading = '';
+  let header;
+  let startup = [];
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('## ')) heading = line.slice(3).split(/: | \(/)[0].trim();
+    if (!line.startsWith('|')) {
+      header = undefined;
+      continue;
+    }
+    const cells = cellsOf(line);
+    if (header === undefined) {
+      header = cells;
+      continue;
+    }
+    if (cells[0].startsWith('---') || cells[0] === 'baseline') continue;
+    const at = (re) => cells[header.findIndex((h) => re.test(h))];
+    const start = at(/start/);
+    if (start !== undefined && at(/^req\/s/) === undefined) {
+      startup.push(`${cells[0]} ${start} ms`);
+      continue;
+    }
+    const bits = [`${at(/^req\/s( \(median\))?$/)} req/s = ${at(/^(ratio|req\/s vs baseline)$/)}`.replace(/x?$/, 'x')];
+    if (at(/p99 (ratio|vs baseline)/)) bits.push(`p99 ${at(/p99 (ratio|vs baseline)/)}`);
+    if (at(/RSS delta/)) bits.push(`RSS ${at(/RSS delta/).replace(/^(?=\d)/, '+')} MB`);
+    if (start !== undefined) bits.push(`startup ${start} ms`);
+    parts.push(`${heading || 'http hello'} ${cells[0]}: ${bits.join(', ')}`);
+  }
+  if (startup.length > 0) parts.push(`startup ${startup.join(', ')}`);
+  return `- ${title}: ${parts.join('; ')}`;
+}
+
+/** Earlier-run lines already in a latest.md: its "Earlier runs" list, or loose notes below the tables. */
+function earlierNotes(markdown) {
+  const section = markdown.split(/^## Earlier runs\s*$/m)[1];
+  if (section !== undefined) return section.split('\n').filter((l) => l.startsWith('- '));
+  const afterTables = markdown.slice(markdown.lastIndexOf('\n|') + 1).split('\n').slice(1);
+  return afterTables.filter((l) => l.trim() !== '' && !l.startsWith('#')).map((l) => `- ${l.trim()}`);
+}
+
+export function earlierRuns(previousMarkdown, keep = 8) {
+  if (!previousMarkdown) return [];
+  return [summarize(previousMarkdown.split(/^## Earlier runs\s*$/m)[0]), ...earlierNotes(previousMarkdown)].slice(0, keep);
+}
