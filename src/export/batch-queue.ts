@@ -141,8 +141,10 @@ export class BatchQueue<T> {
       }
       this.#notify();
       if (this.#queue.length === 0) return;
-      // A pending flush or a full batch goes at once; a partial batch waits for the delay.
-      if (this.#waiters.length > 0 || this.#queue.length >= this.#config.maxExportBatchSize) this.#exportSoon();
+      // A pending flush or a full batch goes at once (here: this callback is the exporter's, never a
+      // request path, and one event-loop turn per batch is what a busy app cannot spare); a partial
+      // batch waits for the delay.
+      if (this.#waiters.length > 0 || this.#queue.length >= this.#config.maxExportBatchSize) this.#exportNext();
       else if (this.#timer === undefined) this.#startTimer();
     };
     try {

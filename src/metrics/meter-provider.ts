@@ -30,6 +30,7 @@ export class SdkMeterProvider implements MeterProvider {
   readonly resource: Resource;
   readonly #state: MeterState;
   readonly #meters = new Map<string, SdkMeter>();
+  readonly #background = new Set<SdkMeter>();
   #collectedOnce = false;
   #inFlight: Promise<void> | undefined;
 
@@ -77,6 +78,7 @@ export class SdkMeterProvider implements MeterProvider {
       };
       meter = new SdkMeter({ name }, background);
       this.#meters.set(key, meter);
+      this.#background.add(meter);
     }
     return meter;
   }
@@ -86,7 +88,8 @@ export class SdkMeterProvider implements MeterProvider {
     if (this.#state.stopped) return false;
     if (this.#state.pending) return true;
     if (this.#collectedOnce) return false;
-    for (const meter of this.#meters.values()) if (meter.hasCallbacks()) return true;
+    // Only the app's observables: ours (runtime metrics) alone are no reason to export on the way out.
+    for (const meter of this.#meters.values()) if (!this.#background.has(meter) && meter.hasCallbacks()) return true;
     return false;
   }
 

@@ -1,0 +1,99 @@
+// Resource -> providers -> globals -> module hooks -> shutdown, for an enabled SDK (start.ts
+// decides that before any of this is loaded).
+
+import { ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
+import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
+import type { InstrumentationEntry, Telemetry } from '../../instrumentations/types.js';
+import type { Config } from '../config/types.js';
+import { contextManager } from '../context/als-context-manager.js';
+import { diag } from '../diag/log.js';
+import { ModuleHooks } from '../hook/module-hooks.js';
+import { detectResource } from '../resource/detect.js';
+import { onAppApiLoaded, registerGlobal } from './api-globals.js';
+import type { Pipeline } from './pipeline.js';
+import { createPropagator } from './propagators.js';
+import { installShutdown } from './shutdown.js';
+import { recordFatalExceptions } from './crash-log.js';
+import { startLogs } from './start-logs.js';
+import { startMetrics } from './start-metrics.js';
+import { startTracing } from './start-tracing.js';
+
+const SCOPE_NAME = 'otel-instrument';
+
+export function selectInstrumentations(config: Config): InstrumentationEntry[] {
+  const known = new Set(INSTRUMENTATIONS.map((entry) => entry.name));
+  const warnUnknown = (list: readonly string[], variable: string): void => {
+    for (const name of list) {
+      if (!known.has(name)) diag.warn(`unknown instrumentation ${JSON.stringify(name)} in ${variable}; valid: ${[...known].join(', ')}`);
+    }
+  };
+  const enabled = config.enabledInstrumentations;
+  const disabled = new Set(config.disabledInstrumentations);
+  if (enabled !== undefined) warnUnknown(enabled, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+  warnUnknown(config.disabledInstrumentations, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS');
+  return INSTRUMENTATIONS.filter(
+    (entry) => (enabled === undefined || enabled.includes(entry.name)) && !disabled.has(entry.name),
+  );
+}
+
+/** Worker threads run the preload too (they are app code): say which thread started. */
+function threadLabel(): string {
+  const { isMainThread, threadId } = require('node:worker_threads') as typeof import('node:worker_threads');
+  return isMainThread ? '' : ` thread ${threadId}`;
+}
+
+/** Channel-only instrumentations have no module to wait for: they subscribe now. */
+function subscribeChannelInstrumentations(entries: readonly InstrumentationEntry[], telemetry: Telemetry): void {
+  for (const entry of entries) {
+    if (entry.modules.length > 0) continue;
+    try {
+      entry.load().subscribe?.(telemetry);
+      diag.debug(`instrumentation ${entry.name} started (it has no module to wait for)`);
+    } catch (error) {
+      diag.debug(`instrumentation ${entry.name} could not subscribe: ${String(error)}`);
+    }
+  }
+}
+
+export function startSdk(config: Config): ModuleHooks {
+  const resource = detectResource(config);
+  const propagator = createPropagator(config.propagators);
+  const pipelines: Pipeline[] = [];
+
+  const tracing = config.tracesExporters.length > 0 ? startTracing(config, resource) : undefined;
+  if (tracing !== undefined) pipelines.push(tracing.pipeline);
+  const metricsSetup = config.metricsExporters.length > 0 ? startMetrics(config, resource) : undefined;
+  if (metricsSetup !== undefined) pipelines.push(metricsSetup.pipeline);
+  const logsSetup = config.logsExporters.length > 0 ? startLogs(config, resource) : undefined;
+  if (logsSetup !== undefined) pipelines.push(logsSetup.pipeline);
+  const tracerProvider = tracing?.provider ?? new ProxyTracerProvider();
+  const tracer: Tracer = tracerProvider.getTracer(SCOPE_NAME);
+
+  registerGlobal((api) => api.context.setGlobalContextManager(contextManager));
+  registerGlobal((api) => api.propagation.setGlobalPropagator(propagator));
+  if (tracing !== undefined) registerGlobal((api) => api.trace.setGlobalTracerProvider(tracing.provider));
+  if (metricsSetup !== undefined) registerGlobal((api) => api.metrics.setGlobalMeterProvider(metricsSetup.provider));
+  // api-logs keeps its global under a versioned symbol every copy of the package reads, so the app's
+  // own @opentelemetry/api-logs finds this provider without re-registration.
+  if (logsSetup !== undefined) {
+    (require('@opentelemetry/api-logs') as typeof import('@opentelemetry/api-logs')).logs.setGlobalLoggerProvider(logsSetup.provider);
+    recordFatalExceptions(logsSetup.provider);
+  }
+
+  const meter = metricsSetup?.provider.getMeter(SCOPE_NAME);
+  const backgroundMeter = metricsSetup?.provider.getBackgroundMeter(`${SCOPE_NAME}/runtime`);
+  const telemetry: Telemetry = { tracer, meter, backgroundMeter, loggerProvider: logsSetup?.provider, propagator, config };
+  const selected = selectInstrumentations(config);
+  const hooks = new ModuleHooks(selected, telemetry);
+  hooks.listen('@opentelemetry/api', onAppApiLoaded);
+  hooks.install();
+  subscribeChannelInstrumentations(selected, telemetry);
+
+  installShutdown(pipelines, config.otlp.traces.timeoutMs || 10_000);
+  diag.debug(
+    `started in pid ${process.pid}${threadLabel()} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, ` +
+      `traces=${config.tracesExporters.join(',') || 'none'}, metrics=${metricsSetup === undefined ? 'none' : config.metricsExporters.join(',')}, ` +
+      `logs=${config.logsExporters.join(',') || 'none'}`,
+  );
+  return hooks;
+}
