@@ -32,6 +32,7 @@ export interface SpanEndListener {
 }
 
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: 0 as const });
+const NONE: readonly never[] = Object.freeze([]);
 const NOT_ENDED: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
 
 export class SdkSpan implements Span, ReadableSpan {
@@ -47,9 +48,10 @@ export class SdkSpan implements Span, ReadableSpan {
   endTime: HrTime = NOT_ENDED;
   readonly attributes: Attributes = {};
   droppedAttributesCount = 0;
-  readonly events: SpanEvent[] = [];
+  // Most spans have no events or links: they share one empty array until their first.
+  events: readonly SpanEvent[] = NONE;
   droppedEventsCount = 0;
-  readonly links: SpanLink[] = [];
+  links: readonly SpanLink[] = NONE;
   droppedLinksCount = 0;
   status: SpanStatus = UNSET_STATUS;
   readonly scope: InstrumentationScope;
@@ -135,7 +137,9 @@ export class SdkSpan implements Span, ReadableSpan {
       this.#limits.attributeValueLengthLimit,
       0,
     );
-    this.events.push({ name, time: toHrTime(time), attributes: eventAttributes, droppedAttributesCount: dropped });
+    const events = this.events === NONE ? [] : (this.events as SpanEvent[]);
+    this.events = events;
+    events.push({ name, time: toHrTime(time), attributes: eventAttributes, droppedAttributesCount: dropped });
     return this;
   }
 
@@ -154,7 +158,9 @@ export class SdkSpan implements Span, ReadableSpan {
       0,
     );
     const context = link.context;
-    this.links.push({
+    const links = this.links === NONE ? [] : (this.links as SpanLink[]);
+    this.links = links;
+    links.push({
       traceId: context.traceId,
       spanId: context.spanId,
       traceFlags: context.traceFlags,
