@@ -2,13 +2,13 @@
 // hook: its methods are wrapped once at startup when logs are exported.
 
 import type { Instrumentation } from '../types.js';
-import { ConsoleCapture } from './capture.js';
 
 export const consoleInstrumentation: Instrumentation = {
   name: 'console',
   targets: [],
   subscribe(telemetry) {
     if (telemetry.loggerProvider === undefined) return;
+    const { ConsoleCapture } = require('./capture.js') as typeof import('./capture.js');
     new ConsoleCapture(telemetry.loggerProvider.getLogger('otel-instrument/console')).install();
   },
 };

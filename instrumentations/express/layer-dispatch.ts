@@ -4,7 +4,8 @@
 // `next` wrapper, which ends the span and restores the router's context for the next layer.
 
 import type { ServerResponse } from 'node:http';
-import { trace, type Context, type Tracer } from '@opentelemetry/api';
+import type { Context, Tracer } from '@opentelemetry/api';
+import { trace } from '../../src/otel-api/trace.js';
 import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';

@@ -2,7 +2,8 @@
 // (Router#use / Router#route). layer.handle is never replaced, so the app's functions keep
 // their identity and arity (express tells error handlers by `length === 4`).
 
-import { SpanKind, type Attributes, type SpanOptions } from '@opentelemetry/api';
+import type { Attributes, SpanOptions } from '@opentelemetry/api';
+import { SpanKind } from '../../src/otel-api/enums.js';
 import type { LayerType } from './config.js';
 import { joinTemplate, mountSegment, pathTemplate, routeSegment, usePathArgument } from './route-template.js';
 

@@ -3,7 +3,9 @@
 // res for all layers together, which ends the layer spans still open and settles the error.
 
 import type { ServerResponse } from 'node:http';
-import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
+import { SpanStatusCode } from '../../src/otel-api/enums.js';
+import { trace } from '../../src/otel-api/trace.js';
 import type { Guard } from '../../src/hook/guard.js';
 import { exceptionAttributes } from '../../src/trace/span.js';
 import { serverRequestState, type ServerRequestState } from '../http/server.js';

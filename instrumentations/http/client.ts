@@ -3,7 +3,9 @@
 
 import { errorMonitor } from 'node:events';
 import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOptions } from 'node:http';
-import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
+import { trace } from '../../src/otel-api/trace.js';
 import type { Telemetry } from '../types.js';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';

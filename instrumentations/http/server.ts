@@ -3,7 +3,9 @@
 // listener on the response ends the span, whether the response finished or was aborted.
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
+import { trace } from '../../src/otel-api/trace.js';
 import type { Telemetry } from '../types.js';
 import { runWithContext } from '../../src/context/als-context-manager.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';

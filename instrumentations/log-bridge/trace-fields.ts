@@ -3,7 +3,8 @@
 // traceflags format (two lowercase hex digits, "01" when sampled), top-level fields in JSON.
 // Only a valid span context is written: no all-zero ids for logs outside a span.
 
-import { trace, type Context, type SpanContext } from '@opentelemetry/api';
+import type { Context, SpanContext } from '@opentelemetry/api';
+import { trace } from '../../src/otel-api/trace.js';
 
 export const TRACE_ID_FIELD = 'trace_id';
 export const SPAN_ID_FIELD = 'span_id';

@@ -1,7 +1,8 @@
 // V8 heap metrics (semconv v8js.memory.heap.*), per heap space from v8.getHeapSpaceStatistics().
 
 import { getHeapSpaceStatistics } from 'node:v8';
-import { ValueType, type Attributes, type BatchObservableCallback, type Meter } from '@opentelemetry/api';
+import type { Attributes, BatchObservableCallback, Meter } from '@opentelemetry/api';
+import { ValueType } from '../../src/otel-api/enums.js';
 import { observeInBatch } from './observe-in-batch.js';
 
 export const ATTR_V8JS_HEAP_SPACE_NAME = 'v8js.heap.space.name';

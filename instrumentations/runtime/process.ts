@@ -1,6 +1,7 @@
 // Process metrics (semconv process.cpu.time, process.memory.usage), read at collection time.
 
-import { ValueType, type Attributes, type BatchObservableCallback, type Meter } from '@opentelemetry/api';
+import type { Attributes, BatchObservableCallback, Meter } from '@opentelemetry/api';
+import { ValueType } from '../../src/otel-api/enums.js';
 import { observeInBatch } from './observe-in-batch.js';
 
 export const ATTR_CPU_MODE = 'cpu.mode';

@@ -14,7 +14,9 @@
 
 import { subscribe } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
-import { SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
+import { trace } from '../../src/otel-api/trace.js';
 import type { Telemetry } from '../types.js';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';
@@ -38,11 +40,7 @@ import { describeFailure } from './request-outcome.js';
 import { describeRequest } from './request-target.js';
 import { requestHeaderSetter, type UndiciRequest } from './trace-headers.js';
 
-export const CHANNEL_CREATE = 'undici:request:create';
-export const CHANNEL_SEND_HEADERS = 'undici:client:sendHeaders';
-export const CHANNEL_HEADERS = 'undici:request:headers';
-export const CHANNEL_TRAILERS = 'undici:request:trailers';
-export const CHANNEL_ERROR = 'undici:request:error';
+import { CHANNEL_CREATE, CHANNEL_ERROR, CHANNEL_HEADERS, CHANNEL_SEND_HEADERS, CHANNEL_TRAILERS } from './channel-names.js';
 
 interface RequestState {
   readonly span: Span;
@@ -214,15 +212,20 @@ function finish(request: object, error: unknown, failed: boolean): void {
   }
 }
 
+/** The subscriber of each channel, for a caller that has a message in hand before subscribing. */
+export const UNDICI_HANDLERS: Readonly<Record<string, (message: unknown, name: string | symbol) => void>> = {
+  [CHANNEL_CREATE]: onCreate as (message: unknown) => void,
+  [CHANNEL_SEND_HEADERS]: onSendHeaders as (message: unknown) => void,
+  [CHANNEL_HEADERS]: onHeaders as (message: unknown) => void,
+  [CHANNEL_TRAILERS]: onTrailers as (message: unknown) => void,
+  [CHANNEL_ERROR]: onError as (message: unknown) => void,
+};
+
 /** Subscribes once per process; a second call is a no-op (one fetch never makes two spans). */
 export function subscribeUndiciChannels(tel: Telemetry): void {
   if (telemetry !== undefined) return;
   telemetry = tel;
   // diagnostics_channel.subscribe (not channel().subscribe) keeps the channels alive: on older
   // Node a channel object with only a weak reference could be collected with its subscribers.
-  subscribe(CHANNEL_CREATE, onCreate);
-  subscribe(CHANNEL_SEND_HEADERS, onSendHeaders);
-  subscribe(CHANNEL_HEADERS, onHeaders);
-  subscribe(CHANNEL_TRAILERS, onTrailers);
-  subscribe(CHANNEL_ERROR, onError);
+  for (const name of Object.keys(UNDICI_HANDLERS)) subscribe(name, UNDICI_HANDLERS[name]!);
 }

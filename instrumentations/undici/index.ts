@@ -1,16 +1,42 @@
 // The global fetch and the undici package: client spans from undici's diagnostics channels.
+// At startup only a stub subscribes; the instrumentation's code loads with the first message, so
+// an app that never fetches never pays for it.
 
-import type { Instrumentation } from '../types.js';
-import { readList } from '../../src/config/env-readers.js';
-import { setKnownMethods } from '../http/semconv.js';
-import { subscribeUndiciChannels } from './channels.js';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Instrumentation, Telemetry } from '../types.js';
+import { diag } from '../../src/diag/log.js';
+import { UNDICI_CHANNELS } from './channel-names.js';
+
+type Handler = (message: unknown, name: string | symbol) => void;
+
+function loadHandlers(telemetry: Telemetry): Readonly<Record<string, Handler>> {
+  const { readList } = require('../../src/config/env-readers.js') as typeof import('../../src/config/env-readers.js');
+  const { setKnownMethods } = require('../http/semconv.js') as typeof import('../http/semconv.js');
+  const channels = require('./channels.js') as typeof import('./channels.js');
+  // The http instrumentation sets the same list when http loads; an app may only ever fetch.
+  setKnownMethods(readList(process.env, 'OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS', { lowerCase: false }));
+  channels.subscribeUndiciChannels(telemetry);
+  return channels.UNDICI_HANDLERS;
+}
 
 export const undici: Instrumentation = {
   name: 'undici',
   targets: [],
   subscribe(telemetry) {
-    // The http instrumentation sets the same list when http loads; an app may only ever fetch.
-    setKnownMethods(readList(process.env, 'OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS', { lowerCase: false }));
-    subscribeUndiciChannels(telemetry);
+    let handlers: Readonly<Record<string, Handler>> | undefined;
+    const first: Handler = (message, name) => {
+      // A subscriber's throw would surface as an uncaught exception in the app.
+      try {
+        if (handlers === undefined) {
+          for (const channel of UNDICI_CHANNELS) unsubscribe(channel, first);
+          handlers = loadHandlers(telemetry);
+        }
+        // The real subscribers were added during this publish, which does not call them: forward it.
+        handlers[name as string]?.(message, name);
+      } catch (error) {
+        diag.debug(`instrumentation undici could not start: ${String(error)}`);
+      }
+    };
+    for (const channel of UNDICI_CHANNELS) subscribe(channel, first);
   },
 };

@@ -4,7 +4,8 @@
 //  - process.exit(), fatal exception, after an app's own signal handler exits: 'exit' sends synchronously.
 //  - SIGTERM/SIGINT/SIGHUP the app does not handle: send synchronously, then re-raise the signal.
 
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode } from '../otel-api/enums.js';
+import { trace } from '../otel-api/trace.js';
 import { activeContext } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
 import { runAtExitCallbacks } from '../hook/at-exit.js';

@@ -1,7 +1,8 @@
 // Resource -> providers -> globals -> module hooks -> shutdown, for an enabled SDK (start.ts
 // decides that before any of this is loaded).
 
-import { ProxyTracerProvider, type Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { NOOP_TRACER_PROVIDER } from '../otel-api/noop-tracer.js';
 import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import type { InstrumentationEntry, Telemetry } from '../../instrumentations/types.js';
 import type { Config } from '../config/types.js';
@@ -9,13 +10,11 @@ import { contextManager } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
 import { ModuleHooks } from '../hook/module-hooks.js';
 import { detectResource } from '../resource/detect.js';
-import { onAppApiLoaded, registerGlobal } from './api-globals.js';
+import { onAppApiLoaded, registerApiGlobals, registerLogsGlobal } from './api-globals.js';
 import type { Pipeline } from './pipeline.js';
 import { createPropagator } from './propagators.js';
 import { installShutdown } from './shutdown.js';
 import { recordFatalExceptions } from './crash-log.js';
-import { startLogs } from './start-logs.js';
-import { startMetrics } from './start-metrics.js';
 import { startTracing } from './start-tracing.js';
 
 const SCOPE_NAME = 'otel-instrument';
@@ -62,21 +61,21 @@ export function startSdk(config: Config): ModuleHooks {
 
   const tracing = config.tracesExporters.length > 0 ? startTracing(config, resource) : undefined;
   if (tracing !== undefined) pipelines.push(tracing.pipeline);
-  const metricsSetup = config.metricsExporters.length > 0 ? startMetrics(config, resource) : undefined;
+  // A signal that is off costs nothing: its SDK is not even loaded.
+  const metricsSetup =
+    config.metricsExporters.length > 0
+      ? (require('./start-metrics.js') as typeof import('./start-metrics.js')).startMetrics(config, resource)
+      : undefined;
   if (metricsSetup !== undefined) pipelines.push(metricsSetup.pipeline);
-  const logsSetup = config.logsExporters.length > 0 ? startLogs(config, resource) : undefined;
+  const logsSetup =
+    config.logsExporters.length > 0 ? (require('./start-logs.js') as typeof import('./start-logs.js')).startLogs(config, resource) : undefined;
   if (logsSetup !== undefined) pipelines.push(logsSetup.pipeline);
-  const tracerProvider = tracing?.provider ?? new ProxyTracerProvider();
+  const tracerProvider = tracing?.provider ?? NOOP_TRACER_PROVIDER;
   const tracer: Tracer = tracerProvider.getTracer(SCOPE_NAME);
 
-  registerGlobal((api) => api.context.setGlobalContextManager(contextManager));
-  registerGlobal((api) => api.propagation.setGlobalPropagator(propagator));
-  if (tracing !== undefined) registerGlobal((api) => api.trace.setGlobalTracerProvider(tracing.provider));
-  if (metricsSetup !== undefined) registerGlobal((api) => api.metrics.setGlobalMeterProvider(metricsSetup.provider));
-  // api-logs keeps its global under a versioned symbol every copy of the package reads, so the app's
-  // own @opentelemetry/api-logs finds this provider without re-registration.
+  registerApiGlobals({ context: contextManager, propagation: propagator, trace: tracing?.provider, metrics: metricsSetup?.provider });
   if (logsSetup !== undefined) {
-    (require('@opentelemetry/api-logs') as typeof import('@opentelemetry/api-logs')).logs.setGlobalLoggerProvider(logsSetup.provider);
+    registerLogsGlobal(logsSetup.provider);
     recordFatalExceptions(logsSetup.provider);
   }
 

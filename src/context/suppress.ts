@@ -1,7 +1,8 @@
 // Our own I/O (exports, detectors) runs with tracing suppressed, so it never becomes telemetry.
 // The key is the one @opentelemetry/core uses, so an app's suppressTracing() is honoured too.
 
-import { createContextKey, type Context } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import { createContextKey } from '../otel-api/context-key.js';
 import { ROOT_CONTEXT } from './context.js';
 import { activeContext, runWithContext } from './als-context-manager.js';
 

@@ -1,13 +1,8 @@
 // Tracer: decides parent, ids and sampling, then makes an SdkSpan or a non-recording span.
 
-import {
-  trace,
-  INVALID_SPAN_CONTEXT,
-  type Context,
-  type Span,
-  type SpanOptions,
-  type Tracer,
-} from '@opentelemetry/api';
+import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
+import { INVALID_SPAN_CONTEXT } from '../otel-api/span-context.js';
+import { trace } from '../otel-api/trace.js';
 import type { SpanLimits } from '../config/types.js';
 import { activeContext, runWithContext } from '../context/als-context-manager.js';
 import { isSuppressed } from '../context/suppress.js';

@@ -2,7 +2,9 @@
 // and log record: our own spans answer with a cached object and skip the API's regex validation
 // (their ids are valid by construction); anything else is validated as the API does.
 
-import { isSpanContextValid, trace, type Context, type SpanContext } from '@opentelemetry/api';
+import type { Context, SpanContext } from '@opentelemetry/api';
+import { isSpanContextValid } from '../otel-api/span-context.js';
+import { trace } from '../otel-api/trace.js';
 import { SdkSpan } from './span.js';
 
 export function validSpanContext(ctx: Context): SpanContext | undefined {

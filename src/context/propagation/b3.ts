@@ -1,6 +1,8 @@
 // Zipkin B3, single header ('b3') and multi header ('X-B3-*'), https://github.com/openzipkin/b3-propagation
 
-import { trace, isSpanContextValid, type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
+import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import { isSpanContextValid } from '../../otel-api/span-context.js';
+import { trace } from '../../otel-api/trace.js';
 import { isSuppressed } from '../suppress.js';
 import { validSpanContext } from '../../trace/valid-span-context.js';
 

@@ -1,14 +1,7 @@
 // W3C Baggage, https://www.w3.org/TR/baggage/
 
-import {
-  propagation,
-  baggageEntryMetadataFromString,
-  type BaggageEntry,
-  type Context,
-  type TextMapGetter,
-  type TextMapPropagator,
-  type TextMapSetter,
-} from '@opentelemetry/api';
+import type { BaggageEntry, Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import { propagation, baggageEntryMetadataFromString } from '../../otel-api/baggage.js';
 import { isSuppressed } from '../suppress.js';
 
 const BAGGAGE = 'baggage';

@@ -1,6 +1,9 @@
 // Jaeger (deprecated in the spec, still asked for): uber-trace-id and uberctx-* baggage.
 
-import { propagation, trace, isSpanContextValid, type BaggageEntry, type Context, type TextMapGetter, type TextMapPropagator, type TextMapSetter } from '@opentelemetry/api';
+import type { BaggageEntry, Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import { propagation } from '../../otel-api/baggage.js';
+import { isSpanContextValid } from '../../otel-api/span-context.js';
+import { trace } from '../../otel-api/trace.js';
 import { isSuppressed } from '../suppress.js';
 import { validSpanContext } from '../../trace/valid-span-context.js';
 

@@ -1,13 +1,8 @@
 // W3C Trace Context (traceparent / tracestate), https://www.w3.org/TR/trace-context/
 
-import {
-  createTraceState,
-  trace,
-  type Context,
-  type TextMapGetter,
-  type TextMapPropagator,
-  type TextMapSetter,
-} from '@opentelemetry/api';
+import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
+import { createTraceState } from '../../otel-api/trace-state.js';
+import { trace } from '../../otel-api/trace.js';
 import { isSuppressed } from '../suppress.js';
 import { validSpanContext } from '../../trace/valid-span-context.js';
 
