@@ -19,6 +19,9 @@ if (globals[STARTED] !== true) {
   } else {
     try {
       hooks = (require('./start.js') as typeof import('./start.js')).start();
+      if (hooks !== undefined && (require('../hook/entry-type.js') as typeof import('../hook/entry-type.js')).esmHooksNeeded()) {
+        (require('../hook/esm-hooks.js') as typeof import('../hook/esm-hooks.js')).installEsmHooksFromPreload(hooks);
+      }
     } catch (error) {
       diag.warn(`failed to start; the app runs uninstrumented: ${error instanceof Error ? error.message : String(error)}`);
       diag.debug(error instanceof Error && error.stack ? error.stack : String(error));
@@ -26,7 +29,7 @@ if (globals[STARTED] !== true) {
   }
 }
 
-/** The module hooks of this process, for the ESM preload to feed imports into; undefined if dormant. */
+/** The module hooks of this process; undefined if dormant or disabled. */
 export function moduleHooks(): ModuleHooks | undefined {
   return hooks;
 }

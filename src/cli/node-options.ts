@@ -3,37 +3,18 @@
 // character (src/node_options.cc, ParseNodeOptionsEnvVar). Outside quotes a backslash is literal.
 
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 /** The package root, from the compiled file: dist/src/cli/ -> ../../.. */
 export const PACKAGE_ROOT = resolve(__dirname, '..', '..', '..');
 
-export interface Preloads {
-  /** Absolute path for `--require`. */
-  readonly require: string;
-  /** `file:` URL for `--import`; undefined when this Node cannot use it. */
-  readonly import: string | undefined;
-}
-
 /**
- * `--import` with `module.register` support: Node >= 20.6, or 18.19+ on the 18 line. (Node 19 and 20.0-20.5 have
- * `--import` but not `module.register`, which register.mjs needs.)
+ * The one preload the launcher adds: the CommonJS register, which also installs the import hooks
+ * (src/hook/esm-hooks.ts). No `--import`: with one, Node runs even a CommonJS entry point through
+ * its ESM loader, which cost ~35 ms at startup and changed the frames of the app's stack traces.
  */
-export function supportsImportPreload(version: string = process.versions.node): boolean {
-  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
-  if (major > 20) return true;
-  if (major === 20) return minor >= 6;
-  if (major === 18) return minor >= 19;
-  return false;
-}
-
-export function preloadPaths(root: string = PACKAGE_ROOT, nodeVersion: string = process.versions.node): Preloads {
-  const dir = join(root, 'dist', 'src', 'bootstrap');
-  return {
-    require: join(dir, 'register.js'),
-    // A file URL: works on every platform and needs no quoting (spaces become %20).
-    import: supportsImportPreload(nodeVersion) ? pathToFileURL(join(dir, 'register.mjs')).href : undefined,
-  };
+export function preloadPath(root: string = PACKAGE_ROOT): string {
+  return join(root, 'dist', 'src', 'bootstrap', 'register.js');
 }
 
 /** Quotes one argument for NODE_OPTIONS when it has whitespace or a double quote. */
@@ -76,9 +57,9 @@ function sameFile(a: string, ours: string): boolean {
   }
 }
 
-/** Whether `args` already has `--require`/`-r` (or `--import`, for `flag === 'import'`) of `target`. */
-function hasPreload(args: readonly string[], flag: 'require' | 'import', target: string): boolean {
-  const names = flag === 'require' ? ['--require', '-r'] : ['--import'];
+/** Whether `args` already has `--require`/`-r` of `target`. */
+function hasPreload(args: readonly string[], target: string): boolean {
+  const names = ['--require', '-r'];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (names.includes(arg) && i + 1 < args.length && sameFile(args[i + 1], target)) return true;
@@ -88,17 +69,10 @@ function hasPreload(args: readonly string[], flag: 'require' | 'import', target:
   return false;
 }
 
-/**
- * `--require <ours> [--import <ours>] <existing>`: ours first, the user's options kept verbatim; nothing added
- * that is already there.
- */
-export function withPreloads(existing: string | undefined, preloads: Preloads = preloadPaths()): string {
+/** `--require <ours> <existing>`: ours first, the user's options kept verbatim; not added twice. */
+export function withPreloads(existing: string | undefined, preload: string = preloadPath()): string {
   const user = (existing ?? '').trim();
   const args = splitNodeOptions(user) ?? [];
-  const ours: string[] = [];
-  if (!hasPreload(args, 'require', preloads.require)) ours.push('--require', quoteNodeOption(preloads.require));
-  if (preloads.import !== undefined && !hasPreload(args, 'import', fileURLToPath(preloads.import))) {
-    ours.push('--import', quoteNodeOption(preloads.import));
-  }
+  const ours = hasPreload(args, preload) ? [] : ['--require', quoteNodeOption(preload)];
   return [...ours, user].filter((part) => part !== '').join(' ');
 }

@@ -2,37 +2,9 @@
 // names as the require hook, feeding the same ModuleHooks, so CommonJS and ESM copies of a
 // module are each patched exactly once by the same code.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
 import { Hook } from 'import-in-the-middle';
 import { diag } from '../diag/log.js';
 import type { ModuleHooks } from './module-hooks.js';
-
-/** The package.json "type" that governs a .js file, found by walking up from it. */
-function packageType(file: string): string | undefined {
-  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (!existsSync(manifest)) continue;
-    try {
-      return (JSON.parse(readFileSync(manifest, 'utf8')) as { type?: string }).type;
-    } catch {
-      return undefined;
-    }
-  }
-  return undefined;
-}
-
-/**
- * Whether the app may load modules through `import`. A CommonJS entry point does not need the
- * ESM loader (which costs a loader thread on Node 20), so we skip it there.
- */
-export function esmHooksNeeded(mainScript: string | undefined = process.argv[1]): boolean {
-  if (mainScript === undefined) return true;
-  const extension = extname(mainScript);
-  if (extension === '.cjs' || extension === '.cts') return false;
-  if (extension === '.js') return packageType(mainScript) === 'module';
-  return true;
-}
 
 export function installEsmHooks(hooks: ModuleHooks, how: string): void {
   new Hook(hooks.moduleNames(), (namespace, name, basedir, format) => {
@@ -51,4 +23,39 @@ export function installEsmHooks(hooks: ModuleHooks, how: string): void {
 
 export function reportEsmHookFailure(error: unknown): void {
   diag.warn(`could not install the ESM loader hook; imported modules will not be instrumented: ${error instanceof Error ? error.message : String(error)}`);
+}
+
+const INSTALLED = Symbol.for('otel-instrument.esm-hooks');
+
+/**
+ * Installs the import hooks from the CommonJS preload, so the launcher needs no `--import` (which
+ * makes Node run even a CommonJS entry point through its ESM loader: slower startup and other
+ * stack frames in the app's crash reports). In-thread `module.registerHooks` where
+ * import-in-the-middle supports it (loaded with require(esm)), else `module.register`, whose
+ * include list travels with the registration, so nothing has to be awaited. Idempotent across
+ * the CommonJS and ESM preloads.
+ */
+export function installEsmHooksFromPreload(hooks: ModuleHooks): void {
+  const store = globalThis as Record<symbol, unknown>;
+  if (store[INSTALLED] === true) return;
+  store[INSTALLED] = true;
+  const include = hooks.moduleNames();
+  try {
+    if (process.features.require_module === true) {
+      const { supportsSyncHooks } = require('import-in-the-middle/supports-sync-hooks.mjs') as { supportsSyncHooks(): boolean };
+      if (supportsSyncHooks()) {
+        (require('import-in-the-middle/register-hooks.mjs') as { register(options: { include: string[] }): void }).register({ include });
+        installEsmHooks(hooks, 'module.registerHooks');
+        return;
+      }
+    }
+    const { register } = require('node:module') as typeof import('node:module');
+    const { pathToFileURL } = require('node:url') as typeof import('node:url');
+    const { createAddHookMessageChannel } = require('import-in-the-middle') as typeof import('import-in-the-middle');
+    const { registerOptions } = createAddHookMessageChannel();
+    register('import-in-the-middle/hook.mjs', pathToFileURL(__filename), { ...registerOptions, data: { ...registerOptions.data, include } });
+    installEsmHooks(hooks, 'module.register');
+  } catch (error) {
+    reportEsmHookFailure(error);
+  }
 }
