@@ -8,6 +8,7 @@ import {
   writeHexId,
 } from '../../../src/export/otlp/encode-protobuf/common.js';
 import { decodeExportTraceResponse, encodeTraceRequest } from '../../../src/export/otlp/encode-protobuf/trace.js';
+import { Writer as OurWriter } from '../../../src/export/otlp/encode-protobuf/writer.js';
 import type { HrTime, ReadableSpan, Resource } from '../../../src/trace/span-data.js';
 import { decodeProtobuf, flattenSpans, makeTestSpan, TEST_RESOURCE } from '../../support/otlp-receiver.js';
 
@@ -54,7 +55,7 @@ test('fixed64 halves of HrTime match BigInt arithmetic for edge values', () => {
 
 test('hex ids are written as raw bytes, fast path and fallback alike', () => {
   for (const id of ['0af7651916cd43dd8448eb211c80319c', 'FFEEDDCCBBAA99887766554433221100', 'b7ad6b7169203331', '00f0', '']) {
-    const w = Writer.create();
+    const w = OurWriter.create();
     writeHexId(w, 10, id);
     const b = w.finish();
     assert.equal(b[0], 10);

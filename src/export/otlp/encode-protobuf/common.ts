@@ -1,8 +1,10 @@
 // Hand-written protobuf writers for opentelemetry/proto/common/v1 and resource/v1, shared by every signal.
-// They write straight from our own data objects onto a protobufjs/minimal Writer: no intermediate message
-// objects, no reflection. Field numbers are from common.proto and resource.proto.
+// They write straight from our own data objects onto our Writer (writer.ts): no intermediate message
+// objects, no reflection. Field numbers are from common.proto and resource.proto. Responses are decoded
+// with protobufjs's Reader.
 
-import { Reader, Writer } from 'protobufjs/minimal';
+import { Reader } from 'protobufjs/minimal';
+import { Writer } from './writer.js';
 import type { Attributes, HrTime, InstrumentationScope, Resource } from '../../../trace/span-data.js';
 
 // Tags: (field_number << 3) | wire_type. Wire types: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
@@ -126,14 +128,25 @@ export function writeFixed64Time(w: Writer, time: HrTime): void {
     const m = sec * 1953125; // exact integer < 2^53
     const mHi = Math.floor(m / TWO_POW_23);
     const t = (m - mHi * TWO_POW_23) * 512 + ns; // < 2^32 + 2^32, exact
-    if (t >= TWO_POW_32) {
-      w.fixed32(t - TWO_POW_32).fixed32(mHi + 1);
-    } else {
-      w.fixed32(t).fixed32(mHi);
-    }
+    if (t >= TWO_POW_32) writeFixed64(w, t - TWO_POW_32, mHi + 1);
+    else writeFixed64(w, t, mHi);
     return;
   }
   writeFixed64TimeSlow(w, sec, ns);
+}
+
+/** The 8 bytes of a fixed64 from its uint32 halves, stored in place (no number boxing across calls). */
+export function writeFixed64(w: Writer, lo: number, hi: number): void {
+  const at = w.claim(8);
+  const buf = w.buf;
+  buf[at] = lo;
+  buf[at + 1] = lo >>> 8;
+  buf[at + 2] = lo >>> 16;
+  buf[at + 3] = lo >>> 24;
+  buf[at + 4] = hi;
+  buf[at + 5] = hi >>> 8;
+  buf[at + 6] = hi >>> 16;
+  buf[at + 7] = hi >>> 24;
 }
 
 function writeFixed64TimeSlow(w: Writer, sec: number, ns: number): void {
@@ -145,7 +158,7 @@ function writeFixed64TimeSlow(w: Writer, sec: number, ns: number): void {
   }
   if (total < 0n) total = 0n;
   total = BigInt.asUintN(64, total);
-  w.fixed32(Number(total & 0xffffffffn)).fixed32(Number(total >> 32n));
+  writeFixed64(w, Number(total & 0xffffffffn), Number(total >> 32n));
 }
 
 /** The two uint32 halves of the nanosecond count, as writeFixed64Time writes them (exported for tests). */
@@ -159,7 +172,7 @@ export function hrTimeToFixed64Halves(time: HrTime): [lo: number, hi: number] {
   ];
 }
 
-// ---- ids: lower-case (or upper-case) hex -> bytes, written as fixed32 words (no per-id allocation) ----
+// ---- ids: lower-case (or upper-case) hex -> bytes, decoded straight into the buffer ----
 
 const HEX = new Uint8Array(256);
 for (let i = 0; i < 10; i++) HEX[48 + i] = i;
@@ -168,38 +181,16 @@ for (let i = 0; i < 6; i++) {
   HEX[65 + i] = 10 + i;
 }
 
-/** The 4 bytes of hex chars [i, i+8) as a little-endian uint32, so fixed32() writes them in order. */
-function hexWord(hex: string, i: number): number {
-  return (
-    ((HEX[hex.charCodeAt(i)] << 4) |
-      HEX[hex.charCodeAt(i + 1)] |
-      (HEX[hex.charCodeAt(i + 2)] << 12) |
-      (HEX[hex.charCodeAt(i + 3)] << 8) |
-      (HEX[hex.charCodeAt(i + 4)] << 20) |
-      (HEX[hex.charCodeAt(i + 5)] << 16) |
-      (HEX[hex.charCodeAt(i + 6)] << 28) |
-      (HEX[hex.charCodeAt(i + 7)] << 24)) >>>
-    0
-  );
-}
-
 /**
- * Writes a hex id as a `bytes` field under `tag`. 32 and 16 hex chars (trace/span ids) take the fast path;
- * anything else is converted generically (odd trailing nibble dropped).
+ * Writes a hex id as a `bytes` field under `tag`: 32 hex chars (trace id) become 16 bytes, 16 (span id)
+ * become 8; an odd trailing nibble is dropped.
  */
 export function writeHexId(w: Writer, tag: number, hex: string): void {
-  const n = hex.length;
-  if (n === 32) {
-    w.uint32(tag).uint32(16);
-    w.fixed32(hexWord(hex, 0)).fixed32(hexWord(hex, 8)).fixed32(hexWord(hex, 16)).fixed32(hexWord(hex, 24));
-  } else if (n === 16) {
-    w.uint32(tag).uint32(8);
-    w.fixed32(hexWord(hex, 0)).fixed32(hexWord(hex, 8));
-  } else {
-    const bytes = new Uint8Array(n >>> 1);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = (HEX[hex.charCodeAt(2 * i)] << 4) | HEX[hex.charCodeAt(2 * i + 1)];
-    w.uint32(tag).bytes(bytes);
-  }
+  const n = hex.length >>> 1;
+  w.uint32(tag).uint32(n);
+  const at = w.claim(n);
+  const buf = w.buf;
+  for (let i = 0; i < n; i++) buf[at + i] = (HEX[hex.charCodeAt(2 * i)] << 4) | HEX[hex.charCodeAt(2 * i + 1)];
 }
 
 // ---- responses ----
@@ -245,11 +236,6 @@ export function longToNumber(v: unknown): number {
     return (v as { toNumber(): number }).toNumber();
   }
   return Number(v);
-}
-
-/** A writer per call; finish() copies exactly the written bytes out. */
-export function newWriter(): Writer {
-  return Writer.create();
 }
 
 // ---- google.rpc.Status (gRPC grpc-status-details-bin, OTLP/HTTP error bodies) ----

@@ -2,7 +2,7 @@
 // same field numbers in trace.proto and logs.proto (resource_spans/resource_logs = 1; resource = 1,
 // scope_* = 2, schema_url = 3; scope = 1, spans/log_records = 2, schema_url = 3).
 
-import { Writer } from 'protobufjs/minimal';
+import { Writer } from './writer.js';
 import type { InstrumentationScope, Resource } from '../../../trace/span-data.js';
 import { writeResource, writeScope } from './common.js';
 
@@ -19,7 +19,11 @@ const S_SCHEMA_URL = 26; // 3
  */
 export function groupByResourceAndScope<T extends { readonly resource: Resource; readonly scope: InstrumentationScope }>(
   items: readonly T[],
-): Map<Resource, { scope: InstrumentationScope; items: T[] }[]> {
+): Map<Resource, { scope: InstrumentationScope; items: readonly T[] }[]> {
+  // The common batch has one resource and one scope: it is its own group, without copying it.
+  if (items.length > 0 && allShareFirstResourceAndScope(items)) {
+    return new Map([[items[0].resource, [{ scope: items[0].scope, items }]]]);
+  }
   const byResource = new Map<Resource, Map<InstrumentationScope, T[]>>();
   let lastResource: Resource | undefined;
   let lastScope: InstrumentationScope | undefined;
@@ -46,7 +50,7 @@ export function groupByResourceAndScope<T extends { readonly resource: Resource;
     lastList = list;
   }
 
-  const out = new Map<Resource, { scope: InstrumentationScope; items: T[] }[]>();
+  const out = new Map<Resource, { scope: InstrumentationScope; items: readonly T[] }[]>();
   for (const [resource, scopes] of byResource) {
     const groups: { scope: InstrumentationScope; items: T[] }[] = [];
     if (scopes.size === 1) {
@@ -70,6 +74,13 @@ export function groupByResourceAndScope<T extends { readonly resource: Resource;
   return out;
 }
 
+function allShareFirstResourceAndScope(items: readonly { readonly resource: Resource; readonly scope: InstrumentationScope }[]): boolean {
+  const resource = items[0].resource;
+  const scope = items[0].scope;
+  for (let i = 1; i < items.length; i++) if (items[i].resource !== resource || items[i].scope !== scope) return false;
+  return true;
+}
+
 /**
  * Writes the request for `items`, grouped by resource and scope; `writeItem` writes one item with
  * its own tag (field 2 of the scope entry).
@@ -79,7 +90,20 @@ export function writeGroupedRequest<T extends { readonly resource: Resource; rea
   writeItem: (w: Writer, item: T) => void,
 ): Uint8Array {
   const w = Writer.create();
-  for (const [resource, groups] of groupByResourceAndScope(items)) {
+  try {
+    writeGroups(w, groupByResourceAndScope(items), writeItem);
+    return w.finish();
+  } finally {
+    w.release(); // after a throw: frees the shared scratch for the next encode
+  }
+}
+
+function writeGroups<T>(
+  w: Writer,
+  byResource: Map<Resource, { scope: InstrumentationScope; items: readonly T[] }[]>,
+  writeItem: (w: Writer, item: T) => void,
+): void {
+  for (const [resource, groups] of byResource) {
     w.uint32(REQ_RESOURCE_ENTRIES).fork();
     writeResource(w, R_RESOURCE, resource);
     for (let g = 0; g < groups.length; g++) {
@@ -94,5 +118,4 @@ export function writeGroupedRequest<T extends { readonly resource: Resource; rea
     if (resource.schemaUrl) w.uint32(R_SCHEMA_URL).string(resource.schemaUrl);
     w.ldelim();
   }
-  return w.finish();
 }

@@ -1,6 +1,6 @@
 // ExportLogsServiceRequest written directly from ReadableLogRecord objects (logs.proto, logs_service.proto).
 
-import { Writer } from 'protobufjs/minimal';
+import type { Writer } from './writer.js';
 import type { ReadableLogRecord } from '../../../logs/log-record-data.js';
 import type { Attributes } from '../../../trace/span-data.js';
 import { writeAnyValueBody, writeAttributes, writeFixed64Time, writeHexId } from './common.js';

@@ -3,10 +3,10 @@
 // within a resource, scopes equal by name + version + schemaUrl are merged. Metrics without points, and
 // scopes/resources left empty by that, are not written (no empty envelopes).
 
-import { Writer } from 'protobufjs/minimal';
+import { Writer } from './writer.js';
 import type { InstrumentationScope, Resource } from '../../../trace/span-data.js';
 import type { Exemplar, HistogramPoint, MetricData, NumberPoint, ResourceMetrics } from '../../../metrics/metric-data.js';
-import { decodePartialSuccess, writeAttributes, writeFixed64Time, writeHexId, writeResource, writeScope } from './common.js';
+import { decodePartialSuccess, writeAttributes, writeFixed64, writeFixed64Time, writeHexId, writeResource, writeScope } from './common.js';
 
 // ExportMetricsServiceRequest / ResourceMetrics / ScopeMetrics
 const REQ_RESOURCE_METRICS = 10; // 1
@@ -124,7 +124,15 @@ export function hasMetricPoints(batch: readonly ResourceMetrics[]): boolean {
 /** Encodes a batch as an ExportMetricsServiceRequest. Throws only on programming errors (the exporter catches). */
 export function encodeMetricsRequest(batch: readonly ResourceMetrics[]): Uint8Array {
   const w = Writer.create();
-  const groups = groupResourceMetrics(batch);
+  try {
+    writeGroups(w, groupResourceMetrics(batch));
+    return w.finish();
+  } finally {
+    w.release(); // after a throw: frees the shared scratch for the next encode
+  }
+}
+
+function writeGroups(w: Writer, groups: MetricsGroup[]): void {
   for (let r = 0; r < groups.length; r++) {
     const { resource, scopes } = groups[r];
     w.uint32(REQ_RESOURCE_METRICS).fork();
@@ -140,7 +148,6 @@ export function encodeMetricsRequest(batch: readonly ResourceMetrics[]): Uint8Ar
     if (resource.schemaUrl) w.uint32(RM_SCHEMA_URL).string(resource.schemaUrl);
     w.ldelim();
   }
-  return w.finish();
 }
 
 function writeMetric(w: Writer, metric: MetricData): void {
@@ -197,30 +204,30 @@ function writeValue(w: Writer, intTag: number, doubleTag: number, value: number,
  */
 function writeSfixed64(w: Writer, v: number): void {
   if (v >= 0 && v < TWO_POW_32) {
-    w.fixed32(v).fixed32(0);
+    writeFixed64(w, v, 0);
     return;
   }
   const hi = Math.floor(v / TWO_POW_32);
-  w.fixed32(v - hi * TWO_POW_32).fixed32(hi >>> 0);
+  writeFixed64(w, v - hi * TWO_POW_32, hi >>> 0);
 }
 
 /** Unsigned counts (fixed64); negative or fractional input is clamped/truncated rather than wrapped. */
 function writeFixed64Count(w: Writer, c: number): void {
   if (c >= 0 && c < TWO_POW_32) {
-    w.fixed32(c >>> 0).fixed32(0);
+    writeFixed64(w, c >>> 0, 0);
     return;
   }
   if (!(c > 0)) {
-    w.fixed32(0).fixed32(0); // negative or NaN
+    writeFixed64(w, 0, 0); // negative or NaN
     return;
   }
   if (c >= 18446744073709551616) {
-    w.fixed32(0xffffffff).fixed32(0xffffffff);
+    writeFixed64(w, 0xffffffff, 0xffffffff);
     return;
   }
   const t = Math.trunc(c);
   const hi = Math.floor(t / TWO_POW_32);
-  w.fixed32(t - hi * TWO_POW_32).fixed32(hi >>> 0);
+  writeFixed64(w, t - hi * TWO_POW_32, hi >>> 0);
 }
 
 function writeNumberPoint(w: Writer, p: NumberPoint, asInt: boolean): void {

@@ -1,6 +1,6 @@
 // ExportTraceServiceRequest written directly from ReadableSpan objects (trace.proto, trace_service.proto).
 
-import { Writer } from 'protobufjs/minimal';
+import type { Writer } from './writer.js';
 import type { ReadableSpan } from '../../../trace/span-data.js';
 import { decodePartialSuccess, writeAttributes, writeFixed64Time, writeHexId } from './common.js';
 import { writeGroupedRequest } from './envelope.js';
