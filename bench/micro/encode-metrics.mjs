@@ -7,9 +7,7 @@
 
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { measureBatches } from './measure.mjs';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { inAllocationChild, measureAllocation, measureBatches, runAllocationChild } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const { encodeMetricsRequest } = require('../../dist/src/export/otlp/encode-protobuf/metrics.js');
@@ -121,42 +119,16 @@ function measure(name, fn) {
 const ALLOCATION_BATCHES = 10;
 // Allocation: heap growth while encoding, in a child with --expose-gc and a young generation big enough that
 // no scavenge runs meanwhile. Throughput above keeps the default GC settings, where garbage costs time.
-function inAllocationChild() {
-  return process.env.BENCH_ALLOCATION_CHILD === '1';
-}
-
-function runAllocationChild() {
-  const flags = ['--expose-gc', '--min-semi-space-size=256', '--max-semi-space-size=256'];
-  const env = { ...process.env, BENCH_ALLOCATION_CHILD: '1' };
-  spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url)], { stdio: 'inherit', env });
-}
-
-/** Median over 5 trials of heap bytes (and ArrayBuffer bytes, e.g. the returned body) allocated per item. */
-function measureAllocation({ name, fn, perBatch, unit, width }) {
-  for (let i = 0; i < 20; i++) fn();
-  const heap = [];
-  const buffers = [];
-  for (let t = 0; t < 5; t++) {
-    global.gc();
-    const before = process.memoryUsage();
-    for (let i = 0; i < ALLOCATION_BATCHES; i++) fn();
-    const after = process.memoryUsage();
-    heap.push((after.heapUsed - before.heapUsed) / (ALLOCATION_BATCHES * perBatch));
-    buffers.push((after.arrayBuffers - before.arrayBuffers) / (ALLOCATION_BATCHES * perBatch));
-  }
-  const median = (a) => a.sort((x, y) => x - y)[a.length >> 1];
-  console.log(`${name.padEnd(width)} heap ${median(heap).toFixed(0).padStart(6)} B/${unit}   ArrayBuffers ${median(buffers).toFixed(0).padStart(5)} B/${unit}`);
-}
 
 const batch = [makeCollection(false)];
 if (inAllocationChild()) {
-  measureAllocation({ name: 'ours protobuf', fn: () => encodeMetricsRequest(batch), perBatch: BATCH_POINTS, unit: 'point', width: 36 });
+  measureAllocation({ name: 'ours protobuf', batches: ALLOCATION_BATCHES, fn: () => encodeMetricsRequest(batch), perBatch: BATCH_POINTS, unit: 'point', width: 36 });
   if (official) {
     const officialBatch = toOfficialShape(batch[0]);
-    measureAllocation({ name: 'official ProtobufMetricsSerializer', fn: () => official.ProtobufMetricsSerializer.serializeRequest(officialBatch), perBatch: BATCH_POINTS, unit: 'point', width: 36 });
+    measureAllocation({ name: 'official ProtobufMetricsSerializer', batches: ALLOCATION_BATCHES, fn: () => official.ProtobufMetricsSerializer.serializeRequest(officialBatch), perBatch: BATCH_POINTS, unit: 'point', width: 36 });
   }
   const withExemplars = [makeCollection(true)];
-  measureAllocation({ name: 'ours protobuf, 500 exemplars', fn: () => encodeMetricsRequest(withExemplars), perBatch: BATCH_POINTS, unit: 'point', width: 36 });
+  measureAllocation({ name: 'ours protobuf, 500 exemplars', batches: ALLOCATION_BATCHES, fn: () => encodeMetricsRequest(withExemplars), perBatch: BATCH_POINTS, unit: 'point', width: 36 });
   process.exit(0);
 }
 console.log(`node ${process.version}, ${METRICS} histograms x ${POINTS} points, ${trials} trials x ${trialMs} ms\n`);
@@ -178,4 +150,4 @@ if (official) {
 }
 
 console.log('');
-runAllocationChild();
+runAllocationChild(import.meta.url);

@@ -5,9 +5,7 @@
 
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { measureBatches } from './measure.mjs';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { inAllocationChild, measureAllocation, measureBatches, runAllocationChild } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
 const { encodeTraceRequest } = require('../../dist/src/export/otlp/encode-protobuf/trace.js');
@@ -112,39 +110,13 @@ function measure(name, fn) {
 const ALLOCATION_BATCHES = 20;
 // Allocation: heap growth while encoding, in a child with --expose-gc and a young generation big enough that
 // no scavenge runs meanwhile. Throughput above keeps the default GC settings, where garbage costs time.
-function inAllocationChild() {
-  return process.env.BENCH_ALLOCATION_CHILD === '1';
-}
-
-function runAllocationChild() {
-  const flags = ['--expose-gc', '--min-semi-space-size=256', '--max-semi-space-size=256'];
-  const env = { ...process.env, BENCH_ALLOCATION_CHILD: '1' };
-  spawnSync(process.execPath, [...flags, fileURLToPath(import.meta.url)], { stdio: 'inherit', env });
-}
-
-/** Median over 5 trials of heap bytes (and ArrayBuffer bytes, e.g. the returned body) allocated per item. */
-function measureAllocation({ name, fn, perBatch, unit, width }) {
-  for (let i = 0; i < 20; i++) fn();
-  const heap = [];
-  const buffers = [];
-  for (let t = 0; t < 5; t++) {
-    global.gc();
-    const before = process.memoryUsage();
-    for (let i = 0; i < ALLOCATION_BATCHES; i++) fn();
-    const after = process.memoryUsage();
-    heap.push((after.heapUsed - before.heapUsed) / (ALLOCATION_BATCHES * perBatch));
-    buffers.push((after.arrayBuffers - before.arrayBuffers) / (ALLOCATION_BATCHES * perBatch));
-  }
-  const median = (a) => a.sort((x, y) => x - y)[a.length >> 1];
-  console.log(`${name.padEnd(width)} heap ${median(heap).toFixed(0).padStart(6)} B/${unit}   ArrayBuffers ${median(buffers).toFixed(0).padStart(5)} B/${unit}`);
-}
 
 const spans = makeSpans();
 if (inAllocationChild()) {
-  measureAllocation({ name: 'ours protobuf', fn: () => encodeTraceRequest(spans), perBatch: BATCH, unit: 'span', width: 34 });
+  measureAllocation({ name: 'ours protobuf', batches: ALLOCATION_BATCHES, fn: () => encodeTraceRequest(spans), perBatch: BATCH, unit: 'span', width: 34 });
   if (official) {
     const officialSpans = toOfficialShape(spans);
-    measureAllocation({ name: 'official ProtobufTraceSerializer', fn: () => official.ProtobufTraceSerializer.serializeRequest(officialSpans), perBatch: BATCH, unit: 'span', width: 34 });
+    measureAllocation({ name: 'official ProtobufTraceSerializer', batches: ALLOCATION_BATCHES, fn: () => official.ProtobufTraceSerializer.serializeRequest(officialSpans), perBatch: BATCH, unit: 'span', width: 34 });
   }
   process.exit(0);
 }
@@ -167,4 +139,4 @@ if (official) {
 }
 
 console.log('');
-runAllocationChild();
+runAllocationChild(import.meta.url);

@@ -1,6 +1,9 @@
 // The timing loop the encoder microbenchmarks share: warm up, then count whole batches for
 // trialMs per trial, and report the median throughput over the trials with min and max.
 
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
 export function measureBatches({ name, fn, trials, trialMs, perBatch, unit, warmup = 20, width = 36 }) {
   for (let i = 0; i < warmup; i++) fn();
   const results = [];
@@ -62,4 +65,33 @@ export function officialRequire(createRequire, specifier) {
   } catch {
     return undefined;
   }
+}
+
+/** True in the child process that runAllocationChild() starts (see measureAllocation). */
+export function inAllocationChild() {
+  return process.env.BENCH_ALLOCATION_CHILD === '1';
+}
+
+/** Re-runs `scriptUrl` with --expose-gc and a young generation big enough that no GC runs mid-measurement. */
+export function runAllocationChild(scriptUrl) {
+  const flags = ['--expose-gc', '--min-semi-space-size=256', '--max-semi-space-size=256'];
+  const env = { ...process.env, BENCH_ALLOCATION_CHILD: '1' };
+  spawnSync(process.execPath, [...flags, fileURLToPath(scriptUrl)], { stdio: 'inherit', env });
+}
+
+/** Median over 5 trials of heap bytes (and ArrayBuffer bytes, e.g. the returned body) allocated per item. */
+export function measureAllocation({ name, fn, batches, perBatch, unit, width }) {
+  for (let i = 0; i < 20; i++) fn();
+  const heap = [];
+  const buffers = [];
+  for (let t = 0; t < 5; t++) {
+    global.gc();
+    const before = process.memoryUsage();
+    for (let i = 0; i < batches; i++) fn();
+    const after = process.memoryUsage();
+    heap.push((after.heapUsed - before.heapUsed) / (batches * perBatch));
+    buffers.push((after.arrayBuffers - before.arrayBuffers) / (batches * perBatch));
+  }
+  const median = (a) => a.sort((x, y) => x - y)[a.length >> 1];
+  console.log(`${name.padEnd(width)} heap ${median(heap).toFixed(0).padStart(6)} B/${unit}   ArrayBuffers ${median(buffers).toFixed(0).padStart(5)} B/${unit}`);
 }

@@ -4,18 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../support/free-port.js';
 import { GrpcReceiver } from '../support/otlp-receiver.js';
 import { FIXTURES, httpGet, startCli } from '../support/run-cli.js';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const ROUTES: Array<[path: (i: number) => string, route: string, count: number]> = [
   [(i) => `/api/users/${i}`, '/api/users/:id', 240],

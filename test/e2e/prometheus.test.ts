@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort } from '../support/free-port.js';
 import { GrpcReceiver } from '../support/otlp-receiver.js';
 import { FIXTURES, httpGet, startCli, waitFor, type Running } from '../support/run-cli.js';
 
@@ -20,14 +21,6 @@ function findOnPath(name: string): string | undefined {
     if (dir !== '' && existsSync(candidate)) return candidate;
   }
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 async function poll<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
