@@ -35,7 +35,8 @@ export class ConsoleCapture {
   constructor(logger: Logger, target: Console = console) {
     this.#logger = logger;
     this.#target = target;
-    this.#groupIndent = consoleSymbol(target, 'kGroupIndent');
+    // Node 20 names it kGroupIndent, Node 22 and 24 kGroupIndentationString.
+    this.#groupIndent = consoleSymbol(target, 'kGroupIndent') ?? consoleSymbol(target, 'kGroupIndentationString');
   }
 
   install(): void {
