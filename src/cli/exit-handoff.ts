@@ -3,6 +3,7 @@
 // export timeout among them. The sending code loads only when something was handed over.
 
 import type { Readable } from 'node:stream';
+import { diag } from '../diag/log.js';
 import type { ExitSendHeader } from '../export/otlp/send-at-exit.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -70,12 +71,17 @@ export class HandoffCollector {
     const { sendRequests } = require('../export/otlp/exit-sender.js') as typeof import('../export/otlp/exit-sender.js');
     const limit = Math.max(...frames.map(({ header }) => (header.config.timeoutMs > 0 ? header.config.timeoutMs : DEFAULT_TIMEOUT_MS)));
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
+    const started = Date.now();
+    const delivered = await Promise.race([
       sendRequests(frames),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, limit);
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), limit);
       }),
     ]);
     clearTimeout(timer);
+    const what = frames.map(({ header }) => header.signal).join(', ');
+    const took = Date.now() - started;
+    if (delivered) diag.debug(`launcher: sent the ${what} the app handed over at exit, in ${took} ms`);
+    else diag.debug(`launcher: could not deliver all of the ${what} the app handed over at exit (${took} ms); they are dropped`);
   }
 }
