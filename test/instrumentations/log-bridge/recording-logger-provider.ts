@@ -1,5 +1,6 @@
 // Test support: a LoggerProvider that keeps what bridges emit, plus a span context to log in.
 
+import assert from 'node:assert/strict';
 import { propagation, ProxyTracerProvider, trace, TraceFlags, type Context, type SpanContext } from '@opentelemetry/api';
 import type { Logger, LoggerProvider, LogRecord } from '@opentelemetry/api-logs';
 import type { InstrumentationEntry, Telemetry } from '../../../instrumentations/types.js';
@@ -68,3 +69,31 @@ export function hookRegistryEntry(name: string, loggerProvider: LoggerProvider |
 
 /** The fields we add, as the spec's non-OTLP formats name them. */
 export const TRACE_FIELDS = { trace_id: SPAN.traceId, span_id: SPAN.spanId, trace_flags: '01' } as const;
+
+/**
+ * pino and bunyan share a logging API, so their tests run the same scenario: a child logger's warn
+ * inside a span, a debug outside it, a trace below the level. Checks the two records it must
+ * produce; returns the warn record for library-specific checks (timestamp type, scope).
+ */
+export function assertChildWarnThenDebug(records: EmittedRecord[]): EmittedRecord {
+  const [warn, debug, ...rest] = records;
+  assert.deepEqual(rest, []);
+  assert.equal(warn!.severityNumber, 13);
+  assert.equal(warn!.severityText, 'warn');
+  assert.equal(warn!.body, 'slow query');
+  // The library's own bookkeeping (level, time, pid, hostname, msg...) is not an attribute; child bindings and fields are.
+  assert.deepEqual(warn!.attributes, { component: 'db', query: 'select 1', nested: { rows: 2 } });
+  assert.deepEqual(trace.getSpanContext(warn!.context!), SPAN);
+  assert.equal(debug!.severityNumber, 5);
+  assert.equal(debug!.body, 'details');
+  assert.equal(trace.getSpanContext(debug!.context!), undefined);
+  return warn!;
+}
+
+/** The scenario assertChildWarnThenDebug checks, for a pino or bunyan logger at level debug. */
+export function logChildWarnThenDebug(logger: { child(bindings: object): { warn(fields: object, msg: string): void }; debug(msg: string): void; trace(msg: string): void }): void {
+  const child = logger.child({ component: 'db' });
+  inSpan(() => child.warn({ query: 'select 1', nested: { rows: 2 } }, 'slow query'));
+  logger.debug('details');
+  logger.trace('not written: below the logger level');
+}
