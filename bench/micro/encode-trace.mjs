@@ -5,6 +5,7 @@
 
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+import { resource, resourceAttributes, ROUTES, scope } from './fixture-data.mjs';
 import { inAllocationChild, measureAllocation, measureBatches, runAllocationChild } from './measure.mjs';
 
 const require = createRequire(import.meta.url);
@@ -21,21 +22,6 @@ const BATCH = 512;
 const trials = Number(process.argv[2] ?? 7);
 const trialMs = Number(process.argv[3] ?? 1000);
 
-const resourceAttributes = {
-  'service.name': 'checkout',
-  'service.version': '1.4.2',
-  'deployment.environment.name': 'production',
-  'telemetry.sdk.name': 'opentelemetry',
-  'telemetry.sdk.language': 'nodejs',
-  'telemetry.sdk.version': '1.30.1',
-  'host.name': 'ip-10-0-12-34',
-  'host.arch': 'amd64',
-  'os.type': 'linux',
-  'process.pid': 12345,
-};
-const resource = { attributes: resourceAttributes };
-const scope = { name: '@otel-instrument/http', version: '0.1.0' };
-const ROUTES = ['/api/users/:id', '/api/orders', '/api/orders/:id/items', '/health', '/api/cart'];
 
 function makeSpans() {
   const spans = [];
