@@ -2,13 +2,10 @@
 // stays dormant in package managers, and never lets a failure of ours reach the app.
 
 import { diag } from '../diag/log.js';
-import type { ModuleHooks } from '../hook/module-hooks.js';
 import { isLauncherProcess, isLoaderHooksThread } from './dormant.js';
 
 const STARTED = Symbol.for('otel-instrument.started');
 const globals = globalThis as Record<symbol, unknown>;
-
-let hooks: ModuleHooks | undefined;
 
 if (globals[STARTED] !== true) {
   globals[STARTED] = true;
@@ -18,7 +15,7 @@ if (globals[STARTED] !== true) {
     diag.debug(`dormant in launcher process ${process.argv[1] ?? ''}`);
   } else {
     try {
-      hooks = (require('./start.js') as typeof import('./start.js')).start();
+      const hooks = (require('./start.js') as typeof import('./start.js')).start();
       if (hooks !== undefined && (require('../hook/entry-type.js') as typeof import('../hook/entry-type.js')).esmHooksNeeded()) {
         (require('../hook/esm-hooks.js') as typeof import('../hook/esm-hooks.js')).installEsmHooksFromPreload(hooks);
       }
@@ -29,7 +26,3 @@ if (globals[STARTED] !== true) {
   }
 }
 
-/** The module hooks of this process; undefined if dormant or disabled. */
-export function moduleHooks(): ModuleHooks | undefined {
-  return hooks;
-}

@@ -25,20 +25,15 @@ export function reportEsmHookFailure(error: unknown): void {
   diag.warn(`could not install the ESM loader hook; imported modules will not be instrumented: ${error instanceof Error ? error.message : String(error)}`);
 }
 
-const INSTALLED = Symbol.for('otel-instrument.esm-hooks');
-
 /**
  * Installs the import hooks from the CommonJS preload, so the launcher needs no `--import` (which
  * makes Node run even a CommonJS entry point through its ESM loader: slower startup and other
  * stack frames in the app's crash reports). In-thread `module.registerHooks` where
  * import-in-the-middle supports it (loaded with require(esm)), else `module.register`, whose
- * include list travels with the registration, so nothing has to be awaited. Idempotent across
- * the CommonJS and ESM preloads.
+ * include list travels with the registration, so nothing has to be awaited. Called once per
+ * process, by register.ts (which both preloads run only once).
  */
 export function installEsmHooksFromPreload(hooks: ModuleHooks): void {
-  const store = globalThis as Record<symbol, unknown>;
-  if (store[INSTALLED] === true) return;
-  store[INSTALLED] = true;
   const include = hooks.moduleNames();
   try {
     if (process.features.require_module === true) {
