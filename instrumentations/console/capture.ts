@@ -4,7 +4,7 @@
 import type { Logger } from '@opentelemetry/api-logs';
 import { format } from 'node:util';
 import { isSuppressed } from '../../src/context/suppress.js';
-import { diag } from '../../src/diag/log.js';
+import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
 import { CONSOLE_SEVERITY, type ConsoleSeverity } from './severity.js';
 
@@ -31,6 +31,8 @@ export class ConsoleCapture {
   #nested: ConsoleSeverity | undefined;
   /** Set while a record is being built, so nothing we call can feed back into a capture. */
   #emitting = false;
+  /** A fault of ours turns capture off after one debug line: the app's printing goes on. */
+  readonly #guard = new Guard('console');
 
   constructor(logger: Logger, target: Console = console) {
     this.#logger = logger;
@@ -80,7 +82,7 @@ export class ConsoleCapture {
   }
 
   #record(severity: ConsoleSeverity, args: unknown[]): void {
-    if (this.#emitting) return;
+    if (this.#emitting || !this.#guard.enabled) return;
     if (isSuppressed()) return; // our own exporters' work
     this.#emitting = true;
     try {
@@ -91,7 +93,7 @@ export class ConsoleCapture {
         body: this.#text(args),
       });
     } catch (error) {
-      diag.debug(`console capture failed: ${String(error)}`);
+      this.#guard.fail(error);
     } finally {
       this.#emitting = false;
     }

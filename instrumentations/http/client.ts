@@ -234,10 +234,15 @@ function makeRequest(
     try {
       req = Reflect.apply(original, this, args);
     } catch (error) {
-      span.recordException(error as Error);
-      span.setAttribute(ATTR_ERROR_TYPE, (error as { code?: string }).code ?? (error as Error).name ?? '_OTHER');
-      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
-      span.end();
+      // The app's own error goes on exactly as before; a fault of ours while recording it must not replace it.
+      try {
+        span.recordException(error as Error);
+        span.setAttribute(ATTR_ERROR_TYPE, (error as { code?: string }).code ?? (error as Error).name ?? '_OTHER');
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        span.end();
+      } catch (internal) {
+        guard.fail(internal);
+      }
       throw error;
     }
 
