@@ -39,12 +39,14 @@ export interface OtlpExporterOptions<T> {
   readonly grpcPath: string;
   /** Overrides of the spec's backoff (tests use small delays). */
   readonly backoff?: Partial<BackoffOptions>;
-  /** Requests above this (before compression) are dropped, not sent. Default 64 MiB. */
+  /** Requests above this (before compression) are split, or dropped when one item is still too large. Default 64 MiB. */
   readonly maxRequestBytes?: number;
 }
 
 const ITEM_NOUN: Record<Signal, string> = { traces: 'spans', metrics: 'data points', logs: 'log records' };
 const MAX_REMEMBERED_PARTIAL_MESSAGES = 64;
+const PAYLOAD_TOO_LARGE = 'HTTP_413';
+const DEADLINE_CODES = new Set(['GRPC_DEADLINE_EXCEEDED', 'HTTP_DEADLINE_EXCEEDED']);
 
 function failure(message: string, code: string, cause?: unknown): ExportResult {
   return { ok: false, retryable: false, error: codedError(message, code, cause) };
@@ -148,7 +150,14 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
               unreachableKey,
               `cannot reach the OTLP collector at ${url}: ${(result.error as CodedError).code}; will keep retrying, telemetry may be dropped`,
             );
-          } else if (!result.retryable) {
+          } else if (DEADLINE_CODES.has((result.error as CodedError).code ?? '')) {
+            // A collector that accepts connections but never answers (black-holed, overloaded) is an outage too.
+            unreachable = true;
+            warnOnce(
+              unreachableKey,
+              `the OTLP collector at ${url} did not answer within ${config.timeoutMs} ms; will keep retrying, telemetry may be dropped`,
+            );
+          } else if (!result.retryable && (result.error as CodedError).code !== PAYLOAD_TOO_LARGE) {
             // Rejections (400, INVALID_ARGUMENT, UNAUTHENTICATED, unreadable TLS files) will not fix themselves:
             // say so once per kind of failure. Messages hold the server's text, never our headers.
             warnOnce(
@@ -169,6 +178,52 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
   let inFlight = 0;
   let onIdle: (() => void) | undefined;
 
+  /**
+   * Encodes and sends one batch. A request the collector refuses as too large (HTTP 413), or one above
+   * our own size limit, is sent again as two halves, down to single items: what fits is kept.
+   */
+  const sendSplittable = (batch: readonly T[], deadlineMs: number, done: (result: ExportResult) => void): void => {
+    let body: Uint8Array;
+    try {
+      body = encode(batch);
+    } catch (err) {
+      diag.warn(`OTLP ${signal}: could not encode ${batch.length} ${ITEM_NOUN[signal]}: ${(err as Error)?.message ?? String(err)}`);
+      process.nextTick(done, failure(`OTLP ${signal} encoding failed`, 'ENCODE', err));
+      return;
+    }
+    const tooLarge = (refusedBy: string): void => {
+      if (batch.length > 1 && Date.now() < deadlineMs) {
+        diag.debug(`OTLP ${signal}: ${refusedBy} a request of ${body.length} bytes; sending its ${batch.length} ${ITEM_NOUN[signal]} in two halves`);
+        sendHalves(batch, deadlineMs, done);
+        return;
+      }
+      warnOnce(
+        `otlp-too-large-${signal}-${url}`,
+        `OTLP ${signal}: ${refusedBy} a request of ${body.length} bytes; dropped ${batch.length} ${ITEM_NOUN[signal]} that could not be sent smaller`,
+      );
+      done(failure(`OTLP ${signal} request too large (${body.length} bytes)`, 'REQUEST_TOO_LARGE'));
+    };
+    if (body.length > maxRequestBytes) {
+      process.nextTick(tooLarge, `the ${maxRequestBytes}-byte request limit refuses`);
+      return;
+    }
+    try {
+      transport.send(body, deadlineMs, (result) => {
+        if (!result.ok && (result.error as CodedError).code === PAYLOAD_TOO_LARGE) tooLarge(`the collector at ${url} refused (HTTP 413)`);
+        else done(result);
+      });
+    } catch (err) {
+      // Transports never throw; this guards the contract anyway.
+      process.nextTick(done, failure(`OTLP ${signal} send failed`, 'SEND', err));
+    }
+  };
+  const sendHalves = (batch: readonly T[], deadlineMs: number, done: (result: ExportResult) => void): void => {
+    const middle = batch.length >>> 1;
+    sendSplittable(batch.slice(0, middle), deadlineMs, (first) =>
+      sendSplittable(batch.slice(middle), deadlineMs, (second) => done(first.ok ? second : first)),
+    );
+  };
+
   return {
     export(batch: readonly T[], done: (result: ExportResult) => void): void {
       if (isShutdown) {
@@ -179,39 +234,15 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
         process.nextTick(safeCall, done, EXPORT_OK); // the spec says not to send empty envelopes
         return;
       }
-      let body: Uint8Array;
-      try {
-        body = encode(batch);
-      } catch (err) {
-        diag.warn(`OTLP ${signal}: could not encode ${batch.length} ${ITEM_NOUN[signal]}: ${(err as Error)?.message ?? String(err)}`);
-        process.nextTick(safeCall, done, failure(`OTLP ${signal} encoding failed`, 'ENCODE', err));
-        return;
-      }
-      if (body.length > maxRequestBytes) {
-        diag.warn(
-          `OTLP ${signal}: dropped ${batch.length} ${ITEM_NOUN[signal]}: request of ${body.length} bytes exceeds the ${maxRequestBytes}-byte limit`,
-        );
-        process.nextTick(safeCall, done, failure(`OTLP ${signal} request too large (${body.length} bytes)`, 'REQUEST_TOO_LARGE'));
-        return;
-      }
       const deadlineMs = config.timeoutMs > 0 ? Date.now() + config.timeoutMs : Infinity;
       inFlight++;
       let called = false;
-      try {
-        transport.send(body, deadlineMs, (result) => {
-          if (called) return;
-          called = true;
-          if (--inFlight === 0 && onIdle !== undefined) onIdle();
-          safeCall(done, result);
-        });
-      } catch (err) {
-        // Transports never throw; this guards the contract anyway.
-        if (!called) {
-          called = true;
-          if (--inFlight === 0 && onIdle !== undefined) onIdle();
-          process.nextTick(safeCall, done, failure(`OTLP ${signal} send failed`, 'SEND', err));
-        }
-      }
+      sendSplittable(batch, deadlineMs, (result) => {
+        if (called) return;
+        called = true;
+        if (--inFlight === 0 && onIdle !== undefined) onIdle();
+        safeCall(done, result);
+      });
     },
 
     shutdown(): Promise<void> {

@@ -191,16 +191,52 @@ test('the exporter request itself runs with tracing suppressed', () =>
     assert.deepEqual(seen, [true]);
   }));
 
-test('a request above the size limit is not sent', () =>
+test('a request above the size limit is split into halves: what fits is sent, an item too large alone is dropped with one warning', () =>
   withDiag(async (log) =>
     withReceiver(async (receiver) => {
-      const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl()), { maxRequestBytes: 200 });
-      const spans = Array.from({ length: 10 }, () => makeTestSpan({ attributes: { big: 'x'.repeat(100) } }));
+      const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl()), { maxRequestBytes: 1000 });
+      const spans = Array.from({ length: 10 }, (_, i) => makeTestSpan({ name: `s${i}`, attributes: { big: 'x'.repeat(i === 7 ? 2000 : 50) } }));
       const result = await exportOnce(exporter, spans);
       await exporter.shutdown();
-      assert.equal(!result.ok && result.retryable, false);
-      assert.equal(receiver.requests.length, 0);
-      assert.ok(log.warn.some((m) => m.includes('dropped 10 spans')));
+      assert.equal(!result.ok && result.retryable, false, 'the batch as a whole failed: one span was dropped');
+      assert.ok(receiver.requests.length > 1);
+      assert.ok(receiver.requests.every((r) => r.raw.length <= 1000));
+      assert.deepEqual(receiver.spans().map((s) => s.name).sort(), ['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's8', 's9']);
+      assert.equal(log.warn.length, 1, log.warn.join('\n'));
+      assert.match(log.warn[0]!, /1000-byte request limit refuses a request of \d+ bytes; dropped 1 spans/);
+    }),
+  ));
+
+test('HTTP 413 from the collector: the batch is sent again in halves until it fits, nothing lost and no warning', () =>
+  withDiag(async (log) =>
+    withReceiver(async (receiver) => {
+      const tooLarge = { httpStatus: 413, message: 'request entity too large' };
+      receiver.respond(tooLarge, tooLarge);
+      const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl()));
+      const spans = Array.from({ length: 10 }, (_, i) => makeTestSpan({ name: `s${i}` }));
+      const result = await exportOnce(exporter, spans);
+      await exporter.shutdown();
+      assert.equal(result.ok, true);
+      // 10 refused, 5 refused, then 2 + 3 + 5 accepted.
+      assert.deepEqual(receiver.requests.map((r) => r.body.resourceSpans[0].scopeSpans[0].spans.length), [10, 5, 2, 3, 5]);
+      assert.deepEqual(receiver.requests.slice(2).flatMap((r) => r.body.resourceSpans[0].scopeSpans[0].spans.map((sp: { name: string }) => sp.name)), spans.map((sp) => sp.name));
+      assert.deepEqual(log.warn, []);
+      assert.ok(log.debug.some((m) => m.includes('refused (HTTP 413) a request of')));
+    }),
+  ));
+
+test('HTTP 413 for a single item: dropped with one warning, never retried forever', () =>
+  withDiag(async (log) =>
+    withReceiver(async (receiver) => {
+      receiver.failNext(10, { httpStatus: 413 });
+      const exporter = createOtlpTraceExporter(otlpConfig('http/protobuf', receiver.signalUrl()));
+      const first = await exportOnce(exporter, [makeTestSpan()]);
+      const second = await exportOnce(exporter, [makeTestSpan(), makeTestSpan()]);
+      await exporter.shutdown();
+      assert.equal(first.ok || second.ok, false);
+      assert.equal(receiver.requests.length, 4, 'one try, then two halves of one, for the second export');
+      assert.equal(log.warn.length, 1, log.warn.join('\n'));
+      assert.match(log.warn[0]!, /collector at http:\/\/127\.0\.0\.1:\d+\/v1\/traces refused \(HTTP 413\) a request of \d+ bytes; dropped 1 spans/);
     }),
   ));
 
