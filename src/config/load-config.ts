@@ -76,7 +76,8 @@ function buildConfig(env: Env): Config {
   const metricExportIntervalMs = readDuration(env, 'OTEL_METRIC_EXPORT_INTERVAL', 60000, 1);
   let metricExportTimeoutMs = readDuration(env, 'OTEL_METRIC_EXPORT_TIMEOUT', 30000);
   if (metricExportTimeoutMs === 0 || metricExportTimeoutMs > metricExportIntervalMs) {
-    warnOnce(
+    // Only a timeout the user set is worth a warning; the default one just follows a shorter interval.
+    if (readRaw(env, 'OTEL_METRIC_EXPORT_TIMEOUT') !== undefined) warnOnce(
       `config:OTEL_METRIC_EXPORT_TIMEOUT>${metricExportTimeoutMs}>${metricExportIntervalMs}`,
       `OTEL_METRIC_EXPORT_TIMEOUT (${metricExportTimeoutMs === 0 ? '0, no limit' : metricExportTimeoutMs}) exceeds OTEL_METRIC_EXPORT_INTERVAL (${metricExportIntervalMs}); using ${metricExportIntervalMs}`,
     );
@@ -171,7 +172,8 @@ function readBatch(env: Env, prefix: 'OTEL_BSP' | 'OTEL_BLRP', defaults: BatchCo
   const maxQueueSize = readInt(env, `${prefix}_MAX_QUEUE_SIZE`, defaults.maxQueueSize, { min: 1 });
   let maxExportBatchSize = readInt(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`, defaults.maxExportBatchSize, { min: 1 });
   if (maxExportBatchSize > maxQueueSize) {
-    warnOnce(
+    // Only a value the user set is worth a warning; the default batch size just follows a smaller queue.
+    if (readRaw(env, `${prefix}_MAX_EXPORT_BATCH_SIZE`) !== undefined) warnOnce(
       `config:${prefix}_MAX_EXPORT_BATCH_SIZE>${maxExportBatchSize}>${maxQueueSize}`,
       `${prefix}_MAX_EXPORT_BATCH_SIZE (${maxExportBatchSize}) exceeds ${prefix}_MAX_QUEUE_SIZE (${maxQueueSize}); using ${maxQueueSize}`,
     );

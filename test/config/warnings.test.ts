@@ -82,11 +82,15 @@ describe('configuration warnings on stderr', () => {
       'otel-instrument: warn: invalid OTEL_RESOURCE_ATTRIBUTES: entry 2 has invalid percent-encoding in its value; discarding the whole value',
     ]);
   });
-  it('report clamping of the batch size and the metric timeout', () => {
-    assert.deepEqual(warningsFor({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_METRIC_EXPORT_INTERVAL: '1000' }).sort(), [
+  it('report clamping of a batch size and a metric timeout the user set', () => {
+    const set = { OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '512', OTEL_METRIC_EXPORT_INTERVAL: '1000', OTEL_METRIC_EXPORT_TIMEOUT: '5000' };
+    assert.deepEqual(warningsFor(set).sort(), [
       'otel-instrument: warn: OTEL_BSP_MAX_EXPORT_BATCH_SIZE (512) exceeds OTEL_BSP_MAX_QUEUE_SIZE (100); using 100',
-      'otel-instrument: warn: OTEL_METRIC_EXPORT_TIMEOUT (30000) exceeds OTEL_METRIC_EXPORT_INTERVAL (1000); using 1000',
+      'otel-instrument: warn: OTEL_METRIC_EXPORT_TIMEOUT (5000) exceeds OTEL_METRIC_EXPORT_INTERVAL (1000); using 1000',
     ]);
+  });
+  it('clamp defaults that exceed a smaller value the user set, without a warning', () => {
+    assert.deepEqual(warningsFor({ OTEL_BSP_MAX_QUEUE_SIZE: '100', OTEL_METRIC_EXPORT_INTERVAL: '1000' }), []);
   });
   it('are silenced by OTEL_LOG_LEVEL=none', () => {
     assert.deepEqual(warningsFor({ OTEL_LOG_LEVEL: 'none', OTEL_BSP_MAX_QUEUE_SIZE: 'abc' }), []);
