@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port.js';
-import { flattenSpans, GrpcReceiver } from '../support/otlp-receiver.js';
+import { flattenSpans, GrpcReceiver, HttpReceiver } from '../support/otlp-receiver.js';
 import { FIXTURES, httpGet, startCli, startProcess, waitFor, type Exit } from '../support/run-cli.js';
 
 const SERVICE = join(FIXTURES, 'http-service.js');
@@ -27,11 +27,16 @@ function withoutPorts(text: string): string {
   return text.replace(/listening \d+ pid \d+/g, 'listening PORT pid PID');
 }
 
-test('a flapping collector (UNAVAILABLE, then OK): every span arrives once, the app is unaffected', async () => {
-  const receiver = await GrpcReceiver.start();
-  receiver.failNext(3, { grpcCode: UNAVAILABLE, message: 'flapping' });
+const FLAPPING = [
+  { protocol: 'grpc', answer: 'UNAVAILABLE', start: () => GrpcReceiver.start(), failure: { grpcCode: UNAVAILABLE, message: 'flapping' } },
+  { protocol: 'http/protobuf', answer: 'HTTP 503', start: () => HttpReceiver.start(), failure: { httpStatus: 503, message: 'flapping' } },
+] as const;
+
+for (const { protocol, answer, start, failure } of FLAPPING) test(`a flapping collector (${answer}, then OK, over ${protocol}): every span arrives once, the app is unaffected`, async () => {
+  const receiver = await start();
+  receiver.failNext(3, failure);
   try {
-    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_LOG_LEVEL: 'debug' };
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_BSP_SCHEDULE_DELAY: '50', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', OTEL_LOG_LEVEL: 'debug' };
     const plain = await serve({}, 20, false);
     const exportedByApp = (stderr: string): number => [...stderr.matchAll(/exported (\d+) spans/g)].reduce((n, m) => n + Number(m[1]), 0);
     // The receiver records every call; the first three were answered UNAVAILABLE (not accepted).
