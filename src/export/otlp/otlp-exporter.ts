@@ -22,6 +22,7 @@ import { RetryingTransport, type BackoffOptions } from './transport/retry.js';
 import {
   codedError,
   isConnectionError,
+  isTlsError,
   MAX_REQUEST_BYTES,
   type CodedError,
   type PartialSuccessInfo,
@@ -146,9 +147,12 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
             }
           } else if (isConnectionError(result.error)) {
             unreachable = true;
+            const code = (result.error as CodedError).code;
             warnOnce(
               unreachableKey,
-              `cannot reach the OTLP collector at ${url}: ${(result.error as CodedError).code}; will keep retrying, telemetry may be dropped`,
+              isTlsError(result.error)
+                ? `cannot verify the TLS certificate of the OTLP collector at ${url}: ${code} (is OTEL_EXPORTER_OTLP_CERTIFICATE the CA that signed it?); will keep retrying, telemetry may be dropped`
+                : `cannot reach the OTLP collector at ${url}: ${code}; will keep retrying, telemetry may be dropped`,
             );
           } else if (DEADLINE_CODES.has((result.error as CodedError).code ?? '')) {
             // A collector that accepts connections but never answers (black-holed, overloaded) is an outage too.

@@ -63,6 +63,12 @@ export function codedError(message: string, code: string, cause?: unknown): Code
 /** TLS handshake failures (bad CA, expired or mismatched certificate): the collector is unreachable for us too. */
 const TLS_ERROR_CODE = /CERT|SIGNATURE|^ERR_SSL_|^ERR_TLS_|^ERR_OSSL_/;
 
+/** The connection failed because a certificate was not trusted, expired, or did not match (a subset of connection errors). */
+export function isTlsError(err: Error | undefined): boolean {
+  const code = (err as CodedError | undefined)?.code;
+  return typeof code === 'string' && TLS_ERROR_CODE.test(code);
+}
+
 export function isConnectionError(err: Error | undefined): boolean {
   const code = (err as CodedError | undefined)?.code;
   return typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || TLS_ERROR_CODE.test(code));
