@@ -532,10 +532,19 @@ export interface ReceiverOptions {
   /** 0 (default) picks a free port. */
   readonly port?: number;
   readonly tls?: TlsServerOptions;
+  /**
+   * false: count what arrives (decoded all the same) without keeping the requests, for long load
+   * runs; `received` has the counts, `requests` stays empty.
+   */
+  readonly keep?: boolean;
 }
 
 abstract class BaseReceiver {
   readonly requests: ReceivedRequest[] = [];
+  /** With keep false: spans, metric data points and log records received, and requests that failed to decode. */
+  readonly received = { traces: 0, metrics: 0, logs: 0, undecodable: 0 };
+  keep = true;
+  #fallback: ScriptedResponse = {};
   port = 0;
   protected readonly events = new EventEmitter();
   protected readonly script: ScriptedResponse[] = [];
@@ -554,11 +563,23 @@ abstract class BaseReceiver {
     return this;
   }
 
+  /** The answer once the script is used up (a plain success unless set). */
+  answerOtherwise(response: ScriptedResponse = {}): void {
+    this.#fallback = response;
+  }
+
   protected nextResponse(): ScriptedResponse {
-    return this.script.shift() ?? {};
+    return this.script.shift() ?? this.#fallback;
   }
 
   protected record(req: ReceivedRequest): void {
+    if (!this.keep) {
+      if (req.body === undefined) this.received.undecodable++;
+      else if (req.signal === 'traces') this.received.traces += flattenSpans(req.body).length;
+      else if (req.signal === 'logs') this.received.logs += flattenLogs(req.body).length;
+      else this.received.metrics += flattenMetrics(req.body).reduce((n, m) => n + m.points.length, 0);
+      return;
+    }
     this.requests.push(req);
     this.events.emit('request', req);
   }
@@ -705,6 +726,7 @@ export class GrpcReceiver extends BaseReceiver {
   static async start(opts: ReceiverOptions = {}): Promise<GrpcReceiver> {
     const host = opts.host ?? '127.0.0.1';
     const receiver = new GrpcReceiver(host, opts.tls !== undefined);
+    receiver.keep = opts.keep ?? true;
     const creds =
       opts.tls === undefined
         ? grpc.ServerCredentials.createInsecure()
@@ -811,6 +833,7 @@ export class HttpReceiver extends BaseReceiver {
   static async start(opts: ReceiverOptions = {}): Promise<HttpReceiver> {
     const host = opts.host ?? '127.0.0.1';
     const receiver = new HttpReceiver(host, opts.tls);
+    receiver.keep = opts.keep ?? true;
     await new Promise<void>((resolve, reject) => {
       receiver.#server.once('error', reject);
       receiver.#server.listen(opts.port ?? 0, host, () => {
