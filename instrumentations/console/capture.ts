@@ -5,6 +5,7 @@ import type { Logger } from '@opentelemetry/api-logs';
 import { format } from 'node:util';
 import { isSuppressed } from '../../src/context/suppress.js';
 import { Guard } from '../../src/hook/guard.js';
+import { libraryWriting } from '../log-bridge/library-writing.js';
 import { wrap } from '../../src/hook/patch.js';
 import { CONSOLE_SEVERITY, type ConsoleSeverity } from './severity.js';
 
@@ -82,7 +83,7 @@ export class ConsoleCapture {
   }
 
   #record(severity: ConsoleSeverity, args: unknown[]): void {
-    if (this.#emitting || !this.#guard.enabled) return;
+    if (this.#emitting || !this.#guard.enabled || libraryWriting()) return;
     if (isSuppressed()) return; // our own exporters' work
     this.#emitting = true;
     try {

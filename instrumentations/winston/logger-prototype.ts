@@ -6,6 +6,7 @@ import type { Logger } from '@opentelemetry/api-logs';
 import { Guard } from '../../src/hook/guard.js';
 import { prepareInfo, type Info } from './correlation.js';
 import { emitInfo } from './info-record.js';
+import { whileLibraryWrites } from '../log-bridge/library-writing.js';
 import type { WinstonLoggerLike } from './transport-levels.js';
 
 export const guard = new Guard('winston');
@@ -42,6 +43,8 @@ export function wrapPush(original: Push): Push {
       } catch (error) {
         guard.fail(error);
       }
+      // The transports run from here (synchronously while the stream flows): what they print is this record.
+      return whileLibraryWrites(() => original.call(this, chunk, encoding));
     }
     return original.call(this, chunk, encoding);
   };

@@ -131,6 +131,10 @@ test('winston: records reach the receiver with the server span, and its lines on
   await checkLibrary(WINSTON);
 });
 
+test('winston printing through the console (forceConsole): each line is one winston record, never also a console one', async () => {
+  await checkLibrary(WINSTON, { WINSTON_FORCE_CONSOLE: '1' });
+});
+
 test('bunyan: records reach the receiver with the server span, and its lines only gain trace fields', async () => {
   await checkLibrary(BUNYAN);
 });
