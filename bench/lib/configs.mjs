@@ -1,11 +1,33 @@
-// The three configurations every app runs under. All get the same OTEL_* environment:
-// all three signals over OTLP gRPC to the local sink, 100% sampled, no cloud detectors.
+// The configurations every app runs under. All get the same OTEL_* environment: all three signals
+// over OTLP gRPC to the local sink, 100% sampled, no cloud detectors. 'collector down' is
+// otel-instrument exporting to a port nothing listens on (configEnv), so the table shows what an
+// outage costs: retries and queues must stay bounded.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-export const CONFIG_NAMES = ['baseline', 'otel-instrument', 'official'];
+export const CONFIG_NAMES = ['baseline', 'otel-instrument', 'collector down', 'official'];
+/** Configs that are expected to reach the sink (collector down must not). */
+export const EXPORTING = new Set(['otel-instrument', 'official', 'before']);
+
+/** Per-config additions to otelEnv(): `deadPort` is a local port nothing listens on. */
+export function configEnv(name, deadPort) {
+  return name === 'collector down' ? { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${deadPort}` } : {};
+}
+
+/** A local port nothing listens on: bound once by the OS, then closed. */
+export function closedPort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 export function otelEnv(sinkPort) {
   return {
@@ -21,15 +43,20 @@ export function otelEnv(sinkPort) {
   };
 }
 
-/** name -> (script) => [command, args]; the official preload resolves from bench/official only. */
-export function configCommands(root) {
+/**
+ * name -> (script) => [command, args]; the official preload resolves from bench/official only.
+ * `before`: another built otel-instrument checkout, run as config 'before' (run.mjs --before).
+ */
+export function configCommands(root, before) {
   const officialRequire = createRequire(join(root, 'bench', 'official', 'package.json'));
   const officialRegister = officialRequire.resolve('@opentelemetry/auto-instrumentations-node/register');
   const node = process.execPath;
   return {
     baseline: (script) => [node, [script]],
     'otel-instrument': (script) => [node, [join(root, 'bin', 'otel-instrument'), node, script]],
+    'collector down': (script) => [node, [join(root, 'bin', 'otel-instrument'), node, script]],
     official: (script) => [node, ['--require', officialRegister, script]],
+    ...(before === undefined ? {} : { before: (script) => [node, [join(before, 'bin', 'otel-instrument'), node, script]] }),
   };
 }
 

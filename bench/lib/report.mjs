@@ -4,6 +4,7 @@ import { median } from './stats.mjs';
 
 const fix = (value, digits) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
 const signed = (value, digits) => `${value >= 0 ? '+' : ''}${fix(value, digits)}`;
+const ratio = (a, b) => (Number.isFinite(a / b) ? `${(a / b).toFixed(2)}x` : 'n/a');
 
 function row(cells) {
   return `| ${cells.join(' | ')} |`;
@@ -23,7 +24,8 @@ export function loadTable(names, rounds, exported) {
     }]),
   );
   const base = med.baseline;
-  const official = med.official;
+  // A run without the official config (--configs) shows n/a in that column.
+  const official = med.official ?? { rps: NaN };
   const lines = [
     row(['config', 'req/s', 'req/s vs baseline', 'req/s vs official', 'p99 ms', 'p99 vs baseline', 'RSS MB', 'RSS delta MB', 'app CPU', 'spans per request', 'exported spans / metrics / logs']),
     row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
@@ -34,10 +36,10 @@ export function loadTable(names, rounds, exported) {
     lines.push(row([
       name,
       fix(m.rps, 0),
-      `${fix(m.rps / base.rps, 2)}x`,
-      `${fix(m.rps / official.rps, 2)}x`,
+      ratio(m.rps, base.rps),
+      ratio(m.rps, official.rps),
       fix(m.p99, 2),
-      `${fix(m.p99 / base.p99, 2)}x`,
+      ratio(m.p99, base.p99),
       fix(m.rss, 1),
       signed(m.rss - base.rss, 1),
       `${fix(m.cpu * 100, 0)}%`,
@@ -56,12 +58,18 @@ export function loadTable(names, rounds, exported) {
 export function dropNotes(names, exported) {
   const notes = [];
   for (const name of names) {
-    if (name === 'baseline') continue;
+    if (name === 'baseline' || exported[name].traces.items === 0) continue;
     const perRequest = exported[name].traces.items / exported[name].served;
     const fraction = perRequest - Math.floor(perRequest);
     if (fraction > 0.05 && fraction < 0.95) {
       notes.push(`Note: ${name} exported ${fix(perRequest, 2)} spans per request, not a whole number: some requests' spans were dropped or made irregularly.`);
     }
+  }
+  if (names.includes('before')) {
+    notes.push('before: the otel-instrument checkout given with --before, in the same interleaved rounds, for a before/after comparison.');
+  }
+  if (names.includes('collector down')) {
+    notes.push('collector down: otel-instrument with OTEL_EXPORTER_OTLP_ENDPOINT at a local port nothing listens on, so it exports nothing by design; its req/s, p99, RSS and CPU are what an outage costs.');
   }
   notes.push('Spans per request differ by design: otel-instrument makes no span per express middleware by default (`OTEL_NODE_EXPRESS_IGNORE_LAYER_TYPES=none` adds them); the official SDK makes one per middleware.');
   return notes;
@@ -73,7 +81,7 @@ export function startupTable(names, ms, runs) {
     row(['---', '---:', '---:', '---:', '---:']),
   ];
   for (const name of names) {
-    lines.push(row([name, fix(ms[name], 0), signed(ms[name] - ms.baseline, 0), `${fix(ms[name] / ms.baseline, 2)}x`, `${fix(ms[name] / ms.official, 2)}x`]));
+    lines.push(row([name, fix(ms[name], 0), signed(ms[name] - ms.baseline, 0), ratio(ms[name], ms.baseline), ratio(ms[name], ms.official)]));
   }
   return lines.join('\n');
 }

@@ -19,13 +19,13 @@ function timeOnce(core, command, args, env) {
   });
 }
 
-/** Returns { name: median ms } over `runs` interleaved runs after `warmup` untimed ones. */
-export async function startupMs({ core, commands, names, script, env, runs, warmup }) {
+/** Returns { name: median ms } over `runs` interleaved runs after `warmup` untimed ones; envFor(name) is each config's env. */
+export async function startupMs({ core, commands, names, script, envFor, runs, warmup }) {
   const times = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < warmup + runs; i++) {
     for (const name of rotated(names, i)) {
       const [command, args] = commands[name](script);
-      const ms = await timeOnce(core, command, args, env);
+      const ms = await timeOnce(core, command, args, envFor(name));
       if (i >= warmup) times[name].push(ms);
     }
   }
