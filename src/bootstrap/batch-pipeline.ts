@@ -2,7 +2,7 @@
 // OTLP modules loaded on first use, and a last-chance export of what the queues hold at exit.
 
 import type { OtlpSignalConfig } from '../config/types.js';
-import type { BatchQueue } from '../export/batch-queue.js';
+import type { BatchQueue, PreparingExporter } from '../export/batch-queue.js';
 import type { Exporter } from '../export/export-result.js';
 import { lazyExporter } from '../export/lazy-exporter.js';
 import type { ExitSend } from '../export/otlp/send-at-exit.js';
@@ -29,9 +29,31 @@ export function otlpBranch<T>(
   load: () => Exporter<T>,
   encode: (items: T[], json: boolean) => Uint8Array,
 ): BatchBranch<T> {
+  const exporter = lazyExporter(load);
   return {
-    exporter: lazyExporter(load),
+    exporter: cfg.protocol === 'http/json' ? exporter : encodingAhead(signal, exporter),
     exportAtExit: (items, sends) => sends.push({ signal, config: cfg, body: encode(items, cfg.protocol === 'http/json') }),
+  };
+}
+
+/**
+ * Lets the batch queue encode items to protobuf while they wait (encode-protobuf/envelope.ts,
+ * EncodedItem); the protobuf encoders copy such items as they are, so requests keep the same bytes.
+ * Only from the first export on, which is when the OTLP modules load anyway.
+ */
+function encodingAhead<T>(signal: 'traces' | 'logs', exporter: Exporter<T>): PreparingExporter<T> {
+  let encodeAhead: ((item: T) => T) | undefined;
+  return {
+    export(batch, done) {
+      encodeAhead ??= (
+        signal === 'traces'
+          ? (require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js')).encodeSpanAhead
+          : (require('../export/otlp/encode-protobuf/logs.js') as typeof import('../export/otlp/encode-protobuf/logs.js')).encodeLogRecordAhead
+      ) as unknown as (item: T) => T;
+      exporter.export(batch, done);
+    },
+    shutdown: () => exporter.shutdown(),
+    prepare: (item) => (encodeAhead === undefined ? item : encodeAhead(item)),
   };
 }
 

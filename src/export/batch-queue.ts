@@ -1,13 +1,29 @@
 // Bounded queue in front of an exporter, shared by the span and log-record batch processors.
 // Spec semantics: drop (and count) when full; export when a batch fills or the delay passes;
 // one export in flight; each export bounded by the export timeout.
+// An exporter may offer prepare(): queued items are then handed to it in small slices, in a later turn
+// of the event loop, and replaced by what it returns (OTLP items encoded ahead).
 
 import { diag, warnOnce } from '../diag/log.js';
 import type { BatchConfig } from '../config/types.js';
 import type { ExportResult, Exporter } from './export-result.js';
 
+/** An exporter that can turn a queued item into a cheaper-to-hold equivalent before the export. */
+export interface PreparingExporter<T> extends Exporter<T> {
+  /** Never throws; returns the item itself when it has nothing better. */
+  prepare?(item: T): T;
+}
+
+/** Items prepared per turn of the event loop, so no turn pays for a whole batch at once. */
+const PREPARE_SLICE = 64;
+/**
+ * Items waiting before a slice is scheduled: an Immediate per span or two cost more than it saved (with
+ * AsyncLocalStorage on, each Immediate is an async resource that gets the store copied onto it).
+ */
+const PREPARE_AFTER = 32;
+
 export class BatchQueue<T> {
-  readonly #exporter: Exporter<T>;
+  readonly #exporter: PreparingExporter<T>;
   readonly #config: BatchConfig;
   readonly #what: string;
   #queue: T[] = [];
@@ -17,12 +33,20 @@ export class BatchQueue<T> {
   #waiters: Array<() => void> = [];
   #dropped = 0;
   #shutDown = false;
+  /** #queue[0, #prepared) went through exporter.prepare already. */
+  #prepared = 0;
+  #slice: NodeJS.Immediate | undefined;
+  readonly #prepareSlice = (): void => this.#prepareSome();
+  readonly #queueFullKey: string;
+  readonly #queueFullMessage: string;
 
   /** `what` names the items in diagnostics ("spans", "log records"). */
-  constructor(exporter: Exporter<T>, config: BatchConfig, what: string) {
+  constructor(exporter: PreparingExporter<T>, config: BatchConfig, what: string) {
     this.#exporter = exporter;
     this.#config = config;
     this.#what = what;
+    this.#queueFullKey = `queue-full-${what}`;
+    this.#queueFullMessage = `${what} queue is full (${config.maxQueueSize}); dropping ${what} until the exporter catches up`;
   }
 
   get dropped(): number {
@@ -38,13 +62,12 @@ export class BatchQueue<T> {
     if (this.#shutDown) return;
     if (this.#queue.length >= this.#config.maxQueueSize) {
       this.#dropped++;
-      warnOnce(
-        `queue-full-${this.#what}`,
-        `${this.#what} queue is full (${this.#config.maxQueueSize}); dropping ${this.#what} until the exporter catches up`,
-      );
+      // Key and message are built once: with the collector down this runs on every request.
+      warnOnce(this.#queueFullKey, this.#queueFullMessage);
       return;
     }
     this.#queue.push(item);
+    if (this.#slice === undefined && this.#queue.length - this.#prepared >= PREPARE_AFTER) this.#prepareSoon();
     if (this.#queue.length >= this.#config.maxExportBatchSize) this.#exportSoon();
     else if (this.#timer === undefined && this.#inFlight === undefined) this.#startTimer();
   }
@@ -53,8 +76,25 @@ export class BatchQueue<T> {
   takeAll(): T[] {
     const items = this.#inFlight === undefined ? this.#queue : [...this.#inFlight, ...this.#queue];
     this.#queue = [];
+    this.#prepared = 0;
     this.#inFlight = undefined;
     return items;
+  }
+
+  #prepareSoon(): void {
+    // Unref'd: preparing is only a saving, never a reason to keep the process alive.
+    if (this.#exporter.prepare !== undefined) this.#slice = setImmediate(this.#prepareSlice).unref();
+  }
+
+  #prepareSome(): void {
+    this.#slice = undefined;
+    const prepare = this.#exporter.prepare;
+    if (prepare === undefined || this.#shutDown) return;
+    const queue = this.#queue;
+    const end = Math.min(queue.length, this.#prepared + PREPARE_SLICE);
+    for (let i = this.#prepared; i < end; i++) queue[i] = prepare.call(this.#exporter, queue[i]!);
+    this.#prepared = end;
+    if (queue.length - end >= PREPARE_AFTER) this.#prepareSoon();
   }
 
   /** Resolves once everything queued now is exported or `timeoutMs` passes; never rejects. */
@@ -83,6 +123,8 @@ export class BatchQueue<T> {
     await this.forceFlush(timeoutMs);
     this.#shutDown = true;
     this.#clearTimers();
+    if (this.#slice !== undefined) clearImmediate(this.#slice);
+    this.#slice = undefined;
     await this.#exporter.shutdown();
   }
 
@@ -123,6 +165,7 @@ export class BatchQueue<T> {
       ? this.#queue
       : this.#queue.slice(0, this.#config.maxExportBatchSize);
     this.#queue = batch === this.#queue ? [] : this.#queue.slice(batch.length);
+    this.#prepared = Math.max(0, this.#prepared - batch.length);
     this.#inFlight = batch;
 
     let settled = false;

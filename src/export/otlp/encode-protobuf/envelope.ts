@@ -14,6 +14,48 @@ const S_SCOPE = 10; // 1
 const S_SCHEMA_URL = 26; // 3
 
 /**
+ * An item (span, log record) already written as its Scope*.items field (tag, length, message), which the
+ * batch queue holds in place of the item (encodeAhead). The item's objects can then die young: queued
+ * items were what survived scavenges and grew the heap, and a full batch was encoded in one go on the
+ * event loop; now that is mostly a copy.
+ */
+export class EncodedItem {
+  readonly resource: Resource;
+  readonly scope: InstrumentationScope;
+  /**
+   * The bytes as a one-byte string, one char per byte: a string lives on the JS heap and dies with the
+   * item, where a Buffer per item (or chunks of them) added external memory that made V8 run twice as
+   * many full GCs (http-hello: 18 vs 9 in 5 s).
+   */
+  readonly bytes: string;
+
+  constructor(resource: Resource, scope: InstrumentationScope, bytes: string) {
+    this.resource = resource;
+    this.scope = scope;
+    this.bytes = bytes;
+  }
+}
+
+/**
+ * `item` written now by `writeItem`, exactly as writeGroupedRequest would write it inside a batch. Never
+ * throws: on a failure the item itself is returned, and the batch encode writes it (and reports the error).
+ */
+export function encodeAhead<T extends Grouped>(item: T | EncodedItem, writeItem: (w: Writer, item: T) => void): T | EncodedItem {
+  if (item instanceof EncodedItem) return item;
+  const w = Writer.create();
+  try {
+    writeItem(w, item);
+    return new EncodedItem(item.resource, item.scope, w.latin1());
+  } catch {
+    return item;
+  } finally {
+    w.release();
+  }
+}
+
+type Grouped = { readonly resource: Resource; readonly scope: InstrumentationScope };
+
+/**
  * Groups by resource identity, then by scope object identity (tracers share one scope object), then merges
  * distinct scope objects that are equal by name + version + schemaUrl. Keeps first-seen order.
  */
@@ -83,10 +125,10 @@ function allShareFirstResourceAndScope(items: readonly { readonly resource: Reso
 
 /**
  * Writes the request for `items`, grouped by resource and scope; `writeItem` writes one item with
- * its own tag (field 2 of the scope entry).
+ * its own tag (field 2 of the scope entry). Items encoded ahead are copied as they are.
  */
-export function writeGroupedRequest<T extends { readonly resource: Resource; readonly scope: InstrumentationScope }>(
-  items: readonly T[],
+export function writeGroupedRequest<T extends Grouped>(
+  items: readonly (T | EncodedItem)[],
   writeItem: (w: Writer, item: T) => void,
 ): Uint8Array {
   const w = Writer.create();
@@ -100,7 +142,7 @@ export function writeGroupedRequest<T extends { readonly resource: Resource; rea
 
 function writeGroups<T>(
   w: Writer,
-  byResource: Map<Resource, { scope: InstrumentationScope; items: readonly T[] }[]>,
+  byResource: Map<Resource, { scope: InstrumentationScope; items: readonly (T | EncodedItem)[] }[]>,
   writeItem: (w: Writer, item: T) => void,
 ): void {
   for (const [resource, groups] of byResource) {
@@ -111,7 +153,11 @@ function writeGroups<T>(
       w.uint32(R_SCOPE_ENTRIES).fork();
       writeScope(w, S_SCOPE, group.scope);
       const list = group.items;
-      for (let i = 0; i < list.length; i++) writeItem(w, list[i]!);
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i]!;
+        if (item instanceof EncodedItem) w.latin1Raw(item.bytes);
+        else writeItem(w, item);
+      }
       if (group.scope.schemaUrl) w.uint32(S_SCHEMA_URL).string(group.scope.schemaUrl);
       w.ldelim();
     }

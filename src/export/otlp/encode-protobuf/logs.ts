@@ -4,7 +4,7 @@ import type { Writer } from './writer.js';
 import type { ReadableLogRecord } from '../../../logs/log-record-data.js';
 import type { Attributes } from '../../../trace/span-data.js';
 import { writeAnyValueBody, writeAttributes, writeFixed64Time, writeHexId } from './common.js';
-import { writeGroupedRequest } from './envelope.js';
+import { encodeAhead, writeGroupedRequest, type EncodedItem } from './envelope.js';
 
 // ScopeLogs.log_records (the envelope around it is in envelope.ts)
 const SL_LOG_RECORDS = 18; // 2
@@ -47,7 +47,15 @@ function writeLogRecord(w: Writer, record: ReadableLogRecord): void {
   w.ldelim();
 }
 
+/** Log records, or records encoded ahead, or a mix: the request bytes are the same. */
+export type LogsItem = ReadableLogRecord | EncodedItem;
+
 /** Encodes log records as an ExportLogsServiceRequest. Throws only on programming errors (the exporter catches). */
-export function encodeLogsRequest(records: readonly ReadableLogRecord[]): Uint8Array {
+export function encodeLogsRequest(records: readonly LogsItem[]): Uint8Array {
   return writeGroupedRequest(records, writeLogRecord);
+}
+
+/** The record written now, for the batch queue to hold instead of it (see EncodedItem). Never throws. */
+export function encodeLogRecordAhead(record: LogsItem): LogsItem {
+  return encodeAhead(record, writeLogRecord);
 }

@@ -3,7 +3,7 @@
 import type { Writer } from './writer.js';
 import type { ReadableSpan } from '../../../trace/span-data.js';
 import { decodePartialSuccess, writeAttributes, writeFixed64Time, writeHexId } from './common.js';
-import { writeGroupedRequest } from './envelope.js';
+import { encodeAhead, writeGroupedRequest, type EncodedItem } from './envelope.js';
 
 // ScopeSpans.spans (the envelope around it is in envelope.ts)
 const SS_SPANS = 18; // 2
@@ -45,9 +45,17 @@ const SPAN_FLAGS_TRACE_FLAGS_MASK = 0xff;
 const SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE_MASK = 0x100;
 const SPAN_FLAGS_CONTEXT_IS_REMOTE_MASK = 0x200;
 
+/** Spans, or spans encoded ahead, or a mix: the request bytes are the same. */
+export type TraceItem = ReadableSpan | EncodedItem;
+
 /** Encodes spans as an ExportTraceServiceRequest. Throws only on programming errors (the exporter catches). */
-export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
+export function encodeTraceRequest(spans: readonly TraceItem[]): Uint8Array {
   return writeGroupedRequest(spans, writeSpan);
+}
+
+/** The span written now, for the batch queue to hold instead of it (see EncodedItem). Never throws. */
+export function encodeSpanAhead(span: TraceItem): TraceItem {
+  return encodeAhead(span, writeSpan);
 }
 
 function writeSpan(w: Writer, span: ReadableSpan): void {

@@ -29,6 +29,7 @@ const f64Bytes = new Uint8Array(f64.buffer);
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 type Utf8Buffer = Buffer & { utf8Write(s: string, offset: number, length?: number): number };
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string; latin1Write(s: string, offset: number): number };
 
 export class Writer {
   /** The bytes written so far are buf[0, pos). */
@@ -155,6 +156,18 @@ export class Writer {
       const at = this.claim(n); // may replace this.buf
       this.buf.set(value, at);
     }
+    return this;
+  }
+
+  /** The bytes written so far as a one-byte string, one char per byte (see latin1Raw). */
+  latin1(): string {
+    return (this.buf as Latin1Buffer).latin1Slice(0, this.pos);
+  }
+
+  /** Writes back, byte for byte, what latin1() returned. */
+  latin1Raw(bytes: string): this {
+    const at = this.claim(bytes.length); // may replace this.buf
+    (this.buf as Latin1Buffer).latin1Write(bytes, at);
     return this;
   }
 
