@@ -56,6 +56,10 @@ const cases = {
     const c = m.createCounter('c');
     return (i) => c.add(1, { 'http.request.method': 'GET', 'http.route': ROUTES[i & 3], 'http.response.status_code': 200, 'url.scheme': 'http' });
   },
+  'histogram.record, fresh literal as http server duration (5 attrs)': (m) => {
+    const h = m.createHistogram('h');
+    return (i) => h.record((i % 1000) * 0.0015, { 'http.request.method': 'GET', 'url.scheme': 'http', 'http.response.status_code': 200, 'http.route': ROUTES[i & 3], 'network.protocol.version': '1.1' });
+  },
   'histogram.record, reused attribute object (4 attrs)': (m) => {
     const h = m.createHistogram('h');
     return (i) => h.record((i % 1000) * 1.5, REUSED[i & 3]);

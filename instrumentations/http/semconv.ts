@@ -83,8 +83,25 @@ export function protocolVersion(httpVersion: string | undefined): string | undef
   return httpVersion;
 }
 
-/** Splits a Host header ('example.com:8080', '[::1]:3000') into address and port. */
-export function parseHostHeader(host: string): { address: string; port: number | undefined } {
+export interface HostAndPort {
+  readonly address: string;
+  readonly port: number | undefined;
+}
+
+// A server sees the same Host header on request after request: the last one parsed is kept.
+let lastHost = '';
+let lastParsed: HostAndPort = { address: '', port: undefined };
+
+/** Splits a Host header ('example.com:8080', '[::1]:3000') into address and port. Do not mutate the result: it is shared. */
+export function parseHostHeader(host: string): HostAndPort {
+  if (host === lastHost) return lastParsed;
+  const parsed = splitHost(host);
+  lastHost = host;
+  lastParsed = parsed;
+  return parsed;
+}
+
+function splitHost(host: string): HostAndPort {
   if (host.startsWith('[')) {
     const close = host.indexOf(']');
     if (close !== -1) {
