@@ -32,8 +32,23 @@ function wait(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Every process started (and the app under the launcher), killed however this script ends: a failed run must not leave apps behind. */
+const children = new Set<ChildProcess>();
+const orphans = new Set<number>();
+process.on('exit', () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const pid of orphans) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+});
+
 function startOn(core: number, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn('taskset', ['-c', String(core), command, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
   child.stderr!.on('data', (d: Buffer) => process.stderr.write(d));
   return child;
 }
@@ -118,6 +133,7 @@ async function main(): Promise<void> {
   });
   await ready(app);
   const appPid = childPid(app.pid!);
+  orphans.add(appPid);
 
   let state: 'up' | 'unavailable' | 'down' = 'up';
   const setState = async (next: typeof state): Promise<void> => {
