@@ -57,6 +57,8 @@ function encodingAhead<T>(signal: 'traces' | 'logs', exporter: Exporter<T>): Pre
   };
 }
 
+const ITEMS: Record<string, string> = { traces: 'spans', logs: 'log records' };
+
 export function batchPipeline<T>(name: string, branches: readonly { readonly branch: BatchBranch<T>; readonly queue: BatchQueue<T> }[]): Pipeline {
   return {
     name,
@@ -66,6 +68,11 @@ export function batchPipeline<T>(name: string, branches: readonly { readonly bra
     },
     shutdown: async (timeoutMs) => {
       await Promise.all(branches.map(({ queue }) => queue.shutdown(timeoutMs)));
+    },
+    dropped: () => {
+      let count = 0;
+      for (const { queue } of branches) count += queue.dropped;
+      return count === 0 ? undefined : `${count} ${ITEMS[name] ?? name}`;
     },
     exportAtExit: (sends) => {
       for (const { branch, queue } of branches) {

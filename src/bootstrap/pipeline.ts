@@ -14,4 +14,6 @@ export interface Pipeline {
    * together, synchronously, in one child process.
    */
   exportAtExit(sends: ExitSend[]): void;
+  /** What was dropped so far ("120 spans"), for the debug summary at exit; undefined when nothing was. */
+  dropped(): string | undefined;
 }

@@ -17,6 +17,20 @@ import type { Pipeline } from './pipeline.js';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
+/** "Why don't I see my spans?": what this process dropped, once, as it leaves (debug). */
+function reportDropped(pipelines: readonly Pipeline[]): void {
+  const dropped: string[] = [];
+  for (const pipeline of pipelines) {
+    try {
+      const what = pipeline.dropped();
+      if (what !== undefined) dropped.push(what);
+    } catch {
+      // a summary is never worth a fault at exit
+    }
+  }
+  diag.debug(dropped.length === 0 ? 'dropped nothing during this run' : `dropped during this run: ${dropped.join(', ')} (full queues and failed exports)`);
+}
+
 export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: number): void {
   if (pipelines.length === 0) return;
   detectHandoff();
@@ -26,6 +40,7 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
     if (exited) return;
     exited = true;
     runAtExitCallbacks();
+    if (diag.isEnabled('debug')) reportDropped(pipelines);
     const sends: ExitSend[] = [];
     for (const pipeline of pipelines) {
       try {

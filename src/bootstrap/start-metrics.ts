@@ -103,6 +103,7 @@ export function startMetrics(config: Config, resource: Resource): { provider: Sd
     shutdown: async (timeoutMs) => {
       await Promise.all([reader === undefined ? provider.stop() : reader.shutdown(timeoutMs), server?.close()]);
     },
+    dropped: () => (reader === undefined || reader.failedExports === 0 ? undefined : `${reader.failedExports} metric exports`),
     exportAtExit: (sends) => {
       const collection = reader?.collectForExit();
       if (collection === undefined) return;

@@ -43,6 +43,9 @@ export class PeriodicExportingMetricReader {
     this.#timer.unref();
   }
 
+  /** Periodic exports that failed, their data dropped (for the debug summary at exit). */
+  failedExports = 0;
+
   /** Measurements recorded but not yet exported, or an export in flight. */
   hasPending(): boolean {
     return this.#inFlight !== undefined || this.#provider.hasPending();
@@ -106,7 +109,10 @@ export class PeriodicExportingMetricReader {
     if (!hasPoints(rm)) return;
     const result = await this.#export(rm);
     // The exporter already says once per outage or rejection why exports fail; per-export detail is debug.
-    if (!result.ok) diag.debug(`metrics: export failed (${result.error.message}); data for this period is dropped`);
+    if (!result.ok) {
+      this.failedExports++;
+      diag.debug(`metrics: export failed (${result.error.message}); data for this period is dropped`);
+    }
   }
 
   #export(rm: ResourceMetrics): Promise<ExportResult> {

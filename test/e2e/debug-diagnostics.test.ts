@@ -22,6 +22,7 @@ test('debug output names the patches, the exports and the effective signals', as
     assert.match(exit.stderr, /started in pid \d+ .*traces=otlp, metrics=otlp, logs=otlp/);
     assert.match(exit.stderr, /instrumentation http patched http@\d+/);
     assert.match(exit.stderr, /exported 1 spans/);
+    assert.match(exit.stderr, /otel-instrument: debug: dropped nothing during this run\n/);
     // Nothing of ours leaks onto stdout.
     assert.doesNotMatch(exit.stdout, /otel-instrument/);
   } finally {
