@@ -62,6 +62,16 @@ export const UNTRACED_SERVER = Symbol.for('otel-instrument.untraced-server');
 
 const guard = new Guard('http server');
 
+// A request handler's error that escapes emit() crashes the process (Node's http server does not
+// catch it). It is recorded from the monitor, which sees the error before Node prints it, on the
+// request whose emit it escaped; the span is ended with the others at exit.
+let escapedFrom: IncomingMessage | undefined;
+process.on('uncaughtExceptionMonitor', (error) => {
+  const req = escapedFrom;
+  escapedFrom = undefined;
+  if (req !== undefined && serverRequestState(req)?.span.isRecording() === true) recordHandlerError(req, error);
+});
+
 // Responses whose span is open. At exit, their 'close' will never come: end them there.
 const inFlight = new Set<ServerResponse>();
 atExit(() => {
@@ -261,12 +271,14 @@ export function patchServer(serverPrototype: object, scheme: 'http' | 'https', t
         guard.fail(error);
       }
       if (ctx === undefined) return Reflect.apply(original, this, arguments);
+      let threw = true;
       try {
-        return runWithContext(ctx, Reflect.apply, original, this, arguments) as boolean;
-      } catch (error) {
-        // The app's own error: record it and let it go on exactly as before.
-        recordHandlerError(req!, error);
-        throw error;
+        const handled = runWithContext(ctx, Reflect.apply, original, this, arguments) as boolean;
+        threw = false;
+        return handled;
+      } finally {
+        // Not caught and rethrown: a rethrow would make Node's crash report point at this file.
+        if (threw) escapedFrom = req;
       }
     },
   );
