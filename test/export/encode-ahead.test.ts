@@ -88,7 +88,8 @@ test('encoding ahead never throws: a span it cannot write stays a span', () => {
   assert.deepEqual(Buffer.from(encodeTraceRequest([encodeSpanAhead(span)])), Buffer.from(encodeTraceRequest([span])));
 });
 
-test('the batch queue hands queued items to prepare() in later turns and exports what it returned', async () => {
+/** A queue whose exporter records each batch and prepares an item by prefixing it. */
+function recordingQueue(prefix: string, maxExportBatchSize: number): { queue: BatchQueue<string>; batches: string[][] } {
   const batches: string[][] = [];
   const exporter: PreparingExporter<string> = {
     export(batch, done: (r: ExportResult) => void) {
@@ -96,9 +97,14 @@ test('the batch queue hands queued items to prepare() in later turns and exports
       setImmediate(() => done({ ok: true }));
     },
     shutdown: async () => undefined,
-    prepare: (item) => `prepared ${item}`,
+    prepare: (item) => `${prefix}${item}`,
   };
-  const queue = new BatchQueue(exporter, { scheduleDelayMs: 60_000, exportTimeoutMs: 1000, maxQueueSize: 1000, maxExportBatchSize: 500 }, 'items');
+  const queue = new BatchQueue(exporter, { scheduleDelayMs: 60_000, exportTimeoutMs: 1000, maxQueueSize: 1000, maxExportBatchSize }, 'items');
+  return { queue, batches };
+}
+
+test('the batch queue hands queued items to prepare() in later turns and exports what it returned', async () => {
+  const { queue, batches } = recordingQueue('prepared ', 500);
   for (let i = 0; i < 200; i++) queue.add(String(i));
   // Not in the turn that added them...
   assert.equal(queue.takeAll().some((item) => item.startsWith('prepared')), false);
@@ -110,16 +116,7 @@ test('the batch queue hands queued items to prepare() in later turns and exports
 });
 
 test('items not yet prepared when their batch leaves are exported as they are, and none is lost or repeated', async () => {
-  const batches: string[][] = [];
-  const exporter: PreparingExporter<string> = {
-    export(batch, done: (r: ExportResult) => void) {
-      batches.push([...batch]);
-      setImmediate(() => done({ ok: true }));
-    },
-    shutdown: async () => undefined,
-    prepare: (item) => `p${item}`,
-  };
-  const queue = new BatchQueue(exporter, { scheduleDelayMs: 60_000, exportTimeoutMs: 1000, maxQueueSize: 1000, maxExportBatchSize: 50 }, 'items');
+  const { queue, batches } = recordingQueue('p', 50);
   for (let i = 0; i < 120; i++) queue.add(String(i));
   await queue.forceFlush(1000);
   const exported = batches.flat().map((item) => Number(item.replace(/^p/, '')));
