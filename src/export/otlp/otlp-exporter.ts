@@ -245,6 +245,15 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
         if (called) return;
         called = true;
         if (--inFlight === 0 && onIdle !== undefined) onIdle();
+        // A collector that answers but keeps refusing (UNAVAILABLE, 503, 429) until the retries run
+        // out is an outage too: said once, like a refused connection, and again after it recovers.
+        if (!result.ok && result.retryable && !isShutdown) {
+          unreachable = true;
+          warnOnce(
+            unreachableKey,
+            `the OTLP collector at ${url} keeps failing ${signal} exports (${result.error.message}); will keep retrying, telemetry may be dropped`,
+          );
+        }
         safeCall(done, result);
       });
     },

@@ -209,6 +209,24 @@ test('an outage warns once without secrets and recovery is logged at debug', () 
     }
   })));
 
+test('a collector that keeps answering UNAVAILABLE until the retries run out is an outage: said once, and again after it recovered', () =>
+  withDiag(async (log) =>
+    withReceiver(async (receiver) => {
+      const exporter = createOtlpTraceExporter(otlpConfig('grpc', receiver.url), { backoff: { initialMs: 1, maxMs: 2, maxRetries: 2 } });
+      const down = { grpcCode: 14, message: 'overloaded' };
+      receiver.failNext(6, down);
+      assert.equal((await exportOnce(exporter)).ok, false);
+      assert.equal((await exportOnce(exporter)).ok, false);
+      assert.deepEqual(await exportOnce(exporter), { ok: true });
+      receiver.failNext(3, down);
+      assert.equal((await exportOnce(exporter)).ok, false);
+      await exporter.shutdown();
+      const outages = log.warn.filter((m) => m.includes('keeps failing'));
+      assert.equal(outages.length, 2, log.warn.join('\n'));
+      assert.match(outages[0]!, /^the OTLP collector at http:\/\/127\.0\.0\.1:\d+\/ keeps failing traces exports \(.*overloaded.*\); will keep retrying, telemetry may be dropped$/);
+    }),
+  ));
+
 test('shutdown ends pending retries promptly and later exports fail without sending', () =>
   withReceiver(async (receiver) => {
     receiver.failNext(1, { grpcCode: 14 });
