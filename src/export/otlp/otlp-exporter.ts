@@ -135,6 +135,11 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
   // Each attempt: runs with tracing suppressed (our own node:http / http2 I/O must never become spans) and
   // feeds the one-warning-per-outage logic.
   let unreachable = false;
+  /** Said once per outage, whatever its kind, and again only after the collector was reachable again. */
+  const outage = (what: string): void => {
+    unreachable = true;
+    warnOnce(unreachableKey, `${what}; will keep retrying, telemetry may be dropped`);
+  };
   const observed: Transport = {
     send(body, deadlineMs, done) {
       runSuppressed(() =>
@@ -146,21 +151,15 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
               diag.debug(`OTLP ${signal}: collector reachable again at ${url}`);
             }
           } else if (isConnectionError(result.error)) {
-            unreachable = true;
             const code = (result.error as CodedError).code;
-            warnOnce(
-              unreachableKey,
+            outage(
               isTlsError(result.error)
-                ? `cannot verify the TLS certificate of the OTLP collector at ${url}: ${code} (is OTEL_EXPORTER_OTLP_CERTIFICATE the CA that signed it?); will keep retrying, telemetry may be dropped`
-                : `cannot reach the OTLP collector at ${url}: ${code}; will keep retrying, telemetry may be dropped`,
+                ? `cannot verify the TLS certificate of the OTLP collector at ${url}: ${code} (is OTEL_EXPORTER_OTLP_CERTIFICATE the CA that signed it?)`
+                : `cannot reach the OTLP collector at ${url}: ${code}`,
             );
           } else if (DEADLINE_CODES.has((result.error as CodedError).code ?? '')) {
             // A collector that accepts connections but never answers (black-holed, overloaded) is an outage too.
-            unreachable = true;
-            warnOnce(
-              unreachableKey,
-              `the OTLP collector at ${url} did not answer within ${config.timeoutMs} ms; will keep retrying, telemetry may be dropped`,
-            );
+            outage(`the OTLP collector at ${url} did not answer within ${config.timeoutMs} ms`);
           } else if (!result.retryable && (result.error as CodedError).code !== PAYLOAD_TOO_LARGE) {
             // Rejections (400, INVALID_ARGUMENT, UNAUTHENTICATED, unreadable TLS files) will not fix themselves:
             // say so once per kind of failure. Messages hold the server's text, never our headers.
@@ -247,13 +246,7 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
         if (--inFlight === 0 && onIdle !== undefined) onIdle();
         // A collector that answers but keeps refusing (UNAVAILABLE, 503, 429) until the retries run
         // out is an outage too: said once, like a refused connection, and again after it recovers.
-        if (!result.ok && result.retryable && !isShutdown) {
-          unreachable = true;
-          warnOnce(
-            unreachableKey,
-            `the OTLP collector at ${url} keeps failing ${signal} exports (${result.error.message}); will keep retrying, telemetry may be dropped`,
-          );
-        }
+        if (!result.ok && result.retryable && !isShutdown) outage(`the OTLP collector at ${url} keeps failing ${signal} exports (${result.error.message})`);
         safeCall(done, result);
       });
     },

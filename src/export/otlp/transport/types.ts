@@ -71,7 +71,7 @@ export function isTlsError(err: Error | undefined): boolean {
 
 export function isConnectionError(err: Error | undefined): boolean {
   const code = (err as CodedError | undefined)?.code;
-  return typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || TLS_ERROR_CODE.test(code));
+  return (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) || isTlsError(err);
 }
 
 /** Node errors sometimes hide the socket error behind a wrapper (http2 stream cancel): find the innermost code. */
