@@ -21,17 +21,19 @@ export function consoleBranch<T>(exporter: Exporter<T>): BatchBranch<T> {
 
 /**
  * An OTLP branch: `load` builds the exporter on first export (src/export/otlp is not loaded at
- * startup); `encode` turns items into one request body for the exit-time sender.
+ * startup); `encode` turns items into one request body for the exit-time sender; `loadEncodeAhead`
+ * gives the protobuf encoder of one item, for items waiting in the queue.
  */
 export function otlpBranch<T>(
   signal: 'traces' | 'logs',
   cfg: OtlpSignalConfig,
   load: () => Exporter<T>,
   encode: (items: T[], json: boolean) => Uint8Array,
+  loadEncodeAhead: () => (item: T) => T,
 ): BatchBranch<T> {
   const exporter = lazyExporter(load);
   return {
-    exporter: cfg.protocol === 'http/json' ? exporter : encodingAhead(signal, exporter),
+    exporter: cfg.protocol === 'http/json' ? exporter : encodingAhead(loadEncodeAhead, exporter),
     exportAtExit: (items, sends) => sends.push({ signal, config: cfg, body: encode(items, cfg.protocol === 'http/json') }),
   };
 }
@@ -41,23 +43,17 @@ export function otlpBranch<T>(
  * EncodedItem); the protobuf encoders copy such items as they are, so requests keep the same bytes.
  * Only from the first export on, which is when the OTLP modules load anyway.
  */
-function encodingAhead<T>(signal: 'traces' | 'logs', exporter: Exporter<T>): PreparingExporter<T> {
+function encodingAhead<T>(loadEncodeAhead: () => (item: T) => T, exporter: Exporter<T>): PreparingExporter<T> {
   let encodeAhead: ((item: T) => T) | undefined;
   return {
     export(batch, done) {
-      encodeAhead ??= (
-        signal === 'traces'
-          ? (require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js')).encodeSpanAhead
-          : (require('../export/otlp/encode-protobuf/logs.js') as typeof import('../export/otlp/encode-protobuf/logs.js')).encodeLogRecordAhead
-      ) as unknown as (item: T) => T;
+      encodeAhead ??= loadEncodeAhead();
       exporter.export(batch, done);
     },
     shutdown: () => exporter.shutdown(),
     prepare: (item) => (encodeAhead === undefined ? item : encodeAhead(item)),
   };
 }
-
-const ITEMS: Record<string, string> = { traces: 'spans', logs: 'log records' };
 
 export function batchPipeline<T>(name: string, branches: readonly { readonly branch: BatchBranch<T>; readonly queue: BatchQueue<T> }[]): Pipeline {
   return {
@@ -72,7 +68,7 @@ export function batchPipeline<T>(name: string, branches: readonly { readonly bra
     dropped: () => {
       let count = 0;
       for (const { queue } of branches) count += queue.dropped;
-      return count === 0 ? undefined : `${count} ${ITEMS[name] ?? name}`;
+      return count === 0 ? undefined : `${count} ${branches[0]!.queue.what}`;
     },
     exportAtExit: (sends) => {
       for (const { branch, queue } of branches) {

@@ -18,6 +18,11 @@ function otlpLogsBranch(config: Config): BatchBranch<ReadableLogRecord> {
       json
         ? (require('../export/otlp/encode-json/logs.js') as typeof import('../export/otlp/encode-json/logs.js')).encodeLogsRequestJson(records)
         : (require('../export/otlp/encode-protobuf/logs.js') as typeof import('../export/otlp/encode-protobuf/logs.js')).encodeLogsRequest(records),
+    // An encoded record stands in for the record in the queue; the protobuf encoders copy it as it is.
+    () =>
+      (require('../export/otlp/encode-protobuf/logs.js') as typeof import('../export/otlp/encode-protobuf/logs.js')).encodeLogRecordAhead as unknown as (
+        record: ReadableLogRecord,
+      ) => ReadableLogRecord,
   );
 }
 

@@ -18,6 +18,11 @@ function otlpTraceBranch(config: Config): BatchBranch<ReadableSpan> {
       json
         ? (require('../export/otlp/encode-json/trace.js') as typeof import('../export/otlp/encode-json/trace.js')).encodeTraceRequestJson(spans)
         : (require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js')).encodeTraceRequest(spans),
+    // An encoded span stands in for the span in the queue; the protobuf encoders copy it as it is.
+    () =>
+      (require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js')).encodeSpanAhead as unknown as (
+        span: ReadableSpan,
+      ) => ReadableSpan,
   );
 }
 

@@ -49,6 +49,11 @@ export class BatchQueue<T> {
     this.#queueFullMessage = `${what} queue is full (${config.maxQueueSize}); dropping ${what} until the exporter catches up`;
   }
 
+  /** What the items are called in diagnostics ("spans", "log records"). */
+  get what(): string {
+    return this.#what;
+  }
+
   get dropped(): number {
     return this.#dropped;
   }
