@@ -19,6 +19,12 @@ export function consoleBranch<T>(exporter: Exporter<T>): BatchBranch<T> {
   return { exporter, exportAtExit: (items) => exporter.export(items, () => undefined) };
 }
 
+/** Encodes one item for the queue to hold instead (never throws), and frees what a finished export carried. */
+export interface EncodeAhead<T> {
+  encode(item: T): T;
+  release(batch: readonly T[]): void;
+}
+
 /**
  * An OTLP branch: `load` builds the exporter on first export (src/export/otlp is not loaded at
  * startup); `encode` turns items into one request body for the exit-time sender; `loadEncodeAhead`
@@ -29,7 +35,7 @@ export function otlpBranch<T>(
   cfg: OtlpSignalConfig,
   load: () => Exporter<T>,
   encode: (items: T[], json: boolean) => Uint8Array,
-  loadEncodeAhead: () => (item: T) => T,
+  loadEncodeAhead: () => EncodeAhead<T>,
 ): BatchBranch<T> {
   const exporter = lazyExporter(load);
   return {
@@ -41,17 +47,22 @@ export function otlpBranch<T>(
 /**
  * Lets the batch queue encode items to protobuf while they wait (encode-protobuf/envelope.ts,
  * EncodedItem); the protobuf encoders copy such items as they are, so requests keep the same bytes.
- * Only from the first export on, which is when the OTLP modules load anyway.
+ * Only from the first export on, which is when the OTLP modules load anyway. A batch's bytes are freed
+ * when the exporter calls back, never earlier: until then it may still encode them (halves after a 413).
  */
-function encodingAhead<T>(loadEncodeAhead: () => (item: T) => T, exporter: Exporter<T>): PreparingExporter<T> {
-  let encodeAhead: ((item: T) => T) | undefined;
+function encodingAhead<T>(loadEncodeAhead: () => EncodeAhead<T>, exporter: Exporter<T>): PreparingExporter<T> {
+  let ahead: EncodeAhead<T> | undefined;
   return {
     export(batch, done) {
-      encodeAhead ??= loadEncodeAhead();
-      exporter.export(batch, done);
+      ahead ??= loadEncodeAhead();
+      const release = ahead.release;
+      exporter.export(batch, (result) => {
+        release(batch);
+        done(result);
+      });
     },
     shutdown: () => exporter.shutdown(),
-    prepare: (item) => (encodeAhead === undefined ? item : encodeAhead(item)),
+    prepare: (item) => (ahead === undefined ? item : ahead.encode(item)),
   };
 }
 

@@ -6,7 +6,7 @@ import { BatchLogRecordProcessor, multiLogListener } from '../logs/batch-log-rec
 import type { ReadableLogRecord } from '../logs/log-record-data.js';
 import { SdkLoggerProvider } from '../logs/logger-provider.js';
 import type { Resource } from '../trace/span-data.js';
-import { batchPipeline, consoleBranch, otlpBranch, type BatchBranch } from './batch-pipeline.js';
+import { batchPipeline, consoleBranch, otlpBranch, type BatchBranch, type EncodeAhead } from './batch-pipeline.js';
 import type { Pipeline } from './pipeline.js';
 
 function otlpLogsBranch(config: Config): BatchBranch<ReadableLogRecord> {
@@ -20,9 +20,8 @@ function otlpLogsBranch(config: Config): BatchBranch<ReadableLogRecord> {
         : (require('../export/otlp/encode-protobuf/logs.js') as typeof import('../export/otlp/encode-protobuf/logs.js')).encodeLogsRequest(records),
     // An encoded record stands in for the record in the queue; the protobuf encoders copy it as it is.
     () =>
-      (require('../export/otlp/encode-protobuf/logs.js') as typeof import('../export/otlp/encode-protobuf/logs.js')).encodeLogRecordAhead as unknown as (
-        record: ReadableLogRecord,
-      ) => ReadableLogRecord,
+      (require('../export/otlp/encode-protobuf/logs.js') as typeof import('../export/otlp/encode-protobuf/logs.js'))
+        .logRecordEncodeAhead as unknown as EncodeAhead<ReadableLogRecord>,
   );
 }
 

@@ -6,7 +6,7 @@ import { BatchSpanProcessor, multiListener } from '../trace/batch-span-processor
 import { createSampler } from '../trace/samplers.js';
 import type { ReadableSpan, Resource } from '../trace/span-data.js';
 import { SdkTracerProvider } from '../trace/tracer-provider.js';
-import { batchPipeline, consoleBranch, otlpBranch, type BatchBranch } from './batch-pipeline.js';
+import { batchPipeline, consoleBranch, otlpBranch, type BatchBranch, type EncodeAhead } from './batch-pipeline.js';
 import type { Pipeline } from './pipeline.js';
 
 function otlpTraceBranch(config: Config): BatchBranch<ReadableSpan> {
@@ -20,9 +20,8 @@ function otlpTraceBranch(config: Config): BatchBranch<ReadableSpan> {
         : (require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js')).encodeTraceRequest(spans),
     // An encoded span stands in for the span in the queue; the protobuf encoders copy it as it is.
     () =>
-      (require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js')).encodeSpanAhead as unknown as (
-        span: ReadableSpan,
-      ) => ReadableSpan,
+      (require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js'))
+        .spanEncodeAhead as unknown as EncodeAhead<ReadableSpan>,
   );
 }
 

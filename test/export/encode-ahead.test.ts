@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BatchQueue, type PreparingExporter } from '../../src/export/batch-queue.js';
 import type { ExportResult } from '../../src/export/export-result.js';
-import { EncodedItem } from '../../src/export/otlp/encode-protobuf/envelope.js';
+import { EncodedItem, releaseEncoded } from '../../src/export/otlp/encode-protobuf/envelope.js';
+import { freeChunkCount } from '../../src/export/otlp/encode-protobuf/encoded-chunks.js';
 import { encodeLogRecordAhead, encodeLogsRequest } from '../../src/export/otlp/encode-protobuf/logs.js';
 import { encodeSpanAhead, encodeTraceRequest, type TraceItem } from '../../src/export/otlp/encode-protobuf/trace.js';
 import type { ReadableLogRecord } from '../../src/logs/log-record-data.js';
@@ -122,4 +123,36 @@ test('items not yet prepared when their batch leaves are exported as they are, a
   const exported = batches.flat().map((item) => Number(item.replace(/^p/, '')));
   assert.deepEqual(exported, Array.from({ length: 120 }, (_, i) => i));
   assert.ok(batches.every((batch) => batch.length <= 50));
+});
+
+test('chunks of released items are reused, and items still held keep their bytes while others are reused', () => {
+  // ~1.3 KB per span: 600 of them fill more than two 256 KiB chunks.
+  const spans = Array.from({ length: 600 }, (_, i) => makeTestSpan({ name: `op ${i}`, attributes: { pad: 'p'.repeat(1200), i } }));
+  const first = spans.map(encodeSpanAhead) as EncodedItem[];
+  const kept = first.slice(-10); // the last chunk's tail, still queued
+  const keptBytes = Buffer.from(encodeTraceRequest(kept));
+  releaseEncoded(first.slice(0, -10));
+  const freeBefore = freeChunkCount();
+  assert.ok(freeBefore >= 2, `full chunks whose items were all released are free (${freeBefore})`);
+  // New items take the freed chunks and write over the released bytes...
+  const second = spans.map(encodeSpanAhead) as EncodedItem[];
+  assert.ok(freeChunkCount() < freeBefore);
+  assert.ok(second.some((item) => first.some((old) => old.chunk === item.chunk)));
+  // ...never over the ones still held, and both generations encode to the spans' own bytes.
+  assert.deepEqual(Buffer.from(encodeTraceRequest(kept)), keptBytes);
+  assert.deepEqual(Buffer.from(encodeTraceRequest(second)), Buffer.from(encodeTraceRequest(spans)));
+  // Releasing twice changes nothing: a chunk's count cannot run ahead of what it holds.
+  releaseEncoded(first.slice(0, -10));
+  assert.deepEqual(Buffer.from(encodeTraceRequest(second)), Buffer.from(encodeTraceRequest(spans)));
+  releaseEncoded(second);
+  releaseEncoded(kept);
+});
+
+test('an item larger than a chunk gets a buffer of its own', () => {
+  const span = makeTestSpan({ attributes: { big: 'b'.repeat(300 * 1024) } });
+  const item = encodeSpanAhead(span) as EncodedItem;
+  assert.ok(item instanceof EncodedItem);
+  assert.equal(item.chunk.pooled, false);
+  assert.deepEqual(Buffer.from(encodeTraceRequest([item])), Buffer.from(encodeTraceRequest([span])));
+  releaseEncoded([item]);
 });

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { otlpBranch } from '../../src/bootstrap/batch-pipeline.js';
+import { otlpBranch, type EncodeAhead } from '../../src/bootstrap/batch-pipeline.js';
 import type { PreparingExporter } from '../../src/export/batch-queue.js';
 import type { OtlpSignalConfig } from '../../src/config/types.js';
-import type { Exporter } from '../../src/export/export-result.js';
+import type { ExportResult, Exporter } from '../../src/export/export-result.js';
 import { EncodedItem } from '../../src/export/otlp/encode-protobuf/envelope.js';
-import { encodeSpanAhead } from '../../src/export/otlp/encode-protobuf/trace.js';
+import { encodeTraceRequest, spanEncodeAhead } from '../../src/export/otlp/encode-protobuf/trace.js';
 import type { ReadableSpan } from '../../src/trace/span-data.js';
 import { makeTestSpan } from '../support/otlp-receiver.js';
 
@@ -24,7 +24,7 @@ function recorder(): { exporter: Exporter<ReadableSpan>; batches: ReadableSpan[]
 }
 
 // The loader start-tracing passes: an encoded span stands in for the span.
-const encodeSpanAheadLoader = () => encodeSpanAhead as unknown as (span: ReadableSpan) => ReadableSpan;
+const encodeSpanAheadLoader = () => spanEncodeAhead as unknown as EncodeAhead<ReadableSpan>;
 
 const config = (protocol: OtlpSignalConfig['protocol']) => ({ protocol }) as OtlpSignalConfig;
 
@@ -44,4 +44,33 @@ test('an OTLP/JSON branch never encodes ahead: the JSON encoder needs the items 
   const { exporter } = recorder();
   const branch = otlpBranch<ReadableSpan>('traces', config('http/json'), () => exporter, () => new Uint8Array(), encodeSpanAheadLoader);
   assert.equal((branch.exporter as PreparingExporter<ReadableSpan>).prepare, undefined);
+});
+
+test('a batch encoded ahead is released when the exporter calls back, not before, so a 413 half can still be encoded', () => {
+  let finish: ((result: ExportResult) => void) | undefined;
+  let seen: ReadableSpan[] = [];
+  const exporter: Exporter<ReadableSpan> = {
+    export(batch, done) {
+      seen = [...batch];
+      finish = done;
+    },
+    shutdown: async () => undefined,
+  };
+  const branch = otlpBranch<ReadableSpan>('traces', config('grpc'), () => exporter, () => new Uint8Array(), encodeSpanAheadLoader);
+  const prepare = (branch.exporter as PreparingExporter<ReadableSpan>).prepare!;
+  branch.exporter.export([], () => undefined); // loads the encoder
+  finish!({ ok: true });
+  const spans = [makeTestSpan({ name: 'a' }), makeTestSpan({ name: 'b' })];
+  const batch = spans.map((span) => prepare(span));
+  let results = 0;
+  branch.exporter.export(batch, () => results++);
+  const items = seen as unknown as EncodedItem[];
+  assert.ok(items.every((item) => item instanceof EncodedItem && !item.released));
+  // While the exporter holds the batch its bytes stay readable (a 413 makes it encode halves).
+  assert.deepEqual(Buffer.from(encodeTraceRequest(items.slice(1))), Buffer.from(encodeTraceRequest(spans.slice(1))));
+  finish!({ ok: false, retryable: false, error: new Error('gave up') });
+  assert.equal(results, 1);
+  assert.ok(items.every((item) => item.released));
+  // Reading a released item is refused loudly, never sent as whatever its chunk holds now.
+  assert.throws(() => encodeTraceRequest(items), /read after its release/);
 });

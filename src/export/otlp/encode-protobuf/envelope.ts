@@ -5,6 +5,7 @@
 import { Writer } from './writer.js';
 import type { InstrumentationScope, Resource } from '../../../trace/span-data.js';
 import { writeResource, writeScope } from './common.js';
+import { releaseFrom, reserve, type Chunk } from './encoded-chunks.js';
 
 const REQ_RESOURCE_ENTRIES = 10; // 1
 const R_RESOURCE = 10; // 1
@@ -15,24 +16,24 @@ const S_SCHEMA_URL = 26; // 3
 
 /**
  * An item (span, log record) already written as its Scope*.items field (tag, length, message), which the
- * batch queue holds in place of the item (encodeAhead). The item's objects can then die young: queued
- * items were what survived scavenges and grew the heap, and a full batch was encoded in one go on the
- * event loop; now that is mostly a copy.
+ * batch queue holds in place of the item (encodeAhead): the item's objects die young, and the batch encode
+ * is mostly a copy. The bytes live off the JS heap, in a reused chunk (encoded-chunks.ts), until
+ * releaseEncoded() says the export that carried them is over.
  */
 export class EncodedItem {
   readonly resource: Resource;
   readonly scope: InstrumentationScope;
-  /**
-   * The bytes as a one-byte string, one char per byte: a string lives on the JS heap and dies with the
-   * item, where a Buffer per item (or chunks of them) added external memory that made V8 run twice as
-   * many full GCs (http-hello: 18 vs 9 in 5 s).
-   */
-  readonly bytes: string;
+  readonly chunk: Chunk;
+  readonly start: number;
+  readonly end: number;
+  released = false;
 
-  constructor(resource: Resource, scope: InstrumentationScope, bytes: string) {
+  constructor(resource: Resource, scope: InstrumentationScope, chunk: Chunk, start: number, end: number) {
     this.resource = resource;
     this.scope = scope;
-    this.bytes = bytes;
+    this.chunk = chunk;
+    this.start = start;
+    this.end = end;
   }
 }
 
@@ -45,11 +46,30 @@ export function encodeAhead<T extends Grouped>(item: T | EncodedItem, writeItem:
   const w = Writer.create();
   try {
     writeItem(w, item);
-    return new EncodedItem(item.resource, item.scope, w.latin1());
+    const length = w.pos;
+    const chunk = reserve(length);
+    const start = chunk.used;
+    w.copyTo(chunk.buf, start);
+    chunk.used = start + length;
+    chunk.live++;
+    return new EncodedItem(item.resource, item.scope, chunk, start, start + length);
   } catch {
     return item;
   } finally {
     w.release();
+  }
+}
+
+/**
+ * The export that carried these items is over (sent, or given up): their chunk space can be reused. Call
+ * it only when nothing will read them again; a second call for an item does nothing.
+ */
+export function releaseEncoded(items: readonly unknown[]): void {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (!(item instanceof EncodedItem) || item.released) continue;
+    item.released = true;
+    releaseFrom(item.chunk);
   }
 }
 
@@ -155,8 +175,11 @@ function writeGroups<T>(
       const list = group.items;
       for (let i = 0; i < list.length; i++) {
         const item = list[i]!;
-        if (item instanceof EncodedItem) w.latin1Raw(item.bytes);
-        else writeItem(w, item);
+        if (item instanceof EncodedItem) {
+          // Its chunk may hold other items by now: sending those bytes would be silent corruption.
+          if (item.released) throw new Error('an item encoded ahead was read after its release');
+          w.raw(item.chunk.buf, item.start, item.end);
+        } else writeItem(w, item);
       }
       if (group.scope.schemaUrl) w.uint32(S_SCHEMA_URL).string(group.scope.schemaUrl);
       w.ldelim();

@@ -4,7 +4,7 @@ import type { Writer } from './writer.js';
 import type { ReadableLogRecord } from '../../../logs/log-record-data.js';
 import type { Attributes } from '../../../trace/span-data.js';
 import { writeAnyValueBody, writeAttributes, writeFixed64Time, writeHexId } from './common.js';
-import { encodeAhead, writeGroupedRequest, type EncodedItem } from './envelope.js';
+import { encodeAhead, releaseEncoded, writeGroupedRequest, type EncodedItem } from './envelope.js';
 
 // ScopeLogs.log_records (the envelope around it is in envelope.ts)
 const SL_LOG_RECORDS = 18; // 2
@@ -59,3 +59,6 @@ export function encodeLogsRequest(records: readonly LogsItem[]): Uint8Array {
 export function encodeLogRecordAhead(record: LogsItem): LogsItem {
   return encodeAhead(record, writeLogRecord);
 }
+
+/** What the batch pipeline uses to encode records as they are queued, and to free their bytes after the export. */
+export const logRecordEncodeAhead = { encode: encodeLogRecordAhead, release: releaseEncoded };

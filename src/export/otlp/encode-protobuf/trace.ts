@@ -3,7 +3,7 @@
 import type { Writer } from './writer.js';
 import type { ReadableSpan } from '../../../trace/span-data.js';
 import { decodePartialSuccess, writeAttributes, writeFixed64Time, writeHexId } from './common.js';
-import { encodeAhead, writeGroupedRequest, type EncodedItem } from './envelope.js';
+import { encodeAhead, releaseEncoded, writeGroupedRequest, type EncodedItem } from './envelope.js';
 
 // ScopeSpans.spans (the envelope around it is in envelope.ts)
 const SS_SPANS = 18; // 2
@@ -57,6 +57,9 @@ export function encodeTraceRequest(spans: readonly TraceItem[]): Uint8Array {
 export function encodeSpanAhead(span: TraceItem): TraceItem {
   return encodeAhead(span, writeSpan);
 }
+
+/** What the batch pipeline uses to encode spans as they are queued, and to free their bytes after the export. */
+export const spanEncodeAhead = { encode: encodeSpanAhead, release: releaseEncoded };
 
 function writeSpan(w: Writer, span: ReadableSpan): void {
   w.uint32(SS_SPANS).fork();

@@ -29,7 +29,6 @@ const f64Bytes = new Uint8Array(f64.buffer);
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 type Utf8Buffer = Buffer & { utf8Write(s: string, offset: number, length?: number): number };
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string; latin1Write(s: string, offset: number): number };
 
 export class Writer {
   /** The bytes written so far are buf[0, pos). */
@@ -159,15 +158,15 @@ export class Writer {
     return this;
   }
 
-  /** The bytes written so far as a one-byte string, one char per byte (see latin1Raw). */
-  latin1(): string {
-    return (this.buf as Latin1Buffer).latin1Slice(0, this.pos);
+  /** Copies what was written so far to `target` at `offset` (which must have room for `pos` bytes). */
+  copyTo(target: Buffer, offset: number): void {
+    this.buf.copy(target, offset, 0, this.pos);
   }
 
-  /** Writes back, byte for byte, what latin1() returned. */
-  latin1Raw(bytes: string): this {
-    const at = this.claim(bytes.length); // may replace this.buf
-    (this.buf as Latin1Buffer).latin1Write(bytes, at);
+  /** Writes `source[start, end)` as it is: bytes that are already protobuf (items encoded ahead). */
+  raw(source: Buffer, start: number, end: number): this {
+    const at = this.claim(end - start); // may replace this.buf
+    source.copy(this.buf, at, start, end);
     return this;
   }
 
