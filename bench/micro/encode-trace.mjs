@@ -111,8 +111,8 @@ console.log(`node ${process.version}, batch ${BATCH} spans, ${trials} trials x $
 const oursPb = measure('ours protobuf', () => encodeTraceRequest(spans));
 // What the batch queue does with OTLP protobuf: each span encoded ahead as it waits (in slices, off the
 // request path, into reused off-heap chunks freed once its batch's export is over), then the batch is
-// mostly a copy. The two
-// parts are timed apart: the second is the one-go cost on the event loop when a batch leaves.
+// mostly a copy. The two parts are timed apart: the second is the one-go cost on the event loop when a
+// batch leaves.
 measure('  of which: each span encoded ahead', () => {
   const items = spans.map(encodeSpanAhead);
   releaseEncoded(items);

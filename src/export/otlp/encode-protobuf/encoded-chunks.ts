@@ -30,15 +30,24 @@ export class Chunk {
 const free: Chunk[] = [];
 let current: Chunk | undefined;
 
-/** Room for `length` bytes: returns the chunk, whose `used` is where they go (the caller then adds length). */
+/**
+ * Claims `length` bytes for one item, counted live until releaseFrom(): they are
+ * chunk.buf[chunk.used - length, chunk.used) of the chunk returned.
+ */
 export function reserve(length: number): Chunk {
-  if (length > CHUNK_BYTES) return new Chunk(length, false);
-  if (current === undefined || current.used + length > CHUNK_BYTES) {
-    const full = current;
-    current = free.pop() ?? new Chunk(CHUNK_BYTES, true);
-    if (full !== undefined && full.live === 0) recycle(full);
+  let chunk: Chunk;
+  if (length > CHUNK_BYTES) chunk = new Chunk(length, false);
+  else {
+    if (current === undefined || current.used + length > CHUNK_BYTES) {
+      const full = current;
+      current = free.pop() ?? new Chunk(CHUNK_BYTES, true);
+      if (full !== undefined && full.live === 0) recycle(full);
+    }
+    chunk = current;
   }
-  return current;
+  chunk.used += length;
+  chunk.live++;
+  return chunk;
 }
 
 /** One item of `chunk` is no longer needed; the last one out hands the chunk back (unless still being filled). */

@@ -46,13 +46,10 @@ export function encodeAhead<T extends Grouped>(item: T | EncodedItem, writeItem:
   const w = Writer.create();
   try {
     writeItem(w, item);
-    const length = w.pos;
-    const chunk = reserve(length);
-    const start = chunk.used;
+    const chunk = reserve(w.pos);
+    const start = chunk.used - w.pos;
     w.copyTo(chunk.buf, start);
-    chunk.used = start + length;
-    chunk.live++;
-    return new EncodedItem(item.resource, item.scope, chunk, start, start + length);
+    return new EncodedItem(item.resource, item.scope, chunk, start, chunk.used);
   } catch {
     return item;
   } finally {
