@@ -10,6 +10,7 @@ import type { Telemetry } from '../types.js';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';
 import { atExit } from '../../src/hook/at-exit.js';
+import { OpenList, type OpenLink } from '../../src/hook/open-list.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
 import {
@@ -31,7 +32,8 @@ import {
 import { captureHeaders, type HttpOptions } from './options.js';
 import { httpDurations, secondsSince, type HttpDurations } from './metrics.js';
 
-interface ClientRequestState {
+interface ClientRequestState extends OpenLink {
+  readonly req: ClientRequest;
   readonly span: Span;
   readonly options: HttpOptions;
   readonly target: RequestTarget;
@@ -54,9 +56,9 @@ const STATE = Symbol('otel-instrument.http.client');
 const guard = new Guard('http client');
 
 // Requests whose span is open. At exit, their 'close' will never come: end them there.
-const inFlight = new Set<ClientRequest>();
+const inFlight = new OpenList<ClientRequestState>();
 atExit(() => {
-  for (const req of inFlight) onRequestClose.call(req);
+  inFlight.forEach((state) => onRequestClose.call(state.req));
 });
 
 const headerSetter = {
@@ -114,7 +116,7 @@ function onRequestError(this: ClientRequest, error: Error): void {
 
 function onRequestClose(this: ClientRequest): void {
   const state = clientStateOf(this);
-  if (state === undefined || !inFlight.delete(this)) return;
+  if (state === undefined || !inFlight.delete(state)) return;
   try {
     const span = state.span;
     const res = (this as ClientRequest & { res?: IncomingMessage }).res;
@@ -261,10 +263,21 @@ function makeRequest(
             () => req.getHeaderNames(),
           );
         }
-        (req as unknown as { [STATE]: ClientRequestState })[STATE] = { span, options, target, startMs, durations, error: undefined };
+        const state: ClientRequestState = {
+          openPrev: undefined,
+          openNext: undefined,
+          req,
+          span,
+          options,
+          target,
+          startMs,
+          durations,
+          error: undefined,
+        };
+        (req as unknown as { [STATE]: ClientRequestState })[STATE] = state;
         req.once(errorMonitor, onRequestError);
         req.once('close', onRequestClose);
-        inFlight.add(req);
+        inFlight.add(state);
       }
     } catch (error) {
       guard.fail(error);

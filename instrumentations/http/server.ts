@@ -11,6 +11,7 @@ import { runWithContext } from '../../src/context/als-context-manager.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
 import { suppressed } from '../../src/context/suppress.js';
 import { atExit } from '../../src/hook/at-exit.js';
+import { OpenList, type OpenLink } from '../../src/hook/open-list.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
 import { exceptionAttributes } from '../../src/trace/span.js';
@@ -40,7 +41,8 @@ import { captureHeaders, type HttpOptions } from './options.js';
 import { httpDurations, secondsSince, type HttpDurations } from './metrics.js';
 
 /** Per-request state, reachable from req and res (express sets the route through it). */
-export interface ServerRequestState {
+export interface ServerRequestState extends OpenLink {
+  readonly res: ServerResponse;
   readonly span: Span;
   readonly options: HttpOptions;
   readonly method: string;
@@ -73,9 +75,9 @@ process.on('uncaughtExceptionMonitor', (error) => {
 });
 
 // Responses whose span is open. At exit, their 'close' will never come: end them there.
-const inFlight = new Set<ServerResponse>();
+const inFlight = new OpenList<ServerRequestState>();
 atExit(() => {
-  for (const res of inFlight) onResponseClose.call(res);
+  inFlight.forEach((state) => onResponseClose.call(state.res));
 });
 
 const headerGetter = {
@@ -173,6 +175,9 @@ function startServerSpan(
       );
     }
     const state: ServerRequestState = {
+      openPrev: undefined,
+      openNext: undefined,
+      res,
       span,
       options,
       method,
@@ -187,14 +192,14 @@ function startServerSpan(
     (req as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     (res as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     res.once('close', onResponseClose);
-    inFlight.add(res);
+    inFlight.add(state);
   }
   return trace.setSpan(parentContext, span);
 }
 
 function onResponseClose(this: ServerResponse): void {
   const state = serverRequestState(this);
-  if (state === undefined || !inFlight.delete(this)) return;
+  if (state === undefined || !inFlight.delete(state)) return;
   try {
     const span = state.span;
     const status = this.statusCode;

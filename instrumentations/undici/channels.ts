@@ -21,6 +21,7 @@ import type { Telemetry } from '../types.js';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';
 import { atExit } from '../../src/hook/at-exit.js';
+import { OpenList, type OpenLink } from '../../src/hook/open-list.js';
 import { httpDurations, secondsSince, type HttpDurations } from '../http/metrics.js';
 import { Guard } from '../../src/hook/guard.js';
 import {
@@ -42,7 +43,8 @@ import { requestHeaderSetter, type UndiciRequest } from './trace-headers.js';
 
 import { CHANNEL_CREATE, CHANNEL_ERROR, CHANNEL_HEADERS, CHANNEL_SEND_HEADERS, CHANNEL_TRAILERS } from './channel-names.js';
 
-interface RequestState {
+interface RequestState extends OpenLink {
+  readonly request: object;
   readonly span: Span;
   /** Response headers arrived (status code known). */
   responded: boolean;
@@ -66,9 +68,9 @@ let telemetry: Telemetry | undefined;
 const states = new WeakMap<object, RequestState>();
 
 // Requests whose span is open. At exit, their trailers or error will never come: end them there.
-const inFlight = new Set<object>();
+const inFlight = new OpenList<RequestState>();
 atExit(() => {
-  for (const request of inFlight) finish(request, undefined, false);
+  inFlight.forEach((state) => finish(state.request, undefined, false));
 });
 
 function requestOf(message: unknown): UndiciRequest | undefined {
@@ -99,7 +101,10 @@ function onCreate(message: unknown): void {
     const startMs = performance.now();
     const span = telemetry.tracer.startSpan(spanNameFor(target.method), { kind: SpanKind.CLIENT, attributes }, parent);
     const durations = httpDurations(telemetry.meter);
-    states.set(request, {
+    const state: RequestState = {
+      openPrev: undefined,
+      openNext: undefined,
+      request,
       span,
       responded: false,
       ended: false,
@@ -111,8 +116,9 @@ function onCreate(message: unknown): void {
       status: undefined,
       errorType: undefined,
       protocolVersion: undefined,
-    });
-    if (span.isRecording() || durations !== undefined) inFlight.add(request);
+    };
+    states.set(request, state);
+    if (span.isRecording() || durations !== undefined) inFlight.add(state);
     // Injected even for an unsampled span: the next service must learn the sampling decision.
     telemetry.propagator.inject(trace.setSpan(parent, span), request, requestHeaderSetter);
   } catch (error) {
@@ -185,9 +191,9 @@ function recordDuration(state: RequestState): void {
 /** Ends the request's span once: on trailers, on error, or at process exit. */
 function finish(request: object, error: unknown, failed: boolean): void {
   try {
-    inFlight.delete(request);
     const state = states.get(request);
     if (state === undefined || state.ended) return;
+    inFlight.delete(state);
     state.ended = true;
     const span = state.span;
     if (failed) {

@@ -32,6 +32,30 @@ test('process.exit(3) right after a request still delivers its spans, metrics an
   }
 });
 
+test('process.exit with requests still open ends and delivers every open server, http and fetch client span', async () => {
+  const receiver = await GrpcReceiver.start();
+  try {
+    const exit = await runCli(['node', join(FIXTURES, 'exit-mid-request.js')], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+    assert.equal(exit.code, 5);
+    const spans = await receiver.waitForSpans(4);
+    const names = JSON.stringify(spans.map((s) => `${s.kind} ${s.name}`));
+    const servers = spans.filter((s) => s.kind === 2);
+    const clients = spans.filter((s) => s.kind === 3);
+    assert.equal(servers.length, 2, names);
+    assert.equal(clients.length, 2, names);
+    for (const span of spans) assert.ok(BigInt(span.endTimeUnixNano) >= BigInt(span.startTimeUnixNano), names);
+    // Each server span is the child of one of the two client spans, which were still open too.
+    const clientIds = clients.map((s) => s.spanId).sort();
+    assert.deepEqual(servers.map((s) => s.parentSpanId).sort(), clientIds);
+    // Neither request was answered: the server spans and the http.get span say aborted.
+    for (const span of servers) assert.equal(span.attributes['error.type'], 'aborted');
+    const viaGet = clients.find((s) => !String(s.attributes['url.full']).includes('via=fetch'))!;
+    assert.equal(viaGet.attributes['error.type'], 'aborted');
+  } finally {
+    await receiver.close();
+  }
+});
+
 test('an uncaught exception is recorded on the server span, delivered, and exits with code 1 as plain node does', async () => {
   const receiver = await GrpcReceiver.start();
   try {
