@@ -14,11 +14,11 @@ import { childPrefix, layerMeta, layerRoute, layerSpanOptions, type LayerMeta } 
 import {
   createRequestState,
   Level,
+  type RequestState,
   recordError,
   requestState,
   setRequestStateGuard,
   type NextFunction,
-  type RequestState,
 } from './request-state.js';
 
 export const guard = new Guard('express');
@@ -43,8 +43,7 @@ function isError(value: unknown): boolean {
 }
 
 function findLevel(state: RequestState, next: NextFunction): Level | undefined {
-  const levels = state.levels;
-  for (let i = 0; i < levels.length; i++) if (levels[i]!.next === next) return levels[i];
+  for (let level = state.newestLevel; level !== undefined; level = level.previous) if (level.next === next) return level;
   return undefined;
 }
 
@@ -56,7 +55,7 @@ function createLevel(state: RequestState, next: NextFunction): Level {
   level.wrapper = function next(this: unknown) {
     return leaveLayer(level, this, arguments);
   };
-  state.levels.push(level);
+  state.newestLevel = level;
   return level;
 }
 

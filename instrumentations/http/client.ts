@@ -32,7 +32,10 @@ import {
 import { captureHeaders, type HttpOptions } from './options.js';
 import { httpDurations, secondsSince, type HttpDurations } from './metrics.js';
 
-interface ClientRequestState extends OpenLink {
+/** A class, not a literal: see ServerRequestState (a pretenured literal kept requests reachable). */
+class ClientRequestState implements OpenLink {
+  openPrev: OpenLink | undefined = undefined;
+  openNext: OpenLink | undefined = undefined;
   readonly req: ClientRequest;
   readonly span: Span;
   readonly options: HttpOptions;
@@ -40,7 +43,16 @@ interface ClientRequestState extends OpenLink {
   /** Span start, as performance.now(), for the duration metric. */
   readonly startMs: number;
   readonly durations: HttpDurations | undefined;
-  error: Error | undefined;
+  error: Error | undefined = undefined;
+
+  constructor(req: ClientRequest, span: Span, options: HttpOptions, target: RequestTarget, startMs: number, durations: HttpDurations | undefined) {
+    this.req = req;
+    this.span = span;
+    this.options = options;
+    this.target = target;
+    this.startMs = startMs;
+    this.durations = durations;
+  }
 }
 
 interface RequestTarget {
@@ -263,17 +275,7 @@ function makeRequest(
             () => req.getHeaderNames(),
           );
         }
-        const state: ClientRequestState = {
-          openPrev: undefined,
-          openNext: undefined,
-          req,
-          span,
-          options,
-          target,
-          startMs,
-          durations,
-          error: undefined,
-        };
+        const state = new ClientRequestState(req, span, options, target, startMs, durations);
         (req as unknown as { [STATE]: ClientRequestState })[STATE] = state;
         req.once(errorMonitor, onRequestError);
         req.once('close', onRequestClose);

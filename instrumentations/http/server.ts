@@ -40,22 +40,48 @@ import {
 import { captureHeaders, type HttpOptions } from './options.js';
 import { httpDurations, secondsSince, type HttpDurations } from './metrics.js';
 
-/** Per-request state, reachable from req and res (express sets the route through it). */
-export interface ServerRequestState extends OpenLink {
+/**
+ * Per-request state, reachable from req and res (express sets the route through it). A class, not
+ * a literal: V8 may pretenure a literal's allocation site, and a pretenured state that died in
+ * the old generation would keep its response reachable to scavenges until the next full GC.
+ */
+export class ServerRequestState implements OpenLink {
+  openPrev: OpenLink | undefined = undefined;
+  openNext: OpenLink | undefined = undefined;
   readonly res: ServerResponse;
   readonly span: Span;
   readonly options: HttpOptions;
   readonly method: string;
-  route: string | undefined;
+  route: string | undefined = undefined;
   /** The handler threw: error.type and status are already set. */
-  threw: boolean;
+  threw = false;
   /** error.type for the duration metric when something recorded an error (a thrown error's class). */
-  errorType: string | undefined;
+  errorType: string | undefined = undefined;
   /** Span start, as performance.now(), for the duration metric. */
   readonly startMs: number;
   readonly scheme: 'http' | 'https';
   readonly protocolVersion: string | undefined;
   readonly durations: HttpDurations | undefined;
+
+  constructor(
+    res: ServerResponse,
+    span: Span,
+    options: HttpOptions,
+    method: string,
+    startMs: number,
+    scheme: 'http' | 'https',
+    protocolVersion: string | undefined,
+    durations: HttpDurations | undefined,
+  ) {
+    this.res = res;
+    this.span = span;
+    this.options = options;
+    this.method = method;
+    this.startMs = startMs;
+    this.scheme = scheme;
+    this.protocolVersion = protocolVersion;
+    this.durations = durations;
+  }
 }
 
 const STATE = Symbol('otel-instrument.http.server');
@@ -174,21 +200,7 @@ function startServerSpan(
         () => Object.keys(headers),
       );
     }
-    const state: ServerRequestState = {
-      openPrev: undefined,
-      openNext: undefined,
-      res,
-      span,
-      options,
-      method,
-      route: undefined,
-      threw: false,
-      errorType: undefined,
-      startMs,
-      scheme,
-      protocolVersion: version,
-      durations,
-    };
+    const state = new ServerRequestState(res, span, options, method, startMs, scheme, version, durations);
     (req as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     (res as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     res.once('close', onResponseClose);

@@ -43,21 +43,34 @@ import { requestHeaderSetter, type UndiciRequest } from './trace-headers.js';
 
 import { CHANNEL_CREATE, CHANNEL_ERROR, CHANNEL_HEADERS, CHANNEL_SEND_HEADERS, CHANNEL_TRAILERS } from './channel-names.js';
 
-interface RequestState extends OpenLink {
+/** A class, not a literal: see ServerRequestState (a pretenured literal kept requests reachable). */
+class RequestState implements OpenLink {
+  openPrev: OpenLink | undefined = undefined;
+  openNext: OpenLink | undefined = undefined;
   readonly request: object;
   readonly span: Span;
   /** Response headers arrived (status code known). */
-  responded: boolean;
-  ended: boolean;
+  responded = false;
+  ended = false;
   /** For http.client.request.duration (undefined when metrics are off). */
   readonly durations: HttpDurations | undefined;
   readonly startMs: number;
   readonly method: string;
   readonly address: string;
   readonly port: number;
-  status: number | undefined;
-  errorType: string | undefined;
-  protocolVersion: string | undefined;
+  status: number | undefined = undefined;
+  errorType: string | undefined = undefined;
+  protocolVersion: string | undefined = undefined;
+
+  constructor(request: object, span: Span, durations: HttpDurations | undefined, startMs: number, method: string, address: string, port: number) {
+    this.request = request;
+    this.span = span;
+    this.durations = durations;
+    this.startMs = startMs;
+    this.method = method;
+    this.address = address;
+    this.port = port;
+  }
 }
 
 const guard = new Guard('undici');
@@ -101,22 +114,7 @@ function onCreate(message: unknown): void {
     const startMs = performance.now();
     const span = telemetry.tracer.startSpan(spanNameFor(target.method), { kind: SpanKind.CLIENT, attributes }, parent);
     const durations = httpDurations(telemetry.meter);
-    const state: RequestState = {
-      openPrev: undefined,
-      openNext: undefined,
-      request,
-      span,
-      responded: false,
-      ended: false,
-      durations,
-      startMs,
-      method: target.method,
-      address: target.address,
-      port: target.port,
-      status: undefined,
-      errorType: undefined,
-      protocolVersion: undefined,
-    };
+    const state = new RequestState(request, span, durations, startMs, target.method, target.address, target.port);
     states.set(request, state);
     if (span.isRecording() || durations !== undefined) inFlight.add(state);
     // Injected even for an unsampled span: the next service must learn the sampling decision.
