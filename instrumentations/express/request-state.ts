@@ -88,8 +88,9 @@ export function createRequestState(req: object, res: ServerResponse): RequestSta
   const state = new RequestState(res, serverRequestState(req));
   (req as { [STATE]?: RequestState })[STATE] = state;
   // Prepended so that it runs before the http instrumentation's own 'close' listener, which
-  // ends the server span: error.type must be settled by then.
-  if (typeof res.prependOnceListener === 'function') res.prependOnceListener('close', onResponseClose);
+  // ends the server span: error.type must be settled by then. A plain listener, not a once one
+  // (a wrapper and its state per request); a second 'close' finds state.closed and does nothing.
+  if (typeof res.prependListener === 'function') res.prependListener('close', onResponseClose);
   return state;
 }
 
@@ -116,7 +117,7 @@ export function recordError(state: RequestState, span: Span | undefined, error: 
 
 function onResponseClose(this: ServerResponse): void {
   const state = requestState(this.req);
-  if (state === undefined) return;
+  if (state === undefined || state.closed) return;
   try {
     state.closed = true;
     for (let level = state.newestLevel; level !== undefined; level = level.previous) {

@@ -277,8 +277,10 @@ function makeRequest(
         }
         const state = new ClientRequestState(req, span, options, target, startMs, durations);
         (req as unknown as { [STATE]: ClientRequestState })[STATE] = state;
-        req.once(errorMonitor, onRequestError);
-        req.once('close', onRequestClose);
+        // Plain listeners, not once ones (a wrapper per request): onRequestError keeps the first
+        // error only, and a second 'close' finds the state unlisted.
+        req.on(errorMonitor, onRequestError);
+        req.on('close', onRequestClose);
         inFlight.add(state);
       }
     } catch (error) {

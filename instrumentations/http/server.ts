@@ -203,7 +203,8 @@ function startServerSpan(
     const state = new ServerRequestState(res, span, options, method, startMs, scheme, version, durations);
     (req as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     (res as unknown as { [STATE]: ServerRequestState })[STATE] = state;
-    res.once('close', onResponseClose);
+    // Plain listeners, not once ones (a wrapper per request): a second 'close' finds the state unlisted.
+    res.on('close', onResponseClose);
     inFlight.add(state);
   }
   return trace.setSpan(parentContext, span);
