@@ -8,6 +8,7 @@ import type { OtlpSignalConfig } from '../../../src/config/types.js';
 import type { ExportResult, Exporter } from '../../../src/export/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import type { ReadableSpan } from '../../../src/trace/span-data.js';
+import { resetWarnOnce } from '../../../src/diag/log.js';
 import { withDiag } from '../../support/exporter-helpers.js';
 import { makeTestSpan, startGrpcReceiver, startHttpReceiver, type TlsServerOptions } from '../../support/otlp-receiver.js';
 
@@ -100,6 +101,9 @@ for (const kind of ['grpc', 'http/protobuf'] as const) {
   test(`${kind} over TLS rejects a collector signed by another CA`, async () => {
     const receiver = await start({ tls: serverTls(false) });
     const exporter = createOtlpTraceExporter(config(kind, urlOf(receiver), { certificateFile: files.otherCa }), NO_RETRY);
+    // The warning is said once per collector origin per process: an earlier test's receiver may
+    // have had this port (and its own outage warning) before.
+    resetWarnOnce(`otlp-unreachable-${new URL(urlOf(receiver)).origin}`);
     try {
       const result = await withDiag(async (log) => {
         const r = await exportOnce(exporter);
