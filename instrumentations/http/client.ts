@@ -10,7 +10,7 @@ import type { Telemetry } from '../types.js';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';
 import { atExit } from '../../src/hook/at-exit.js';
-import { OpenList, type OpenLink } from '../../src/hook/open-list.js';
+import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
 import {
@@ -33,9 +33,7 @@ import { captureHeaders, type HttpOptions } from './options.js';
 import { httpDurations, secondsSince, type HttpDurations } from './metrics.js';
 
 /** A class, not a literal: see ServerRequestState (a pretenured literal kept requests reachable). */
-class ClientRequestState implements OpenLink {
-  openPrev: OpenLink | undefined = undefined;
-  openNext: OpenLink | undefined = undefined;
+class ClientRequestState extends OpenEntry {
   readonly req: ClientRequest;
   readonly span: Span;
   readonly options: HttpOptions;
@@ -46,6 +44,7 @@ class ClientRequestState implements OpenLink {
   error: Error | undefined = undefined;
 
   constructor(req: ClientRequest, span: Span, options: HttpOptions, target: RequestTarget, startMs: number, durations: HttpDurations | undefined) {
+    super();
     this.req = req;
     this.span = span;
     this.options = options;

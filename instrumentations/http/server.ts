@@ -11,7 +11,7 @@ import { runWithContext } from '../../src/context/als-context-manager.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
 import { suppressed } from '../../src/context/suppress.js';
 import { atExit } from '../../src/hook/at-exit.js';
-import { OpenList, type OpenLink } from '../../src/hook/open-list.js';
+import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
 import { exceptionAttributes } from '../../src/trace/span.js';
@@ -45,9 +45,7 @@ import { httpDurations, secondsSince, type HttpDurations } from './metrics.js';
  * a literal: V8 may pretenure a literal's allocation site, and a pretenured state that died in
  * the old generation would keep its response reachable to scavenges until the next full GC.
  */
-export class ServerRequestState implements OpenLink {
-  openPrev: OpenLink | undefined = undefined;
-  openNext: OpenLink | undefined = undefined;
+export class ServerRequestState extends OpenEntry {
   readonly res: ServerResponse;
   readonly span: Span;
   readonly options: HttpOptions;
@@ -73,6 +71,7 @@ export class ServerRequestState implements OpenLink {
     protocolVersion: string | undefined,
     durations: HttpDurations | undefined,
   ) {
+    super();
     this.res = res;
     this.span = span;
     this.options = options;

@@ -21,7 +21,7 @@ import type { Telemetry } from '../types.js';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';
 import { atExit } from '../../src/hook/at-exit.js';
-import { OpenList, type OpenLink } from '../../src/hook/open-list.js';
+import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
 import { httpDurations, secondsSince, type HttpDurations } from '../http/metrics.js';
 import { Guard } from '../../src/hook/guard.js';
 import {
@@ -44,9 +44,7 @@ import { requestHeaderSetter, type UndiciRequest } from './trace-headers.js';
 import { CHANNEL_CREATE, CHANNEL_ERROR, CHANNEL_HEADERS, CHANNEL_SEND_HEADERS, CHANNEL_TRAILERS } from './channel-names.js';
 
 /** A class, not a literal: see ServerRequestState (a pretenured literal kept requests reachable). */
-class RequestState implements OpenLink {
-  openPrev: OpenLink | undefined = undefined;
-  openNext: OpenLink | undefined = undefined;
+class RequestState extends OpenEntry {
   readonly request: object;
   readonly span: Span;
   /** Response headers arrived (status code known). */
@@ -63,6 +61,7 @@ class RequestState implements OpenLink {
   protocolVersion: string | undefined = undefined;
 
   constructor(request: object, span: Span, durations: HttpDurations | undefined, startMs: number, method: string, address: string, port: number) {
+    super();
     this.request = request;
     this.span = span;
     this.durations = durations;

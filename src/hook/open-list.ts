@@ -11,6 +11,12 @@ export interface OpenLink {
   openNext: OpenLink | undefined;
 }
 
+/** Base of the states an OpenList holds: the two links, unset until the state is added. */
+export class OpenEntry implements OpenLink {
+  openPrev: OpenLink | undefined = undefined;
+  openNext: OpenLink | undefined = undefined;
+}
+
 export class OpenList<T extends OpenLink> {
   // A sentinel: every listed entry has an openPrev, so "listed" needs no extra field.
   readonly #head: OpenLink = { openPrev: undefined, openNext: undefined };
