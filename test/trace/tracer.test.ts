@@ -68,6 +68,46 @@ test('attribute limits drop extra keys, truncate long strings and ignore invalid
   assert.equal(done.droppedAttributesCount, 1);
 });
 
+test('ids stay valid and distinct across many spans (ids are cut from a shared random string)', () => {
+  const { tracer } = setup();
+  const seen = new Set<string>();
+  for (let i = 0; i < 2000; i++) {
+    const { traceId, spanId } = tracer.startSpan('s').spanContext();
+    assert.match(traceId, /^[0-9a-f]{32}$/);
+    assert.match(spanId, /^[0-9a-f]{16}$/);
+    assert.notEqual(traceId, '0'.repeat(32));
+    seen.add(traceId).add(spanId);
+  }
+  assert.equal(seen.size, 4000);
+});
+
+test('the attributes a span starts with are copied whole when all are valid, and checked one by one otherwise', () => {
+  const { tracer, ended } = setup(alwaysOn, { ...LIMITS, attributeValueLengthLimit: Infinity });
+  const given: Record<string, unknown> = { a: 1, b: 'x', c: [1, 2] };
+  tracer.startSpan('valid', { attributes: given as never }).end();
+  given.a = 2;
+  given.d = 'late';
+  const inherited = Object.assign(Object.create({ inheritedKey: 'no' }), { a: 1 });
+  tracer.startSpan('inherited', { attributes: inherited }).end();
+  tracer.startSpan('invalid', { attributes: { a: 1, bad: { nested: true }, none: undefined, '': 'empty', b: 2 } as never }).end();
+  tracer.startSpan('too many', { attributes: { a: 1, b: 2, c: 3, d: 4, e: 5 } }).end();
+  const after = tracer.startSpan('then more', { attributes: { a: 1 } });
+  after.setAttributes({ b: 2, bad: {} as never });
+  after.setAttribute('c', 3);
+  after.setAttributes({ d: 4 });
+  after.end();
+  const byName = new Map(ended.map((span) => [span.name, span]));
+  // A copy: the caller changing its object afterwards changes nothing.
+  assert.deepEqual(byName.get('valid')!.attributes, { a: 1, b: 'x', c: [1, 2] });
+  assert.notEqual(byName.get('valid')!.attributes, given);
+  assert.deepEqual(byName.get('inherited')!.attributes, { a: 1 });
+  assert.deepEqual(byName.get('invalid')!.attributes, { a: 1, b: 2 });
+  assert.deepEqual(byName.get('too many')!.attributes, { a: 1, b: 2, c: 3 });
+  assert.equal(byName.get('too many')!.droppedAttributesCount, 2);
+  assert.deepEqual(byName.get('then more')!.attributes, { a: 1, b: 2, c: 3 });
+  assert.equal(byName.get('then more')!.droppedAttributesCount, 1);
+});
+
 test('events and links honour their count limits and record dropped counts', () => {
   const { tracer, ended } = setup();
   const link = { context: { traceId: 'c'.repeat(32), spanId: 'd'.repeat(16), traceFlags: 1, traceState: createTraceState('k=v') }, attributes: { x: 1, y: 2 } };
