@@ -55,6 +55,15 @@ function cases(tracer, root) {
     'start(8 attributes) + end': (n) => {
       for (let i = 0; i < n; i++) tracer.startSpan('GET', { kind: SERVER, attributes: ATTRIBUTES }, root).end();
     },
+    // What an HTTP server span does: starts with its request attributes, adds the response's at the end.
+    'start(8 attributes) + 2 setAttribute, end': (n) => {
+      for (let i = 0; i < n; i++) {
+        const span = tracer.startSpan('GET', { kind: SERVER, attributes: ATTRIBUTES }, root);
+        span.setAttribute('http.response.status_code', 200);
+        span.setAttribute('http.route', '/api/users/:id');
+        span.end();
+      }
+    },
     'start + 8 setAttribute + setStatus + end': (n) => {
       for (let i = 0; i < n; i++) {
         const span = tracer.startSpan('GET', { kind: SERVER }, root);

@@ -36,7 +36,7 @@ const NONE: readonly never[] = Object.freeze([]);
 const NOT_ENDED: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
 
 /**
- * How many attributes `attributes` holds if a spread copies exactly what setAttribute would keep: own
+ * How many attributes `attributes` holds if Object.assign copies exactly what setAttribute would keep: own
  * string keys only, none empty, every value valid, within `limit`. Otherwise 0.
  */
 function validCount(attributes: ApiAttributes, limit: number): number {
@@ -128,12 +128,13 @@ export class SdkSpan implements Span, ReadableSpan {
   }
 
   setAttributes(attributes: ApiAttributes): this {
-    // The set a span starts with (an instrumentation's, all valid) is copied whole: a spread clones
-    // the object's shape at once, where a store per key walked it (span micro, 8 attributes: 499 -> 307 ns).
+    // The set a span starts with (an instrumentation's, all valid) is copied whole, by Object.assign
+    // into an empty object: faster than a checked store per key, and unlike a spread (faster still to
+    // copy) the copy stays cheap to add keys to later (an added key after a spread cost ~1 us).
     if (this.#attributeCount === 0 && !this.#ended && this.#limits.attributeValueLengthLimit === Infinity) {
       const count = validCount(attributes, this.#limits.attributeCountLimit);
       if (count > 0) {
-        this.attributes = { ...attributes } as Attributes;
+        this.attributes = Object.assign({}, attributes) as Attributes;
         this.#attributeCount = count;
         return this;
       }
