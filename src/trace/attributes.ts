@@ -39,6 +39,20 @@ export function truncateValue(value: AttributeValue, maxLength: number): Attribu
 }
 
 /**
+ * How many entries `input` holds if addAttributes would keep every one of them into an empty target (own
+ * keys only, none empty, every value valid, no more than `countLimit`), so a plain copy of `input` is the
+ * same result. Otherwise 0.
+ */
+export function countIfAllKept(input: Readonly<Record<string, unknown>>, countLimit: number): number {
+  let count = 0;
+  for (const key in input) {
+    if (!Object.prototype.hasOwnProperty.call(input, key) || key === '' || !isValidValue(input[key])) return 0;
+    if (++count > countLimit) return 0;
+  }
+  return count;
+}
+
+/**
  * Copies valid entries of `input` into `target`, honouring the count and length limits.
  * Returns how many entries were dropped for the count limit.
  */

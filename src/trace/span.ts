@@ -14,7 +14,7 @@ import type {
 } from '@opentelemetry/api';
 import type { SpanLimits } from '../config/types.js';
 import { diag } from '../diag/log.js';
-import { addAttributes, isValidValue, truncateValue } from './attributes.js';
+import { addAttributes, countIfAllKept, isValidValue, truncateValue } from './attributes.js';
 import type {
   Attributes,
   HrTime,
@@ -34,19 +34,6 @@ export interface SpanEndListener {
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: 0 as const });
 const NONE: readonly never[] = Object.freeze([]);
 const NOT_ENDED: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
-
-/**
- * How many attributes `attributes` holds if Object.assign copies exactly what setAttribute would keep: own
- * string keys only, none empty, every value valid, within `limit`. Otherwise 0.
- */
-function validCount(attributes: ApiAttributes, limit: number): number {
-  let count = 0;
-  for (const key in attributes) {
-    if (!Object.prototype.hasOwnProperty.call(attributes, key) || key === '' || !isValidValue(attributes[key])) return 0;
-    if (++count > limit) return 0;
-  }
-  return count;
-}
 
 export class SdkSpan implements Span, ReadableSpan {
   name: string;
@@ -132,7 +119,7 @@ export class SdkSpan implements Span, ReadableSpan {
     // into an empty object: faster than a checked store per key, and unlike a spread (faster still to
     // copy) the copy stays cheap to add keys to later (an added key after a spread cost ~1 us).
     if (this.#attributeCount === 0 && !this.#ended && this.#limits.attributeValueLengthLimit === Infinity) {
-      const count = validCount(attributes, this.#limits.attributeCountLimit);
+      const count = countIfAllKept(attributes, this.#limits.attributeCountLimit);
       if (count > 0) {
         this.attributes = Object.assign({}, attributes) as Attributes;
         this.#attributeCount = count;
