@@ -1,7 +1,6 @@
 // Logs pipeline: one batch log-record processor per exporter named in OTEL_LOGS_EXPORTER.
 
 import type { Config } from '../config/types.js';
-import { createConsoleLogExporter } from '../export/console/console-log-exporter.js';
 import { BatchLogRecordProcessor, multiLogListener } from '../logs/batch-log-record-processor.js';
 import type { ReadableLogRecord } from '../logs/log-record-data.js';
 import { SdkLoggerProvider } from '../logs/logger-provider.js';
@@ -27,7 +26,10 @@ function otlpLogsBranch(config: Config): BatchBranch<ReadableLogRecord> {
 
 export function startLogs(config: Config, resource: Resource): { provider: SdkLoggerProvider; pipeline: Pipeline } {
   const parts = config.logsExporters.map((name) => {
-    const branch = name === 'console' ? consoleBranch(createConsoleLogExporter()) : otlpLogsBranch(config);
+    const branch =
+      name === 'console'
+        ? consoleBranch((require('../export/console/console-log-exporter.js') as typeof import('../export/console/console-log-exporter.js')).createConsoleLogExporter())
+        : otlpLogsBranch(config);
     const processor = new BatchLogRecordProcessor(branch.exporter, config.blrp);
     return { branch, processor, queue: processor.queue };
   });

@@ -1,7 +1,6 @@
 // Traces pipeline: one batch processor per exporter named in OTEL_TRACES_EXPORTER.
 
 import type { Config } from '../config/types.js';
-import { createConsoleSpanExporter } from '../export/console/console-span-exporter.js';
 import { BatchSpanProcessor, multiListener } from '../trace/batch-span-processor.js';
 import { createSampler } from '../trace/samplers.js';
 import type { ReadableSpan, Resource } from '../trace/span-data.js';
@@ -27,7 +26,10 @@ function otlpTraceBranch(config: Config): BatchBranch<ReadableSpan> {
 
 export function startTracing(config: Config, resource: Resource): { provider: SdkTracerProvider; pipeline: Pipeline } {
   const parts = config.tracesExporters.map((name) => {
-    const branch = name === 'console' ? consoleBranch(createConsoleSpanExporter()) : otlpTraceBranch(config);
+    const branch =
+      name === 'console'
+        ? consoleBranch((require('../export/console/console-span-exporter.js') as typeof import('../export/console/console-span-exporter.js')).createConsoleSpanExporter())
+        : otlpTraceBranch(config);
     const processor = new BatchSpanProcessor(branch.exporter, config.bsp);
     return { branch, processor, queue: processor.queue };
   });

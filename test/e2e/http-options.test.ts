@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { GrpcReceiver } from '../support/otlp-receiver.js';
+import { GrpcReceiver, HttpReceiver } from '../support/otlp-receiver.js';
 import { FIXTURES, httpGet, runCli, startCli } from '../support/run-cli.js';
 
 const SERVICE = ['node', join(FIXTURES, 'http-service.js')];
@@ -95,6 +95,32 @@ test('only the instrumentations of modules the app loads are loaded', async () =
   const exit = await runCli(['--traces_exporter', 'console', 'node', join(FIXTURES, 'loaded-instrumentations.js')]);
   assert.equal(exit.code, 0, exit.stderr);
   const loaded = JSON.parse(exit.stdout.split('\n').find((line) => line.startsWith('['))!) as string[];
-  assert.ok(loaded.some((file) => file.startsWith('http/')), JSON.stringify(loaded));
-  assert.ok(!loaded.some((file) => file.startsWith('express/')), JSON.stringify(loaded));
+  assert.ok(loaded.some((file) => file.startsWith('instrumentations/http/')), JSON.stringify(loaded));
+  assert.ok(!loaded.some((file) => file.startsWith('instrumentations/express/')), JSON.stringify(loaded));
 });
+
+// Each run loads the encoder and transport of its protocol only (node:http2 costs ~5 ms to load).
+for (const [protocol, absent] of [
+  ['grpc', ['src/export/otlp/transport/http.js', 'src/export/otlp/encode-json/', 'src/export/console/']],
+  ['http/protobuf', ['src/export/otlp/transport/grpc.js', 'src/export/otlp/encode-json/', 'src/export/console/']],
+] as const) {
+  test(`an OTLP ${protocol} run loads neither the other transport, the JSON encoders nor the console exporters`, async () => {
+    const receiver = protocol === 'grpc' ? await GrpcReceiver.start() : await HttpReceiver.start();
+    try {
+      const exit = await runCli(['--traces_exporter', 'otlp', '--logs_exporter', 'otlp', '--metrics_exporter', 'otlp', 'node', join(FIXTURES, 'loaded-instrumentations.js')], {
+        OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+        LOADED_AFTER_MS: '1000',
+      });
+      assert.equal(exit.code, 0, exit.stderr);
+      const loaded = JSON.parse(exit.stdout.split('\n').find((line) => line.startsWith('['))!) as string[];
+      assert.ok(loaded.includes(`src/export/otlp/transport/${protocol === 'grpc' ? 'grpc' : 'http'}.js`), JSON.stringify(loaded));
+      for (const prefix of absent) assert.ok(!loaded.some((file) => file.startsWith(prefix)), `${prefix} loaded: ${JSON.stringify(loaded)}`);
+      // The spans went out before the list was taken, through the lazily loaded exporter.
+      assert.equal(receiver.spans().length, 2);
+    } finally {
+      await receiver.close();
+    }
+  });
+}

@@ -4,25 +4,8 @@
 // described by OTEL_INSTRUMENT_EXIT_SENDS (exit code 0 means all were delivered).
 
 import { readFileSync } from 'node:fs';
-import type { OtlpSignalConfig, Signal } from '../../config/types.js';
 import type { ExitSendHeader } from './send-at-exit.js';
-import { createGrpcTransport, LOGS_SERVICE_PATH, METRICS_SERVICE_PATH, TRACE_SERVICE_PATH } from './transport/grpc.js';
-import { createHttpTransport } from './transport/http.js';
-import type { Transport } from './transport/types.js';
-
-const GRPC_PATHS: Record<Signal, string> = {
-  traces: TRACE_SERVICE_PATH,
-  metrics: METRICS_SERVICE_PATH,
-  logs: LOGS_SERVICE_PATH,
-};
-
-function transportFor(signal: Signal, config: OtlpSignalConfig): Transport {
-  if (config.protocol === 'grpc') return createGrpcTransport({ ...config, path: GRPC_PATHS[signal] });
-  return createHttpTransport({
-    ...config,
-    contentType: config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
-  });
-}
+import { transportFor } from './transport/for-protocol.js';
 
 /** Resolves with whether every request was delivered; never rejects. */
 export function sendRequests(requests: ReadonlyArray<{ readonly header: ExitSendHeader; readonly body: Uint8Array }>): Promise<boolean> {

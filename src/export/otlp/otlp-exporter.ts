@@ -8,16 +8,12 @@ import type { ReadableSpan } from '../../trace/span-data.js';
 import { runSuppressed } from '../../context/suppress.js';
 import { diag, resetWarnOnce, warnOnce } from '../../diag/log.js';
 import { EXPORT_OK, type Exporter, type ExportResult } from '../export-result.js';
-import { encodeMetricsRequestJson } from './encode-json/metrics.js';
-import { encodeTraceRequestJson } from './encode-json/trace.js';
 import { encodeMetricsRequest, hasMetricPoints } from './encode-protobuf/metrics.js';
 import { encodeTraceRequest } from './encode-protobuf/trace.js';
-import { encodeLogsRequestJson } from './encode-json/logs.js';
 import { encodeLogsRequest } from './encode-protobuf/logs.js';
 import type { ReadableLogRecord } from '../../logs/log-record-data.js';
 import { redactUrl } from './redact-url.js';
-import { createGrpcTransport, LOGS_SERVICE_PATH, METRICS_SERVICE_PATH, TRACE_SERVICE_PATH } from './transport/grpc.js';
-import { createHttpTransport } from './transport/http.js';
+import { transportFor } from './transport/for-protocol.js';
 import { RetryingTransport, type BackoffOptions } from './transport/retry.js';
 import {
   codedError,
@@ -34,10 +30,8 @@ export interface OtlpExporterOptions<T> {
   readonly config: OtlpSignalConfig;
   /** Export*ServiceRequest as protobuf (grpc, http/protobuf). */
   readonly encodeProtobuf: (batch: readonly T[]) => Uint8Array;
-  /** Export*ServiceRequest as OTLP/JSON (http/json). */
+  /** Export*ServiceRequest as OTLP/JSON (http/json); the create* functions require its module on first use. */
   readonly encodeJson: (batch: readonly T[]) => Uint8Array;
-  /** e.g. TRACE_SERVICE_PATH; the http URL comes from config.url as is. */
-  readonly grpcPath: string;
   /** Overrides of the spec's backoff (tests use small delays). */
   readonly backoff?: Partial<BackoffOptions>;
   /** Requests above this (before compression) are split, or dropped when one item is still too large. Default 64 MiB. */
@@ -58,37 +52,6 @@ function safeCall(done: (r: ExportResult) => void, result: ExportResult): void {
     done(result);
   } catch (err) {
     diag.debug(`OTLP export callback threw: ${(err as Error)?.message ?? String(err)}`);
-  }
-}
-
-function createBaseTransport<T>(
-  opts: OtlpExporterOptions<T>,
-  onPartialSuccess: (info: PartialSuccessInfo) => void,
-): Transport {
-  const config = opts.config;
-  if (config.protocol === 'grpc') {
-    return createGrpcTransport({
-      url: config.url,
-      path: opts.grpcPath,
-      headers: config.headers,
-      compression: config.compression,
-      insecure: config.insecure,
-      certificateFile: config.certificateFile,
-      clientKeyFile: config.clientKeyFile,
-      clientCertificateFile: config.clientCertificateFile,
-      onPartialSuccess,
-    });
-  } else {
-    return createHttpTransport({
-      url: config.url,
-      contentType: config.protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
-      headers: config.headers,
-      compression: config.compression,
-      certificateFile: config.certificateFile,
-      clientKeyFile: config.clientKeyFile,
-      clientCertificateFile: config.clientCertificateFile,
-      onPartialSuccess,
-    });
   }
 }
 
@@ -121,7 +84,7 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
 
   let base: Transport;
   try {
-    base = createBaseTransport(opts, onPartialSuccess);
+    base = transportFor(signal, config, onPartialSuccess);
   } catch (err) {
     // A URL node cannot use: fail every export, say so once.
     const message = `OTLP ${signal} exporter cannot be set up for ${url}: ${(err as Error)?.message ?? String(err)}`;
@@ -280,8 +243,7 @@ export function createOtlpTraceExporter(cfg: OtlpSignalConfig, options: OtlpTrac
     signal: 'traces',
     config: cfg,
     encodeProtobuf: encodeTraceRequest,
-    encodeJson: encodeTraceRequestJson,
-    grpcPath: TRACE_SERVICE_PATH,
+    encodeJson: (batch) => (require('./encode-json/trace.js') as typeof import('./encode-json/trace.js')).encodeTraceRequestJson(batch),
     backoff: options.backoff,
     maxRequestBytes: options.maxRequestBytes,
   });
@@ -293,8 +255,7 @@ export function createOtlpMetricsExporter(cfg: OtlpSignalConfig, options: OtlpTr
     signal: 'metrics',
     config: cfg,
     encodeProtobuf: encodeMetricsRequest,
-    encodeJson: encodeMetricsRequestJson,
-    grpcPath: METRICS_SERVICE_PATH,
+    encodeJson: (batch) => (require('./encode-json/metrics.js') as typeof import('./encode-json/metrics.js')).encodeMetricsRequestJson(batch),
     backoff: options.backoff,
     maxRequestBytes: options.maxRequestBytes,
   });
@@ -315,8 +276,7 @@ export function createOtlpLogsExporter(cfg: OtlpSignalConfig, options: OtlpTrace
     signal: 'logs',
     config: cfg,
     encodeProtobuf: encodeLogsRequest,
-    encodeJson: encodeLogsRequestJson,
-    grpcPath: LOGS_SERVICE_PATH,
+    encodeJson: (batch) => (require('./encode-json/logs.js') as typeof import('./encode-json/logs.js')).encodeLogsRequestJson(batch),
     backoff: options.backoff,
     maxRequestBytes: options.maxRequestBytes,
   });

@@ -21,9 +21,7 @@ import {
 } from './types.js';
 import { AcceptedSends, compressThen } from './accepted-sends.js';
 
-export const TRACE_SERVICE_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
-export const METRICS_SERVICE_PATH = '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export';
-export const LOGS_SERVICE_PATH = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
+export { LOGS_SERVICE_PATH, METRICS_SERVICE_PATH, TRACE_SERVICE_PATH } from './grpc-paths.js';
 
 export interface GrpcTransportOptions extends TransportHooks {
   /** `http://host:port` (plaintext) or `https://host:port` (TLS). */
