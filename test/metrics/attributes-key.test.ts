@@ -73,3 +73,20 @@ test('evicted series are not returned, even from the identity cache', () => {
   t.evictUntouched();
   assert.equal(t.get({ a: 1 }), again);
 });
+
+test('sets compared key by key: a different key, a missing or extra one, or a skipped invalid value in between', () => {
+  const t = table();
+  const ab = t.get({ a: 1, b: 2 });
+  assert.notEqual(t.get({ a: 1, c: 2 }), ab, 'same count and values, another key');
+  assert.notEqual(t.get({ a: 1 }), ab, 'a key fewer');
+  assert.notEqual(t.get({ a: 1, b: 2, c: 3 }), ab, 'a key more');
+  assert.notEqual(t.get({ b: 1, a: 2 }), ab, 'same keys, values swapped');
+  assert.equal(t.get({ a: 1, bad: { nested: true }, b: 2 } as unknown as Attributes), ab, 'an invalid value is not part of the set');
+  assert.equal(t.get({ b: 2, a: 1 }), ab, 'another order');
+  // A key that names something on Object.prototype is still just a key.
+  const withProtoName = t.get({ a: 1, toString: 'x' });
+  assert.notEqual(withProtoName, ab);
+  assert.equal(t.get({ toString: 'x', a: 1 }), withProtoName);
+  assert.notEqual(t.get({ constructor: 'x', a: 1 }), withProtoName);
+  assert.equal(t.size, 7);
+});
