@@ -112,7 +112,8 @@ function addCounts(into, from) {
 async function main() {
   ensureReady(root);
   mkdirSync(dirname(OUT), { recursive: true });
-  const previous = existsSync(join(here, 'results', 'latest.md')) ? readFileSync(join(here, 'results', 'latest.md'), 'utf8') : '';
+  // Earlier runs are those of the same results file: another Node's runs (node24.md) are not this one's history.
+  const previous = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';
   const commands = configCommands(root, BEFORE);
   const compared = versions(root);
   const sink = await startSink();
