@@ -170,6 +170,10 @@ export class BatchQueue<T> {
       ? this.#queue
       : this.#queue.slice(0, this.#config.maxExportBatchSize);
     this.#queue = batch === this.#queue ? [] : this.#queue.slice(batch.length);
+    // The batch is held until its export is over: what the slices did not reach is prepared now, so it
+    // holds encoded items (bytes off the heap), not spans whose object graphs every scavenge would copy.
+    const prepare = this.#exporter.prepare;
+    if (prepare !== undefined) for (let i = this.#prepared; i < batch.length; i++) batch[i] = prepare.call(this.#exporter, batch[i]!);
     this.#prepared = Math.max(0, this.#prepared - batch.length);
     this.#inFlight = batch;
 
