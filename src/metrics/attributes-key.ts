@@ -16,7 +16,6 @@ const EMPTY: Attributes = Object.freeze({});
 export class SeriesBase {
   readonly attributes: Attributes;
   readonly hash: number;
-  readonly keyCount: number;
   /** Next series with the same hash (collision chain). */
   next: this | undefined = undefined;
   /** Removed from the table: identity-cache hits on it must fall back to the slow path. */
@@ -31,10 +30,9 @@ export class SeriesBase {
   readonly keys: string[] = [];
   readonly values: AttributeValue[] = [];
 
-  constructor(attributes: Attributes, hash: number, keyCount: number, start: HrTime) {
+  constructor(attributes: Attributes, hash: number, start: HrTime) {
     this.attributes = attributes;
     this.hash = hash;
-    this.keyCount = keyCount;
     this.start = start;
     for (const key in attributes) {
       this.keys.push(key);
@@ -43,7 +41,7 @@ export class SeriesBase {
   }
 }
 
-export type SeriesFactory<S extends SeriesBase> = (attributes: Attributes, hash: number, keyCount: number) => S;
+export type SeriesFactory<S extends SeriesBase> = (attributes: Attributes, hash: number) => S;
 
 // Scratch views to hash a double's bits without allocating.
 const F64 = new Float64Array(1);
@@ -152,7 +150,7 @@ function matchesInAnyOrder(series: SeriesBase, attributes: Attributes): boolean 
     if (!Object.prototype.hasOwnProperty.call(stored, key) || !sameValue(stored[key], value)) return false;
     n++;
   }
-  return n === series.keyCount;
+  return n === series.keys.length;
 }
 
 function copyAttributes(attributes: Attributes): Attributes {
@@ -209,17 +207,17 @@ export class SeriesTable<S extends SeriesBase> {
     const count = lastCount;
     let series = this.#byHash.get(hash);
     while (series !== undefined) {
-      if (series.keyCount === count && matches(series, attributes)) return series;
+      if (series.keys.length === count && matches(series, attributes)) return series;
       series = series.next;
     }
     if (this.#live.length - (this.#overflow !== undefined && !this.#overflow.evicted ? 1 : 0) >= this.#limit) {
       return this.#overflowSeries();
     }
-    return this.#insert(copyAttributes(attributes), hash, count);
+    return this.#insert(copyAttributes(attributes), hash);
   }
 
-  #insert(attributes: Attributes, hash: number, count: number): S {
-    const created = this.#create(attributes, hash, count);
+  #insert(attributes: Attributes, hash: number): S {
+    const created = this.#create(attributes, hash);
     const head = this.#byHash.get(hash);
     if (head !== undefined) created.next = head;
     this.#byHash.set(hash, created);
@@ -231,7 +229,7 @@ export class SeriesTable<S extends SeriesBase> {
     const existing = this.#overflow;
     if (existing !== undefined && !existing.evicted) return existing;
     // Not in the hash map: a caller's own {'otel.metric.overflow': true} set stays a separate series.
-    const created = this.#create(OVERFLOW_ATTRIBUTES, 0, 1);
+    const created = this.#create(OVERFLOW_ATTRIBUTES, 0);
     this.#live.push(created);
     return (this.#overflow = created);
   }

@@ -4,7 +4,7 @@ import { SeriesBase, SeriesTable } from '../../src/metrics/attributes-key.js';
 import type { Attributes } from '../../src/trace/span-data.js';
 
 function table(limit?: number) {
-  return new SeriesTable<SeriesBase>((a, h, k) => new SeriesBase(a, h, k, [0, 0]), limit);
+  return new SeriesTable<SeriesBase>((a, h) => new SeriesBase(a, h, [0, 0]), limit);
 }
 
 test('the same attributes in another key order or another object find the same series', () => {

@@ -19,8 +19,8 @@ export class HistogramSeries extends SeriesBase {
   counts: number[];
   exemplars: (ExemplarSlot | undefined)[] | undefined = undefined;
 
-  constructor(attributes: Attributes, hash: number, keyCount: number, start: HrTime, buckets: number) {
-    super(attributes, hash, keyCount, start);
+  constructor(attributes: Attributes, hash: number, start: HrTime, buckets: number) {
+    super(attributes, hash, start);
     this.counts = new Array<number>(buckets).fill(0);
   }
 }
@@ -54,7 +54,7 @@ export class HistogramStorage {
     this.#lastCollect = created;
     const buckets = bounds.length + 1;
     // One factory per storage (not per call): it closes over the bucket count.
-    this.table = new SeriesTable<HistogramSeries>((a, h, k) => new HistogramSeries(a, h, k, hrNow(), buckets));
+    this.table = new SeriesTable<HistogramSeries>((a, h) => new HistogramSeries(a, h, hrNow(), buckets));
   }
 
   record(value: number, attributes: Attributes | undefined, sc: SpanContext | undefined | null): void {

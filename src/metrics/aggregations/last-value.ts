@@ -10,8 +10,8 @@ export class GaugeSeries extends SeriesBase {
   value = 0;
 }
 
-function newSeries(attributes: Attributes, hash: number, keyCount: number): GaugeSeries {
-  return new GaugeSeries(attributes, hash, keyCount, hrNow());
+function newSeries(attributes: Attributes, hash: number): GaugeSeries {
+  return new GaugeSeries(attributes, hash, hrNow());
 }
 
 export class LastValueStorage {

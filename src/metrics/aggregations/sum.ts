@@ -15,8 +15,8 @@ export class SumSeries extends SeriesBase {
   exemplar: ExemplarSlot | undefined = undefined;
 }
 
-function newSeries(attributes: Attributes, hash: number, keyCount: number): SumSeries {
-  return new SumSeries(attributes, hash, keyCount, hrNow());
+function newSeries(attributes: Attributes, hash: number): SumSeries {
+  return new SumSeries(attributes, hash, hrNow());
 }
 
 export class SyncSumStorage {
