@@ -19,16 +19,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSink } from './sink.mjs';
 import { ensureReady } from './lib/setup.mjs';
+import { APPS, APP_CORE, LOAD_CORE } from './lib/apps.mjs';
 import { configCommands, otelEnv, versions } from './lib/configs.mjs';
 import { startPinned } from './lib/processes.mjs';
 import { parseWrk, wrk } from './lib/wrk.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const APPS = {
-  'http-hello': { script: 'http-hello.js', path: '/' },
-  express: { script: 'express-app.js', path: '/api/users/42' },
-};
 const { values: flags } = parseArgs({
   options: { app: { type: 'string' }, rounds: { type: 'string' }, duration: { type: 'string' }, warmup: { type: 'string' }, out: { type: 'string' } },
 });
@@ -38,8 +35,6 @@ const ROUNDS = Number(flags.rounds ?? 3);
 const DURATION_S = Number.parseFloat(flags.duration ?? '10s');
 const WARMUP = flags.warmup ?? '3s';
 const OUT = resolve(flags.out ?? join(here, 'results', `profile-${APP}.md`));
-const APP_CORE = 0;
-const LOAD_CORE = 1;
 
 /** Where a profile node's self time is counted. Order matters: the first match wins. */
 function groupOf(callFrame) {

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSink } from './sink.mjs';
 import { ensureReady } from './lib/setup.mjs';
+import { APPS, APP_CORE, LOAD_CORE } from './lib/apps.mjs';
 import { CONFIG_NAMES, EXPORTING, closedPort, configCommands, configEnv, otelEnv, rotated, versions } from './lib/configs.mjs';
 import { appPid, cpuSeconds, rssMb, startPinned } from './lib/processes.mjs';
 import { parseWrk, wrk } from './lib/wrk.mjs';
@@ -29,10 +30,6 @@ import { dropNotes, earlierRuns, loadTable, startupTable } from './lib/report.mj
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
-const APPS = {
-  'http-hello': { title: 'plain node:http hello', script: 'http-hello.js', path: '/' },
-  express: { title: 'express 4: router, 2 middlewares, console.log, outgoing GET', script: 'express-app.js', path: '/api/users/42' },
-};
 
 const { values: flags } = parseArgs({
   options: {
@@ -52,8 +49,6 @@ const DURATION = flags.duration ?? process.env.BENCH_DURATION ?? '10s';
 const WARMUP = flags.warmup ?? process.env.BENCH_WARMUP ?? '3s';
 const CONNECTIONS = Number(flags.connections ?? process.env.BENCH_CONNECTIONS ?? 50);
 const STARTUP_RUNS = Number(flags['startup-runs'] ?? process.env.BENCH_STARTUP_RUNS ?? 20);
-const APP_CORE = 0;
-const LOAD_CORE = 1;
 /** A round where the app got less CPU than this is measured again, at most NOISY_RETRIES times. */
 const MIN_APP_CPU = 0.9;
 const NOISY_RETRIES = 2;

@@ -1,0 +1,8 @@
+// The fixture apps both bench scripts load (bench/apps/<script>, GET <path>), and the cores they run on:
+// the app alone on one, wrk, the downstream server and the sink on the other.
+export const APPS = {
+  'http-hello': { title: 'plain node:http hello', script: 'http-hello.js', path: '/' },
+  express: { title: 'express 4: router, 2 middlewares, console.log, outgoing GET', script: 'express-app.js', path: '/api/users/42' },
+};
+export const APP_CORE = 0;
+export const LOAD_CORE = 1;
