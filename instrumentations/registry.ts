@@ -1,7 +1,7 @@
 // Every instrumentation we have, by name and module. Its code is required only when the
 // app first loads one of its modules, so an unused instrumentation costs nothing.
 
-import type { Instrumentation, InstrumentationEntry } from './types.js';
+import type { Instrumentation, InstrumentationEntry } from '../src/hook/instrumentation.js';
 
 /** require() of a sibling folder's index, typed by the export name it holds. */
 function loader(path: string, name: string): () => Instrumentation {

@@ -4,7 +4,7 @@
 
 import { PACKAGE_VERSION } from '../../src/package-info.js';
 import { wrap } from '../../src/hook/patch.js';
-import type { Instrumentation, Telemetry } from '../types.js';
+import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { guard, setLogger, wrapEmit } from './emit.js';
 
 export const SCOPE_NAME = 'otel-instrument/bunyan';

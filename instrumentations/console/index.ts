@@ -1,7 +1,7 @@
 // console.log/info/debug/warn/error/trace -> log records. The global console has no module to
 // hook: its methods are wrapped once at startup when logs are exported.
 
-import type { Instrumentation } from '../types.js';
+import type { Instrumentation } from '../../src/hook/instrumentation.js';
 
 export const consoleInstrumentation: Instrumentation = {
   name: 'console',

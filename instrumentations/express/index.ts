@@ -1,7 +1,7 @@
 // express 4 (its own router in express/lib/router) and express 5 (the `router` package v2):
 // http.route and the span name of the server span, plus optional spans per layer.
 
-import type { Instrumentation, Telemetry } from '../types.js';
+import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { configureLayerDispatch, guard, patchLayerPrototype } from './layer-dispatch.js';
 import { patchRouterPrototype } from './router-registration.js';
 

@@ -6,7 +6,7 @@ import type { ClientRequest, IncomingMessage, OutgoingHttpHeaders, RequestOption
 import type { Context, Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
-import type { Telemetry } from '../types.js';
+import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';
 import { atExit } from '../../src/hook/at-exit.js';

@@ -1,6 +1,6 @@
 // http and https: server spans (Server#emit) and client spans (request/get).
 
-import type { Instrumentation, Telemetry } from '../types.js';
+import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { patchClient } from './client.js';
 import { readHttpOptions, type HttpOptions } from './options.js';
 import { setKnownMethods } from './semconv.js';

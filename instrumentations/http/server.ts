@@ -6,7 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Context, Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
-import type { Telemetry } from '../types.js';
+import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { runWithContext } from '../../src/context/als-context-manager.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
 import { suppressed } from '../../src/context/suppress.js';

@@ -2,7 +2,7 @@
 // They start on the first event-loop turn rather than during the preload: a process that ends at
 // once (a script, a CLI) never loads them, and a server's startup does not wait for them.
 
-import type { Instrumentation } from '../types.js';
+import type { Instrumentation } from '../../src/hook/instrumentation.js';
 
 export const runtime: Instrumentation = {
   name: 'runtime',

@@ -3,7 +3,7 @@
 // an app that never fetches never pays for it.
 
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Instrumentation, Telemetry } from '../types.js';
+import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { diag } from '../../src/diag/log.js';
 import { UNDICI_CHANNELS } from './channel-names.js';
 

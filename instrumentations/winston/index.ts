@@ -4,7 +4,7 @@
 
 import { PACKAGE_VERSION } from '../../src/package-info.js';
 import { wrap } from '../../src/hook/patch.js';
-import type { Instrumentation, Telemetry } from '../types.js';
+import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { guard, setLogger, wrapPush, wrapWrite } from './logger-prototype.js';
 
 export const SCOPE_NAME = 'otel-instrument/winston';

@@ -2,8 +2,8 @@
 // OTLP modules loaded on first use, and a last-chance export of what the queues hold at exit.
 
 import type { OtlpSignalConfig } from '../config/types.js';
-import type { BatchQueue, PreparingExporter } from '../export/batch-queue.js';
-import type { Exporter } from '../export/export-result.js';
+import type { BatchQueue, PreparingExporter } from '../core/batch-queue.js';
+import type { Exporter } from '../core/export-result.js';
 import { lazyExporter } from '../export/lazy-exporter.js';
 import type { ExitSend } from '../export/otlp/send-at-exit.js';
 import type { Pipeline } from './pipeline.js';

@@ -4,7 +4,7 @@ import type { Config } from '../config/types.js';
 import { BatchLogRecordProcessor, multiLogListener } from '../logs/batch-log-record-processor.js';
 import type { ReadableLogRecord } from '../logs/log-record-data.js';
 import { SdkLoggerProvider } from '../logs/logger-provider.js';
-import type { Resource } from '../trace/span-data.js';
+import type { Resource } from '../core/types.js';
 import { batchPipeline, consoleBranch, otlpBranch, type BatchBranch, type EncodeAhead } from './batch-pipeline.js';
 import type { Pipeline } from './pipeline.js';
 

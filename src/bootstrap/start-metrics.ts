@@ -3,14 +3,14 @@
 
 import type { Config } from '../config/types.js';
 import { warnOnce } from '../diag/log.js';
-import type { Exporter } from '../export/export-result.js';
+import type { Exporter } from '../core/export-result.js';
 import { lazyExporter } from '../export/lazy-exporter.js';
 import type { ResourceMetrics } from '../metrics/metric-data.js';
 import { fanOutMetricExporter } from '../metrics/fan-out-exporter.js';
 import type { TemporalityPreference } from '../metrics/instruments.js';
 import { SdkMeterProvider } from '../metrics/meter-provider.js';
 import { PeriodicExportingMetricReader } from '../metrics/periodic-reader.js';
-import type { Resource } from '../trace/span-data.js';
+import type { Resource } from '../core/types.js';
 import type { ExitSend } from '../export/otlp/send-at-exit.js';
 import type { PrometheusServer } from '../export/prometheus/prometheus-server.js';
 import type { Pipeline } from './pipeline.js';

@@ -2,9 +2,9 @@
 // decides that before any of this is loaded).
 
 import type { Tracer } from '@opentelemetry/api';
-import { NOOP_TRACER_PROVIDER } from '../otel-api/noop-tracer.js';
+import { NOOP_TRACER_PROVIDER } from '../trace/noop-tracer.js';
 import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
-import type { InstrumentationEntry, Telemetry } from '../../instrumentations/types.js';
+import type { InstrumentationEntry, Telemetry } from '../hook/instrumentation.js';
 import type { Config } from '../config/types.js';
 import { contextManager } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';

@@ -3,7 +3,8 @@
 import type { Config } from '../config/types.js';
 import { BatchSpanProcessor, multiListener } from '../trace/batch-span-processor.js';
 import { createSampler } from '../trace/samplers.js';
-import type { ReadableSpan, Resource } from '../trace/span-data.js';
+import type { Resource } from '../core/types.js';
+import type { ReadableSpan } from '../trace/span-data.js';
 import { SdkTracerProvider } from '../trace/tracer-provider.js';
 import { batchPipeline, consoleBranch, otlpBranch, type BatchBranch, type EncodeAhead } from './batch-pipeline.js';
 import type { Pipeline } from './pipeline.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hook } from 'require-in-the-middle';
-import type { Instrumentation, InstrumentationEntry, Telemetry } from '../../instrumentations/types.js';
+import type { Instrumentation, InstrumentationEntry, Telemetry } from './instrumentation.js';
 import { diag } from '../diag/log.js';
 import { satisfies } from './version-range.js';
 

@@ -1,8 +1,8 @@
 // Emitted log records go to a bounded batch queue (OTEL_BLRP_*) in front of one exporter.
 
 import type { BatchConfig } from '../config/types.js';
-import { BatchQueue } from '../export/batch-queue.js';
-import type { Exporter } from '../export/export-result.js';
+import { BatchQueue } from '../core/batch-queue.js';
+import type { Exporter } from '../core/export-result.js';
 import type { LogRecordListener } from './logger.js';
 import type { ReadableLogRecord } from './log-record-data.js';
 

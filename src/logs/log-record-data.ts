@@ -1,6 +1,6 @@
 // The finished log-record shape handed from the logger to processors and exporters.
 
-import type { HrTime, InstrumentationScope, Resource } from '../trace/span-data.js';
+import type { HrTime, InstrumentationScope, Resource } from '../core/types.js';
 
 /**
  * An OTLP AnyValue as plain JS: string, number, boolean, Uint8Array (bytes), arrays of AnyValue,

@@ -2,7 +2,7 @@
 
 import type { Logger, LoggerOptions, LoggerProvider } from '@opentelemetry/api-logs';
 import type { LogRecordLimits } from '../config/types.js';
-import type { Resource } from '../trace/span-data.js';
+import type { Resource } from '../core/types.js';
 import { SdkLogger, type LogRecordListener, type LoggerState } from './logger.js';
 
 export interface LoggerProviderOptions {

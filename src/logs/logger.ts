@@ -6,9 +6,9 @@ import type { Logger, LogRecord } from '@opentelemetry/api-logs';
 import type { LogRecordLimits } from '../config/types.js';
 import { activeContext } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
-import type { InstrumentationScope, Resource } from '../trace/span-data.js';
-import { hrNow, isTimeInput, toHrTime } from '../trace/time.js';
-import { validSpanContext } from '../trace/valid-span-context.js';
+import type { InstrumentationScope, Resource } from '../core/types.js';
+import { hrNow, isTimeInput, toHrTime } from '../core/time.js';
+import { validSpanContext } from '../otel-api/valid-span-context.js';
 import { addLogAttributes, toAnyValue } from './log-attributes.js';
 import type { LogAttributes, ReadableLogRecord } from './log-record-data.js';
 

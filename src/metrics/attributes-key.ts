@@ -4,8 +4,8 @@
 // 32-bit hash of the entries computed without building any string, with equality checked entry by
 // entry against the stored copy. Only a brand-new set allocates (its copy and its series).
 
-import type { AttributeValue, Attributes, HrTime } from '../trace/span-data.js';
-import { isValidValue } from '../trace/attributes.js';
+import type { AttributeValue, Attributes, HrTime } from '../core/types.js';
+import { isValidValue } from '../core/attributes.js';
 
 /** Spec default: at most this many distinct non-overflow attribute sets per instrument per collection cycle. */
 export const CARDINALITY_LIMIT = 2000;

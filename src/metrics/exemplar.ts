@@ -4,8 +4,8 @@
 
 import type { Context, SpanContext } from '@opentelemetry/api';
 import { activeContext } from '../context/als-context-manager.js';
-import { validSpanContext } from '../trace/valid-span-context.js';
-import { toHrTime } from '../trace/time.js';
+import { validSpanContext } from '../otel-api/valid-span-context.js';
+import { toHrTime } from '../core/time.js';
 import type { Exemplar } from './metric-data.js';
 
 export type ExemplarFilter = 'trace_based' | 'always_on' | 'always_off';

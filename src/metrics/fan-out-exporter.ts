@@ -1,7 +1,7 @@
 // One reader, several push exporters (OTEL_METRICS_EXPORTER=otlp,console): every collection goes to
 // each of them. A single reader keeps one delta state, so all exporters see the same points.
 
-import type { ExportResult, Exporter } from '../export/export-result.js';
+import type { ExportResult, Exporter } from '../core/export-result.js';
 import type { ResourceMetrics } from './metric-data.js';
 
 export function fanOutMetricExporter(exporters: readonly Exporter<ResourceMetrics>[]): Exporter<ResourceMetrics> {

@@ -13,7 +13,7 @@ import type {
   UpDownCounter,
 } from '@opentelemetry/api';
 import { diag } from '../diag/log.js';
-import type { HrTime } from '../trace/span-data.js';
+import type { HrTime } from '../core/types.js';
 import { exemplarSpan, type ExemplarFilter } from './exemplar.js';
 import { AsyncSumStorage, SyncSumStorage } from './aggregations/sum.js';
 import { HistogramStorage } from './aggregations/histogram.js';

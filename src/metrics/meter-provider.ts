@@ -3,8 +3,8 @@
 // cumulative storage through collectForPull).
 
 import type { Meter, MeterOptions, MeterProvider } from '@opentelemetry/api';
-import type { Resource } from '../trace/span-data.js';
-import { hrNow } from '../trace/time.js';
+import type { Resource } from '../core/types.js';
+import { hrNow } from '../core/time.js';
 import { collectKeepingExemplars, type ExemplarFilter } from './exemplar.js';
 import type { MeterState, TemporalityPreference } from './instruments.js';
 import { SdkMeter, type CallbackResults } from './meter.js';

@@ -16,8 +16,8 @@ import type {
   Attributes as ApiAttributes,
 } from '@opentelemetry/api';
 import { warnOnce } from '../diag/log.js';
-import type { HrTime, InstrumentationScope } from '../trace/span-data.js';
-import { hrNow } from '../trace/time.js';
+import type { HrTime, InstrumentationScope } from '../core/types.js';
+import { hrNow } from '../core/time.js';
 import { DEFAULT_BOUNDARIES } from './aggregations/histogram.js';
 import {
   NOOP_OBSERVABLE,

@@ -1,7 +1,7 @@
 // What a metric reader collects and an exporter encodes: the OTLP metrics data model, built
 // directly by the aggregations (no intermediate representation before encoding).
 
-import type { Attributes, HrTime, InstrumentationScope, Resource } from '../trace/span-data.js';
+import type { Attributes, HrTime, InstrumentationScope, Resource } from '../core/types.js';
 
 /** OTLP AggregationTemporality numbers. */
 export const enum Temporality {

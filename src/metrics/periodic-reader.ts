@@ -3,7 +3,7 @@
 
 import { diag, warnOnce } from '../diag/log.js';
 import { runSuppressed } from '../context/suppress.js';
-import type { ExportResult, Exporter } from '../export/export-result.js';
+import type { ExportResult, Exporter } from '../core/export-result.js';
 import { hasPoints, type SdkMeterProvider } from './meter-provider.js';
 import type { ResourceMetrics } from './metric-data.js';
 

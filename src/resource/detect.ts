@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import type { Config } from '../config/types.js';
 import { diag } from '../diag/log.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
-import type { Attributes, Resource } from '../trace/span-data.js';
+import type { Attributes, Resource } from '../core/types.js';
 
 // Semantic conventions name architectures and OS types differently from Node.
 const HOST_ARCH: Record<string, string> = {

@@ -1,8 +1,8 @@
 // Sampled spans go to the batch queue when they end; everything else is dropped here.
 
 import type { BatchConfig } from '../config/types.js';
-import { BatchQueue } from '../export/batch-queue.js';
-import type { Exporter } from '../export/export-result.js';
+import { BatchQueue } from '../core/batch-queue.js';
+import type { Exporter } from '../core/export-result.js';
 import type { ReadableSpan } from './span-data.js';
 import type { SdkSpan, SpanEndListener } from './span.js';
 

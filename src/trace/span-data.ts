@@ -1,31 +1,7 @@
 // The finished-span shape handed from the SDK to processors and exporters.
 // Exporters read these fields directly; there is no intermediate representation.
 
-/** Epoch time as [seconds, nanoseconds]: epoch nanoseconds exceed 2^53, so never one JS number. */
-export type HrTime = [number, number];
-
-export type AttributeValue =
-  | string
-  | number
-  | boolean
-  | ReadonlyArray<string | null | undefined>
-  | ReadonlyArray<number | null | undefined>
-  | ReadonlyArray<boolean | null | undefined>;
-
-export interface Attributes {
-  [key: string]: AttributeValue | undefined;
-}
-
-export interface InstrumentationScope {
-  readonly name: string;
-  readonly version?: string;
-  readonly schemaUrl?: string;
-}
-
-export interface Resource {
-  readonly attributes: Attributes;
-  readonly schemaUrl?: string;
-}
+import type { Attributes, HrTime, InstrumentationScope, Resource } from '../core/types.js';
 
 export interface SpanEvent {
   readonly name: string;

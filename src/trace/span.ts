@@ -14,18 +14,11 @@ import type {
 } from '@opentelemetry/api';
 import type { SpanLimits } from '../config/types.js';
 import { diag } from '../diag/log.js';
-import { addAttributes, countIfAllKept, isValidValue, truncateValue } from './attributes.js';
-import type {
-  Attributes,
-  HrTime,
-  InstrumentationScope,
-  ReadableSpan,
-  Resource,
-  SpanEvent,
-  SpanLink,
-  SpanStatus,
-} from './span-data.js';
-import { compareHr, hrNow, isTimeInput, toHrTime } from './time.js';
+import { addAttributes, countIfAllKept, isValidValue, truncateValue } from '../core/attributes.js';
+import type { Attributes, HrTime, InstrumentationScope, Resource } from '../core/types.js';
+import type { ReadableSpan, SpanEvent, SpanLink, SpanStatus } from './span-data.js';
+import { compareHr, hrNow, isTimeInput, toHrTime } from '../core/time.js';
+import { VALID_BY_CONSTRUCTION } from '../otel-api/valid-span-context.js';
 
 export interface SpanEndListener {
   onEnd(span: SdkSpan): void;
@@ -94,6 +87,11 @@ export class SdkSpan implements Span, ReadableSpan {
     this.resource = resource;
     this.#limits = limits;
     this.#listener = listener;
+  }
+
+  /** Our ids are valid by construction: validSpanContext() skips the API's regex checks for them. */
+  get [VALID_BY_CONSTRUCTION](): true {
+    return true;
   }
 
   spanContext(): SpanContext {

@@ -9,8 +9,8 @@ import { isSuppressed } from '../context/suppress.js';
 import { newSpanId, newTraceId } from './ids.js';
 import { Decision, type Sampler } from './samplers.js';
 import { SdkSpan, type SpanEndListener } from './span.js';
-import { validSpanContext } from './valid-span-context.js';
-import type { InstrumentationScope, Resource } from './span-data.js';
+import { validSpanContext } from '../otel-api/valid-span-context.js';
+import type { InstrumentationScope, Resource } from '../core/types.js';
 
 export interface TracerShared {
   readonly sampler: Sampler;

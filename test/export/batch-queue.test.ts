@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BatchQueue } from '../../src/export/batch-queue.js';
-import type { ExportResult, Exporter } from '../../src/export/export-result.js';
+import { BatchQueue } from '../../src/core/batch-queue.js';
+import type { ExportResult, Exporter } from '../../src/core/export-result.js';
 
 function recordingExporter(answer: (batch: readonly number[], done: (r: ExportResult) => void) => void = (_, done) => setImmediate(() => done({ ok: true }))) {
   const batches: number[][] = [];

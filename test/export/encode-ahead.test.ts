@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BatchQueue, type PreparingExporter } from '../../src/export/batch-queue.js';
-import type { ExportResult } from '../../src/export/export-result.js';
+import { BatchQueue, type PreparingExporter } from '../../src/core/batch-queue.js';
+import type { ExportResult } from '../../src/core/export-result.js';
 import { EncodedItem, releaseEncoded } from '../../src/export/otlp/encode-protobuf/envelope.js';
 import { freeChunkCount } from '../../src/export/otlp/encode-protobuf/encoded-chunks.js';
 import { encodeLogRecordAhead, encodeLogsRequest } from '../../src/export/otlp/encode-protobuf/logs.js';
 import { encodeSpanAhead, encodeTraceRequest, type TraceItem } from '../../src/export/otlp/encode-protobuf/trace.js';
 import type { ReadableLogRecord } from '../../src/logs/log-record-data.js';
-import type { InstrumentationScope, ReadableSpan, Resource } from '../../src/trace/span-data.js';
+import type { InstrumentationScope, Resource } from '../../src/core/types.js';
+import type { ReadableSpan } from '../../src/trace/span-data.js';
 import { decodeProtobuf, flattenSpans, makeTestSpan, TEST_RESOURCE, TEST_SCOPE } from '../support/otlp-receiver.js';
 
 const OTHER_RESOURCE: Resource = Object.freeze({ attributes: Object.freeze({ 'service.name': 'other' }), schemaUrl: 'https://example.com/r' });

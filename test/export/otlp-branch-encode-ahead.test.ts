@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { otlpBranch, type EncodeAhead } from '../../src/bootstrap/batch-pipeline.js';
-import type { PreparingExporter } from '../../src/export/batch-queue.js';
+import type { PreparingExporter } from '../../src/core/batch-queue.js';
 import type { OtlpSignalConfig } from '../../src/config/types.js';
-import type { ExportResult, Exporter } from '../../src/export/export-result.js';
+import type { ExportResult, Exporter } from '../../src/core/export-result.js';
 import { EncodedItem } from '../../src/export/otlp/encode-protobuf/envelope.js';
 import { encodeTraceRequest, spanEncodeAhead } from '../../src/export/otlp/encode-protobuf/trace.js';
 import type { ReadableSpan } from '../../src/trace/span-data.js';

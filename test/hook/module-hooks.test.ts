@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProxyTracerProvider, propagation } from '@opentelemetry/api';
-import type { InstrumentationEntry, Telemetry } from '../../instrumentations/types.js';
+import type { InstrumentationEntry, Telemetry } from '../../src/hook/instrumentation.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ModuleHooks } from '../../src/hook/module-hooks.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SeriesBase, SeriesTable } from '../../src/metrics/attributes-key.js';
-import type { Attributes } from '../../src/trace/span-data.js';
+import type { Attributes } from '../../src/core/types.js';
 
 function table(limit?: number) {
   return new SeriesTable<SeriesBase>((a, h) => new SeriesBase(a, h, [0, 0]), limit);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXPORT_OK, type ExportResult, type Exporter } from '../../src/export/export-result.js';
+import { EXPORT_OK, type ExportResult, type Exporter } from '../../src/core/export-result.js';
 import { fanOutMetricExporter } from '../../src/metrics/fan-out-exporter.js';
 import type { ResourceMetrics } from '../../src/metrics/metric-data.js';
 

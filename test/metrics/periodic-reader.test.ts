@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { EXPORT_OK, type ExportResult, type Exporter } from '../../src/export/export-result.js';
+import { EXPORT_OK, type ExportResult, type Exporter } from '../../src/core/export-result.js';
 import type { ResourceMetrics } from '../../src/metrics/metric-data.js';
 import { PeriodicExportingMetricReader } from '../../src/metrics/periodic-reader.js';
 import { isSuppressed } from '../../src/context/suppress.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ValueType } from '@opentelemetry/api';
 import { Temporality } from '../../src/metrics/metric-data.js';
-import { compareHr } from '../../src/trace/time.js';
+import { compareHr } from '../../src/core/time.js';
 import { byAttr, metric, numberPoints, setup } from './metric-helpers.js';
 
 test('a cumulative counter keeps its running total and start time across collections', async () => {

@@ -2,7 +2,7 @@
 
 import type { OtlpSignalConfig } from '../../src/config/types.js';
 import { diag } from '../../src/diag/log.js';
-import type { ExportResult, Exporter } from '../../src/export/export-result.js';
+import type { ExportResult, Exporter } from '../../src/core/export-result.js';
 import type { ReadableSpan } from '../../src/trace/span-data.js';
 import { makeTestSpan } from './otlp-receiver.js';
 

@@ -6,11 +6,11 @@
 
 import type { Span, Tracer } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
-import type { Telemetry } from '../../instrumentations/types.js';
+import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ModuleHooks } from '../../src/hook/module-hooks.js';
-import { NOOP_TRACER_PROVIDER } from '../../src/otel-api/noop-tracer.js';
+import { NOOP_TRACER_PROVIDER } from '../../src/trace/noop-tracer.js';
 import { traceContextPropagator } from '../../src/context/propagation/tracecontext.js';
 
 export const FAULT_KINDS = ['tracer', 'span', 'propagator', 'meter', 'logger'] as const;

@@ -22,7 +22,8 @@ import { EventEmitter } from 'node:events';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import * as protobuf from 'protobufjs';
-import type { InstrumentationScope, ReadableSpan, Resource } from '../../src/trace/span-data.js';
+import type { InstrumentationScope, Resource } from '../../src/core/types.js';
+import type { ReadableSpan } from '../../src/trace/span-data.js';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const root = require('@opentelemetry/otlp-transformer/build/src/generated/root') as any;

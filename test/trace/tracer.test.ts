@@ -8,7 +8,7 @@ import { suppressed } from '../../src/context/suppress.js';
 import { alwaysOff, alwaysOn, createSampler, parentBased, traceIdRatio } from '../../src/trace/samplers.js';
 import type { SdkSpan } from '../../src/trace/span.js';
 import { SdkTracerProvider } from '../../src/trace/tracer-provider.js';
-import { hrDiffNs } from '../../src/trace/time.js';
+import { hrDiffNs } from '../../src/core/time.js';
 
 const LIMITS: SpanLimits = {
   attributeCountLimit: 3,

@@ -4,7 +4,7 @@ import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@
 import { isSpanContextValid } from '../../otel-api/span-context.js';
 import { trace } from '../../otel-api/trace.js';
 import { isSuppressed } from '../suppress.js';
-import { validSpanContext } from '../../trace/valid-span-context.js';
+import { validSpanContext } from '../../otel-api/valid-span-context.js';
 
 const HEX_ID = /^([0-9a-f]{16}|[0-9a-f]{32})$/;
 const SPAN_ID = /^[0-9a-f]{16}$/;

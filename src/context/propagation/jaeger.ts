@@ -5,7 +5,7 @@ import { propagation } from '../../otel-api/baggage.js';
 import { isSpanContextValid } from '../../otel-api/span-context.js';
 import { trace } from '../../otel-api/trace.js';
 import { isSuppressed } from '../suppress.js';
-import { validSpanContext } from '../../trace/valid-span-context.js';
+import { validSpanContext } from '../../otel-api/valid-span-context.js';
 
 const HEADER = 'uber-trace-id';
 const BAGGAGE_PREFIX = 'uberctx-';

@@ -4,7 +4,7 @@ import type { Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@
 import { createTraceState } from '../../otel-api/trace-state.js';
 import { trace } from '../../otel-api/trace.js';
 import { isSuppressed } from '../suppress.js';
-import { validSpanContext } from '../../trace/valid-span-context.js';
+import { validSpanContext } from '../../otel-api/valid-span-context.js';
 
 const TRACEPARENT = 'traceparent';
 const TRACESTATE = 'tracestate';

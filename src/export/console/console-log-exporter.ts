@@ -1,7 +1,7 @@
 // One JSON object per log record on stdout, one per line, with Python's ConsoleLogExporter field names.
 
 import type { ReadableLogRecord } from '../../logs/log-record-data.js';
-import type { Exporter } from '../export-result.js';
+import type { Exporter } from '../../core/export-result.js';
 import { createLineExporter } from './line-exporter.js';
 import { isoTime } from './iso-time.js';
 

@@ -3,7 +3,7 @@
 
 import type { HistogramPoint, MetricData, NumberPoint, ResourceMetrics } from '../../metrics/metric-data.js';
 import { isoTime as iso } from './iso-time.js';
-import type { Exporter } from '../export-result.js';
+import type { Exporter } from '../../core/export-result.js';
 import { createLineExporter } from './line-exporter.js';
 
 const TEMPORALITY = ['', 'delta', 'cumulative'];

@@ -1,9 +1,10 @@
 // One JSON object per finished span on stdout, one per line, in the shape the
 // OpenTelemetry docs show for the console exporter (Python's field names).
 
-import type { Attributes, ReadableSpan, SpanLink } from '../../trace/span-data.js';
+import type { Attributes } from '../../core/types.js';
+import type { ReadableSpan, SpanLink } from '../../trace/span-data.js';
 import { isoTime } from './iso-time.js';
-import type { Exporter } from '../export-result.js';
+import type { Exporter } from '../../core/export-result.js';
 import { createLineExporter } from './line-exporter.js';
 
 const KINDS = ['SpanKind.INTERNAL', 'SpanKind.SERVER', 'SpanKind.CLIENT', 'SpanKind.PRODUCER', 'SpanKind.CONSUMER'];

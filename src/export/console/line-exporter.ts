@@ -1,7 +1,7 @@
 // The console exporters' shared shape: one JSON object per item, one per line, on stdout.
 // Written with process.stdout.write, never console.*, so captured console calls cannot loop back.
 
-import { EXPORT_OK, type ExportResult, type Exporter } from '../export-result.js';
+import { EXPORT_OK, type ExportResult, type Exporter } from '../../core/export-result.js';
 
 /** Uint8Array values (log bodies) print as base64 rather than as an index->byte object. */
 function bytesAsBase64(_key: string, value: unknown): unknown {

@@ -7,7 +7,7 @@ import type { ResourceMetrics } from '../../metrics/metric-data.js';
 import type { ReadableSpan } from '../../trace/span-data.js';
 import { runSuppressed } from '../../context/suppress.js';
 import { diag, resetWarnOnce, warnOnce } from '../../diag/log.js';
-import { EXPORT_OK, type Exporter, type ExportResult } from '../export-result.js';
+import { EXPORT_OK, type Exporter, type ExportResult } from '../../core/export-result.js';
 import { encodeMetricsRequest, hasMetricPoints } from './encode-protobuf/metrics.js';
 import { encodeTraceRequest } from './encode-protobuf/trace.js';
 import { encodeLogsRequest } from './encode-protobuf/logs.js';

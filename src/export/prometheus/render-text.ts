@@ -6,7 +6,7 @@
 
 import { warnOnce } from '../../diag/log.js';
 import { Temporality, type HistogramPoint, type MetricData, type NumberPoint, type ResourceMetrics } from '../../metrics/metric-data.js';
-import type { Attributes, InstrumentationScope } from '../../trace/span-data.js';
+import type { Attributes, InstrumentationScope } from '../../core/types.js';
 import { prometheusMetricName, toLabels } from './translate-names.js';
 
 export const CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';

@@ -3,7 +3,7 @@
 // Prometheus"): invalid characters become `_`, runs of `_` collapse to one, the unit becomes a
 // suffix unless the name already has it, and monotonic sums end in `_total`.
 
-import type { AttributeValue, Attributes } from '../../trace/span-data.js';
+import type { AttributeValue, Attributes } from '../../core/types.js';
 
 // UCUM abbreviations to the full words Prometheus uses for base units.
 const UNIT_WORDS: ReadonlyMap<string, string> = new Map([

@@ -2,8 +2,8 @@
 // is (bounds[n-1], +Inf). Exemplars: AlignedHistogramBucket reservoir, the last measurement per bucket.
 
 import type { SpanContext } from '@opentelemetry/api';
-import type { Attributes, HrTime } from '../../trace/span-data.js';
-import { hrNow } from '../../trace/time.js';
+import type { Attributes, HrTime } from '../../core/types.js';
+import { hrNow } from '../../core/time.js';
 import { SeriesBase, SeriesTable } from '../attributes-key.js';
 import { ExemplarSlot, takeAll } from '../exemplar.js';
 import { Temporality, type HistogramPoint } from '../metric-data.js';

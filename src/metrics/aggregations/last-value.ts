@@ -1,7 +1,7 @@
 // Last-value aggregation for Gauge (synchronous) and ObservableGauge. Gauges carry no temporality.
 
-import type { Attributes, HrTime } from '../../trace/span-data.js';
-import { hrNow } from '../../trace/time.js';
+import type { Attributes, HrTime } from '../../core/types.js';
+import { hrNow } from '../../core/time.js';
 import { SeriesBase, SeriesTable } from '../attributes-key.js';
 import { NO_EXEMPLARS } from '../exemplar.js';
 import type { NumberPoint } from '../metric-data.js';

@@ -2,8 +2,8 @@
 // forms (the callback reports the cumulative value; delta is derived from the previous one).
 
 import type { SpanContext } from '@opentelemetry/api';
-import type { Attributes, HrTime } from '../../trace/span-data.js';
-import { hrNow } from '../../trace/time.js';
+import type { Attributes, HrTime } from '../../core/types.js';
+import { hrNow } from '../../core/time.js';
 import { SeriesBase, SeriesTable } from '../attributes-key.js';
 import { ExemplarSlot, NO_EXEMPLARS, takeOne } from '../exemplar.js';
 import { Temporality, type NumberPoint } from '../metric-data.js';

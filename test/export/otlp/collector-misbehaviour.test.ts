@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import type { ExportResult } from '../../../src/export/export-result.js';
+import type { ExportResult } from '../../../src/core/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import { exportOnce, FAST_BACKOFF, otlpConfig, withDiag } from '../../support/exporter-helpers.js';
 import { GoawayProxy, type GoawayAction } from '../../support/goaway-proxy.js';

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { encodeTraceRequestJson, hrTimeToDecimalNanos } from '../../../src/export/otlp/encode-json/trace.js';
 import { encodeTraceRequest } from '../../../src/export/otlp/encode-protobuf/trace.js';
-import type { HrTime, ReadableSpan } from '../../../src/trace/span-data.js';
+import type { HrTime } from '../../../src/core/types.js';
+import type { ReadableSpan } from '../../../src/trace/span-data.js';
 import { decodeJson, decodeProtobuf, flattenSpans, makeTestSpan } from '../../support/otlp-receiver.js';
 
 function richSpan(): ReadableSpan {

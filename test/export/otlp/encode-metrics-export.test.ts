@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Exporter, ExportResult } from '../../../src/export/export-result.js';
+import type { Exporter, ExportResult } from '../../../src/core/export-result.js';
 import { createOtlpMetricsExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import { METRICS_SERVICE_PATH } from '../../../src/export/otlp/transport/grpc.js';
 import { Temporality, type ResourceMetrics } from '../../../src/metrics/metric-data.js';

@@ -13,7 +13,7 @@ import {
   type ResourceMetrics,
   type SumMetric,
 } from '../../../src/metrics/metric-data.js';
-import type { HrTime, InstrumentationScope, Resource } from '../../../src/trace/span-data.js';
+import type { HrTime, InstrumentationScope, Resource } from '../../../src/core/types.js';
 import { decodeJson, decodeProtobuf, flattenMetrics, type FlatMetric } from '../../support/otlp-receiver.js';
 
 // The official schema (protobufjs static code generated from opentelemetry-proto).

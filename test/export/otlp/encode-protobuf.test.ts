@@ -9,7 +9,8 @@ import {
 } from '../../../src/export/otlp/encode-protobuf/common.js';
 import { decodeExportTraceResponse, encodeTraceRequest } from '../../../src/export/otlp/encode-protobuf/trace.js';
 import { Writer as OurWriter } from '../../../src/export/otlp/encode-protobuf/writer.js';
-import type { HrTime, ReadableSpan, Resource } from '../../../src/trace/span-data.js';
+import type { HrTime, Resource } from '../../../src/core/types.js';
+import type { ReadableSpan } from '../../../src/trace/span-data.js';
 import { decodeProtobuf, flattenSpans, makeTestSpan, TEST_RESOURCE } from '../../support/otlp-receiver.js';
 
 // The official schema (protobufjs static code generated from opentelemetry-proto).

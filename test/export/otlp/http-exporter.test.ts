@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import { isSuppressed } from '../../../src/context/suppress.js';
 import { resetWarnOnce } from '../../../src/diag/log.js';
-import type { ExportResult } from '../../../src/export/export-result.js';
+import type { ExportResult } from '../../../src/core/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import { redactUrl } from '../../../src/export/otlp/redact-url.js';
 import { createHttpTransport, parseRetryAfter } from '../../../src/export/otlp/transport/http.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EXPORT_OK, type ExportResult } from '../../../src/export/export-result.js';
+import { EXPORT_OK, type ExportResult } from '../../../src/core/export-result.js';
 import { DEFAULT_BACKOFF, RetryingTransport } from '../../../src/export/otlp/transport/retry.js';
 import type { Transport } from '../../../src/export/otlp/transport/types.js';
 

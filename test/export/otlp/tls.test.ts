@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OtlpSignalConfig } from '../../../src/config/types.js';
-import type { ExportResult, Exporter } from '../../../src/export/export-result.js';
+import type { ExportResult, Exporter } from '../../../src/core/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import type { ReadableSpan } from '../../../src/trace/span-data.js';
 import { resetWarnOnce } from '../../../src/diag/log.js';

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CONTENT_TYPE, escapeHelp, escapeLabelValue, renderText } from '../../../src/export/prometheus/render-text.js';
 import { Temporality, type MetricData, type ResourceMetrics } from '../../../src/metrics/metric-data.js';
-import type { Attributes } from '../../../src/trace/span-data.js';
+import type { Attributes } from '../../../src/core/types.js';
 
 const T = [0, 0] as [number, number];
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { propagation, ProxyTracerProvider, trace, TraceFlags, type Context, type SpanContext } from '@opentelemetry/api';
 import type { Logger, LoggerProvider, LogRecord } from '@opentelemetry/api-logs';
-import type { InstrumentationEntry, Telemetry } from '../../../instrumentations/types.js';
+import type { InstrumentationEntry, Telemetry } from '../../../src/hook/instrumentation.js';
 import { INSTRUMENTATIONS } from '../../../instrumentations/registry.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { runWithContext } from '../../../src/context/als-context-manager.js';

@@ -1,7 +1,7 @@
 // OTLP/JSON pieces every signal's encoder writes the same way: int64 as decimal strings, exact
 // epoch nanoseconds, proto3 spellings of non-finite doubles, AnyValue, attributes, resource, scope.
 
-import type { Attributes, HrTime, InstrumentationScope, Resource } from '../../../trace/span-data.js';
+import type { Attributes, HrTime, InstrumentationScope, Resource } from '../../../core/types.js';
 import { groupByResourceAndScope } from '../encode-protobuf/envelope.js';
 
 export const INT64_MIN = -9223372036854775808;

@@ -1,7 +1,7 @@
 // OTLP/JSON for logs (same rules as encode-json/trace.ts: hex ids, int64 as strings, defaults omitted).
 
 import type { ReadableLogRecord } from '../../../logs/log-record-data.js';
-import type { Attributes } from '../../../trace/span-data.js';
+import type { Attributes } from '../../../core/types.js';
 import { anyValue, attributesField, groupedRequestJson, hrTimeToDecimalNanos } from './common.js';
 
 function logRecordJson(record: ReadableLogRecord): string {

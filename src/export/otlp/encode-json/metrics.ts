@@ -5,7 +5,7 @@
 //
 // anyValue / attributes / resource / scope below repeat encode-json/trace.ts, whose helpers are module-private.
 
-import type { HrTime } from '../../../trace/span-data.js';
+import type { HrTime } from '../../../core/types.js';
 import type { Exemplar, HistogramPoint, MetricData, NumberPoint, ResourceMetrics } from '../../../metrics/metric-data.js';
 import { groupResourceMetrics } from '../encode-protobuf/metrics.js';
 import { attributesField, doubleJson, hrTimeToDecimalNanos, INT64_MAX_EXCLUSIVE, INT64_MIN, int64String, resourceJson, scopeJson } from './common.js';

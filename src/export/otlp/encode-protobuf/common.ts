@@ -5,7 +5,7 @@
 
 import { Reader } from 'protobufjs/minimal';
 import { Writer } from './writer.js';
-import type { Attributes, HrTime, InstrumentationScope, Resource } from '../../../trace/span-data.js';
+import type { Attributes, HrTime, InstrumentationScope, Resource } from '../../../core/types.js';
 
 // Tags: (field_number << 3) | wire_type. Wire types: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
 // KeyValue

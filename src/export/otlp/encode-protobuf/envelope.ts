@@ -3,7 +3,7 @@
 // scope_* = 2, schema_url = 3; scope = 1, spans/log_records = 2, schema_url = 3).
 
 import { Writer } from './writer.js';
-import type { InstrumentationScope, Resource } from '../../../trace/span-data.js';
+import type { InstrumentationScope, Resource } from '../../../core/types.js';
 import { writeResource, writeScope } from './common.js';
 import { releaseFrom, reserve, type Chunk } from './encoded-chunks.js';
 

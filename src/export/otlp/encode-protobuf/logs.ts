@@ -2,7 +2,7 @@
 
 import type { Writer } from './writer.js';
 import type { ReadableLogRecord } from '../../../logs/log-record-data.js';
-import type { Attributes } from '../../../trace/span-data.js';
+import type { Attributes } from '../../../core/types.js';
 import { writeAnyValueBody, writeAttributes, writeFixed64Time, writeHexId } from './common.js';
 import { encodeAhead, releaseEncoded, writeGroupedRequest, type EncodedItem } from './envelope.js';
 

@@ -4,7 +4,7 @@
 // scopes/resources left empty by that, are not written (no empty envelopes).
 
 import { Writer } from './writer.js';
-import type { InstrumentationScope, Resource } from '../../../trace/span-data.js';
+import type { InstrumentationScope, Resource } from '../../../core/types.js';
 import type { Exemplar, HistogramPoint, MetricData, NumberPoint, ResourceMetrics } from '../../../metrics/metric-data.js';
 import { decodePartialSuccess, writeAttributes, writeFixed64, writeFixed64Time, writeHexId, writeResource, writeScope } from './common.js';
 

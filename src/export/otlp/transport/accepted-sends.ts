@@ -2,7 +2,7 @@
 // can wait for them, each bounded by its deadline), and gzip the body first when asked.
 
 import { gzip } from 'node:zlib';
-import type { ExportResult } from '../../export-result.js';
+import type { ExportResult } from '../../../core/export-result.js';
 import { codedError } from './types.js';
 
 export class AcceptedSends {

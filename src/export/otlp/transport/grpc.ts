@@ -5,8 +5,8 @@
 import * as http2 from 'node:http2';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { ExportResult } from '../../export-result.js';
-import { EXPORT_OK } from '../../export-result.js';
+import type { ExportResult } from '../../../core/export-result.js';
+import { EXPORT_OK } from '../../../core/export-result.js';
 import { diag } from '../../../diag/log.js';
 import { decodePartialSuccess, decodeRpcStatus } from '../encode-protobuf/common.js';
 import { redactUrl } from '../redact-url.js';

@@ -1,7 +1,7 @@
 // Retries retryable failures with exponential backoff and jitter (OTLP spec; same numbers as the JS, Java
 // reference exporters): 1 s initial, x1.5, 5 s cap, +-20 % jitter, at most 5 retries, never past the deadline.
 
-import type { ExportResult } from '../../export-result.js';
+import type { ExportResult } from '../../../core/export-result.js';
 import { isLeaving, onLeaving } from '../../leaving.js';
 import { codedError, type Transport } from './types.js';
 

@@ -1,6 +1,6 @@
 // The seam between an OTLP exporter and the wire: a transport sends one encoded request and reports one result.
 
-import type { ExportResult } from '../../export-result.js';
+import type { ExportResult } from '../../../core/export-result.js';
 
 /**
  * One encoded OTLP request in, exactly one ExportResult out.

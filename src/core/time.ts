@@ -2,7 +2,7 @@
 // performance.now() is small, so adding it to a split origin keeps every digit.
 
 import type { TimeInput } from '@opentelemetry/api';
-import type { HrTime } from './span-data.js';
+import type { HrTime } from './types.js';
 
 const ORIGIN_MS = performance.timeOrigin;
 const ORIGIN_SEC = Math.floor(ORIGIN_MS / 1000);

@@ -1,6 +1,6 @@
 // Attribute validation and limits, shared by spans, events, links (and log records later).
 
-import type { AttributeValue, Attributes } from './span-data.js';
+import type { AttributeValue, Attributes } from './types.js';
 
 function isPrimitive(value: unknown): boolean {
   const type = typeof value;

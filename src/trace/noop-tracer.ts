@@ -3,9 +3,9 @@
 
 import type { Context, Span, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api';
 import { activeContext, runWithContext } from '../context/als-context-manager.js';
-import { NonRecordingSpan } from './non-recording-span.js';
-import { isSpanContextValid } from './span-context.js';
-import { getSpanContext, setSpan } from './trace.js';
+import { NonRecordingSpan } from '../otel-api/non-recording-span.js';
+import { isSpanContextValid } from '../otel-api/span-context.js';
+import { getSpanContext, setSpan } from '../otel-api/trace.js';
 
 const noopTracer: Tracer = {
   startSpan(_name: string, options?: SpanOptions, ctx: Context = activeContext()): Span {

@@ -2,7 +2,7 @@
 
 import type { Meter, TextMapPropagator, Tracer } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
-import type { Config } from '../src/config/types.js';
+import type { Config } from '../config/types.js';
 
 /** Everything a patch may use. Instrumentations know the API and semantic conventions, never exporters. */
 export interface Telemetry {
