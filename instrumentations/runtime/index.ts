@@ -9,11 +9,6 @@ import { startGcMetrics } from './gc.js';
 import { startHeapMetrics } from './heap.js';
 import { startProcessMetrics } from './process.js';
 
-export { startEventLoopMetrics } from './event-loop.js';
-export { startGcMetrics } from './gc.js';
-export { startHeapMetrics } from './heap.js';
-export { startProcessMetrics } from './process.js';
-
 /**
  * Starts every runtime metric on `meter`. The returned function removes the observable callbacks,
  * disconnects the GC observer and disables the event-loop delay monitor; calling it again is a no-op.

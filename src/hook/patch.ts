@@ -39,7 +39,3 @@ export function wrap<T extends object, K extends keyof T>(
   }
   return true;
 }
-
-export function unwrap<T extends object, K extends keyof T>(owner: T, name: K): void {
-  if (isWrapped(owner[name])) shimmer.unwrap(owner as any, name as string);
-}

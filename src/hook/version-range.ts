@@ -1,5 +1,8 @@
 // Just enough semver for instrumentation ranges: space-separated comparators
-// ('>=4.0.0 <6'), '||' alternatives, '*' and 'x'. Pre-release tags compare below their release.
+// ('>=4.0.0 <6'), '||' alternatives, '*' and 'x'. A pre-release is compared as its release, so
+// 5.0.0-beta.1 is in '>=5 <6' and not in '<5.0.0': a library's pre-release already has the next major's
+// API, so it belongs with the major it leads to (node-semver, by contrast, matches no pre-release at all
+// unless a comparator names one).
 
 function parse(version: string): number[] | undefined {
   const match = /^v?(\d+)(?:\.(\d+|x|\*))?(?:\.(\d+|x|\*))?/.exec(version.trim());

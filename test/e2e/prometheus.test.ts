@@ -5,23 +5,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { findOnPath, skipWithout } from '../support/debian-program.js';
 import { freePort } from '../support/free-port.js';
 import { GrpcReceiver } from '../support/otlp-receiver.js';
 import { FIXTURES, httpGet, startCli, waitFor, type Running } from '../support/run-cli.js';
 
 const APP = ['node', join(FIXTURES, 'prometheus', 'shop-service.js')];
-
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    const candidate = join(dir, name);
-    if (dir !== '' && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
 
 async function poll<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -117,7 +110,7 @@ function lines(text: string): string[] {
   return text.split('\n');
 }
 
-describe('prometheus exporter, scraped by a real Prometheus', () => {
+describe('prometheus exporter, scraped by a real Prometheus', { skip: skipWithout('prometheus') }, () => {
   let receiver: GrpcReceiver;
   let app: Running;
   let prometheus: PrometheusProcess;

@@ -19,3 +19,10 @@ test('alternatives, wildcards and exact versions', () => {
   assert.equal(satisfies('v20.11.0', '>=20'), true);
   assert.equal(satisfies('not-a-version', '>=1'), false);
 });
+
+test('a pre-release is compared as its release: 5.0.0-beta.1 is in the 5.x range, not below 5.0.0', () => {
+  assert.equal(satisfies('5.0.0-beta.1', '<5.0.0'), false);
+  assert.equal(satisfies('5.0.0-beta.1', '>=5.0.0 <6'), true);
+  assert.equal(satisfies('5.0.0-beta.1', '>=4.0.0 <5'), false);
+  assert.equal(satisfies('4.22.0-rc.1', '>=4.0.0 <5'), true);
+});

@@ -1,4 +1,4 @@
-// Issue 6, item 8: an express app under sustained load for several minutes while the collector
+// An express app under sustained load for several minutes while the collector
 // flaps: it answers, then refuses (gRPC UNAVAILABLE), then is gone (connection refused), in cycles.
 // Throughput must stay within the benchmark's bounds of the uninstrumented app, RSS must stay flat,
 // and what is exported once the collector is back must arrive. Run by .ci/run after `npm test`

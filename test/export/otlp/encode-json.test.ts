@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeTraceRequestJson, hrTimeToDecimalNanos } from '../../../src/export/otlp/encode-json/trace.js';
+import { encodeTraceRequestJson } from '../../../src/export/otlp/encode-json/trace.js';
+import { hrTimeToDecimalNanos } from '../../../src/export/otlp/encode-json/common.js';
 import { encodeTraceRequest } from '../../../src/export/otlp/encode-protobuf/trace.js';
 import type { HrTime } from '../../../src/core/types.js';
 import type { ReadableSpan } from '../../../src/trace/span-data.js';

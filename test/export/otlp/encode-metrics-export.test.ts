@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Exporter, ExportResult } from '../../../src/core/export-result.js';
 import { createOtlpMetricsExporter } from '../../../src/export/otlp/otlp-exporter.js';
-import { METRICS_SERVICE_PATH } from '../../../src/export/otlp/transport/grpc.js';
+import { METRICS_SERVICE_PATH } from '../../../src/export/otlp/transport/grpc-paths.js';
 import { Temporality, type ResourceMetrics } from '../../../src/metrics/metric-data.js';
 import { FAST_BACKOFF, otlpConfig, withDiag } from '../../support/exporter-helpers.js';
 import { startGrpcReceiver, startHttpReceiver, TEST_RESOURCE, TEST_SCOPE, type FlatMetric } from '../../support/otlp-receiver.js';

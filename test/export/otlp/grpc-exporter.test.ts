@@ -5,7 +5,8 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import type { ExportResult } from '../../../src/core/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
-import { createGrpcTransport, TRACE_SERVICE_PATH } from '../../../src/export/otlp/transport/grpc.js';
+import { createGrpcTransport } from '../../../src/export/otlp/transport/grpc.js';
+import { TRACE_SERVICE_PATH } from '../../../src/export/otlp/transport/grpc-paths.js';
 import { exportOnce, FAST_BACKOFF, holdingLoop, otlpConfig, withDiag } from '../../support/exporter-helpers.js';
 import { makeTestSpan, startGrpcReceiver, type GrpcReceiver } from '../../support/otlp-receiver.js';
 

@@ -83,8 +83,13 @@ test('event-loop utilization is a unitless gauge in [0, 1] that reflects a busy 
     assert.equal(m.unit, '1');
     const busy = m.points[0]!.value;
     assert.ok(busy > 0.5 && busy <= 1, `a 30 ms busy-wait between collections is mostly active (${busy})`);
-    await tick(40);
-    const idle = numberPoints(await provider.collect(), 'nodejs.eventloop.utilization')[0]!.value;
+    // A loaded machine can keep even an idle interval busy (other processes, GC): the least utilized
+    // of a few idle intervals must be below the busy one.
+    let idle = Infinity;
+    for (let i = 0; i < 5 && !(idle < busy); i++) {
+      await tick(50);
+      idle = Math.min(idle, numberPoints(await provider.collect(), 'nodejs.eventloop.utilization')[0]!.value);
+    }
     assert.ok(idle >= 0 && idle < busy, `an idle interval is less utilized (${idle} vs ${busy})`);
   } finally {
     stop();

@@ -5,7 +5,6 @@
 import type { ReadableSpan } from '../../../trace/span-data.js';
 import { attributesField, groupedRequestJson, hrTimeToDecimalNanos } from './common.js';
 
-export { hrTimeToDecimalNanos } from './common.js';
 
 function spanJson(span: ReadableSpan): string {
   let out = '{"traceId":"' + span.traceId + '","spanId":"' + span.spanId + '"';

@@ -21,8 +21,6 @@ import {
 } from './types.js';
 import { AcceptedSends, compressThen } from './accepted-sends.js';
 
-export { LOGS_SERVICE_PATH, METRICS_SERVICE_PATH, TRACE_SERVICE_PATH } from './grpc-paths.js';
-
 export interface GrpcTransportOptions extends TransportHooks {
   /** `http://host:port` (plaintext) or `https://host:port` (TLS). */
   readonly url: string;

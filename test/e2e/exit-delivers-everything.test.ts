@@ -1,4 +1,4 @@
-// Lossless exit (issue 6, item 9): under the launcher the app hands what it could not send to the
+// Lossless exit: under the launcher the app hands what it could not send to the
 // launcher through an inherited socket at exit, and the launcher sends it after the app is gone.
 // Without the launcher, the spawnSync sender is the fallback.
 

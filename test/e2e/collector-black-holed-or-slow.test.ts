@@ -1,4 +1,4 @@
-// Issue 6, item 1: a collector that is black-holed (accepts TCP, never answers) or slow (answers
+// A collector that is black-holed (accepts TCP, never answers) or slow (answers
 // after the export timeout), while the app is under load. The app answers and prints exactly as
 // without the launcher, its heap stays flat (queues are bounded and what overflows is dropped and
 // counted), the outage is said once, and the exit is not held up beyond the export timeout.

@@ -1,4 +1,4 @@
-// Issue 6, item 4: odd uses of http (a URL object, no callback, raw header arrays, a response
+// Odd uses of http (a URL object, no callback, raw header arrays, a response
 // ended twice, a socket destroyed by the server, a request aborted mid-flight, a refused
 // connection, an invalid URL or method) behave exactly as unpatched: same return values, events,
 // errors and order.

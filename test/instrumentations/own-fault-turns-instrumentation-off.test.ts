@@ -1,4 +1,4 @@
-// Issue 6, item 4: when our own code throws inside a patch (here: the telemetry it calls into throws
+// When our own code throws inside a patch (here: the telemetry it calls into throws
 // everywhere), the app's calls still succeed exactly as unpatched, and each instrumentation says so
 // once at debug level and turns itself off.
 

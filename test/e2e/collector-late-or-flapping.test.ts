@@ -1,4 +1,4 @@
-// Issue 6, item 1: a collector that flaps or is not there yet. The app answers and prints exactly
+// A collector that flaps or is not there yet. The app answers and prints exactly
 // as without the launcher, what was queued arrives once the collector accepts, and the outage is
 // said at most once.
 

@@ -1,4 +1,4 @@
-// Issue 5's "done means", tried as a user would: an express app that logs with console and pino.
+// Tried as a user would: an express app that logs with console and pino.
 // At the receiver both records carry the trace and span ids of the request's server span, and
 // pino's own stdout line carries them too.
 

@@ -1,4 +1,4 @@
-// Issue 6, item 5, as a user would meet it: every variable we read set to garbage at once. The app
+// As a user would meet it: every variable we read set to garbage at once. The app
 // starts, answers and prints exactly as without the launcher; we only add warning lines naming variables.
 
 import { test } from 'node:test';

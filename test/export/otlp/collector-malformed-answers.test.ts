@@ -1,4 +1,4 @@
-// Issue 6, item 2: collectors that answer in ways they should not. A connection ended with GOAWAY
+// Collectors that answer in ways they should not. A connection ended with GOAWAY
 // mid-export, answers that cannot be decoded, errors with bodies that are not OTLP: every export ends
 // with the right result, is retried only when that can help, and nothing accepted is lost.
 

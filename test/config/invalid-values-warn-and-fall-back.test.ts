@@ -1,4 +1,4 @@
-// Issue 6, item 5: every variable we read, tried with empty, garbage, negative, huge and wrong-type
+// Every variable we read, tried with empty, garbage, negative, huge and wrong-type
 // values. Configuration never throws; each warning is one line that names the variable it is about;
 // secrets (header values) are never echoed.
 

@@ -1,4 +1,4 @@
-// Issue 4's "done means", tried as a user would: an express app under concurrent load, metrics
+// Tried as a user would: an express app under concurrent load, metrics
 // exported over OTLP and served to Prometheus at once. Both show one request-duration histogram
 // per route (the template, never the raw path) with every request counted, plus runtime metrics.
 

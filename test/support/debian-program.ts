@@ -1,0 +1,25 @@
+// Programs the tests take from Debian (Prometheus, openssl, database servers): found on PATH, or the
+// tests that need them are skipped with one line saying what to install. Under CI (CI=true) a missing
+// program fails the run instead, so CI never passes by skipping.
+
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, name);
+    if (dir !== '' && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/**
+ * `false` when `program` is on PATH; otherwise the one-line reason to pass as node:test's `skip` option.
+ * Throws under CI=true: the test file then fails, naming the program.
+ */
+export function skipWithout(program: string, debianPackage: string = program): string | false {
+  if (findOnPath(program) !== undefined) return false;
+  const line = `needs \`${program}\`: apt-get install -y --no-install-recommends ${debianPackage}`;
+  if (process.env.CI === 'true') throw new Error(`${line} (under CI=true a missing program fails instead of skipping)`);
+  return line;
+}
