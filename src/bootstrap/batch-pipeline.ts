@@ -5,8 +5,8 @@ import type { OtlpSignalConfig } from '../config/types.js';
 import type { BatchQueue, PreparingExporter } from '../core/batch-queue.js';
 import type { Exporter } from '../core/export-result.js';
 import { lazyExporter } from '../export/lazy-exporter.js';
-import type { ExitSend } from '../export/otlp/send-at-exit.js';
-import type { Pipeline } from './pipeline.js';
+import type { ExitSend } from '../exit/exit-sends.js';
+import type { Pipeline } from '../exit/app-pipeline.js';
 
 export interface BatchBranch<T> {
   readonly exporter: Exporter<T>;

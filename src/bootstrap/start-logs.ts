@@ -6,7 +6,7 @@ import type { ReadableLogRecord } from '../logs/log-record-data.js';
 import { SdkLoggerProvider } from '../logs/logger-provider.js';
 import type { Resource } from '../core/types.js';
 import { batchPipeline, consoleBranch, otlpBranch, type BatchBranch, type EncodeAhead } from './batch-pipeline.js';
-import type { Pipeline } from './pipeline.js';
+import type { Pipeline } from '../exit/app-pipeline.js';
 
 function otlpLogsBranch(config: Config): BatchBranch<ReadableLogRecord> {
   return otlpBranch(

@@ -11,9 +11,9 @@ import type { TemporalityPreference } from '../metrics/instruments.js';
 import { SdkMeterProvider } from '../metrics/meter-provider.js';
 import { PeriodicExportingMetricReader } from '../metrics/periodic-reader.js';
 import type { Resource } from '../core/types.js';
-import type { ExitSend } from '../export/otlp/send-at-exit.js';
+import type { ExitSend } from '../exit/exit-sends.js';
 import type { PrometheusServer } from '../export/prometheus/prometheus-server.js';
-import type { Pipeline } from './pipeline.js';
+import type { Pipeline } from '../exit/app-pipeline.js';
 
 interface Branch {
   readonly exporter: Exporter<ResourceMetrics>;

@@ -11,10 +11,10 @@ import { diag } from '../diag/log.js';
 import { ModuleHooks } from '../hook/module-hooks.js';
 import { detectResource } from '../resource/detect.js';
 import { onAppApiLoaded, registerApiGlobals, registerLogsGlobal } from './api-globals.js';
-import type { Pipeline } from './pipeline.js';
+import type { Pipeline } from '../exit/app-pipeline.js';
 import { createPropagator } from './propagators.js';
-import { installShutdown } from './shutdown.js';
-import { recordFatalExceptions } from './crash-log.js';
+import { installShutdown } from '../exit/app-shutdown.js';
+import { recordFatalExceptions } from '../exit/app-crash-log.js';
 import { startTracing } from './start-tracing.js';
 
 const SCOPE_NAME = 'otel-instrument';

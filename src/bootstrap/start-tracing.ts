@@ -7,7 +7,7 @@ import type { Resource } from '../core/types.js';
 import type { ReadableSpan } from '../trace/span-data.js';
 import { SdkTracerProvider } from '../trace/tracer-provider.js';
 import { batchPipeline, consoleBranch, otlpBranch, type BatchBranch, type EncodeAhead } from './batch-pipeline.js';
-import type { Pipeline } from './pipeline.js';
+import type { Pipeline } from '../exit/app-pipeline.js';
 
 function otlpTraceBranch(config: Config): BatchBranch<ReadableSpan> {
   return otlpBranch(

@@ -3,8 +3,8 @@
 
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { HANDOFF_FD_VAR } from '../export/otlp/exit-handoff.js';
-import { HandoffCollector } from './exit-handoff.js';
+import { HANDOFF_FD_VAR } from '../exit/app-handoff.js';
+import { HandoffCollector } from '../exit/launcher-receiver.js';
 import { constants } from 'node:os';
 import { isatty } from 'node:tty';
 
@@ -28,7 +28,7 @@ const HANDOFF_FD = 3;
 
 /**
  * Spawns `command` (no shell) with `env` and stdio inherited, then ends this process the way the child ended,
- * after sending what the child handed over on its way out (src/cli/exit-handoff.ts).
+ * after sending what the child handed over on its way out (src/exit/launcher-receiver.ts).
  * Returns immediately; the process exits later, from the child's events.
  */
 export function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv): void {

@@ -19,6 +19,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/trace', 'src/metrics', 'src/logs', 'src/resource'],
   ['src/export'],
   ['src/hook'],
+  // Everything that runs as a process leaves, on the app's side and the launcher's: the app side flushes
+  // through export, the launcher (src/cli) receives what the app hands over.
+  ['src/exit'],
   ['instrumentations'],
   ['src/bootstrap'],
   ['src/cli'],

@@ -1,6 +1,6 @@
 // What the shutdown logic needs from each signal's pipeline, whatever exports it.
 
-import type { ExitSend } from '../export/otlp/send-at-exit.js';
+import type { ExitSend } from './exit-sends.js';
 
 export interface Pipeline {
   readonly name: string;

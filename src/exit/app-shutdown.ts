@@ -3,6 +3,8 @@
 //  - event loop drains: 'beforeExit' flushes asynchronously (our timers are unref'd).
 //  - process.exit(), fatal exception, after an app's own signal handler exits: 'exit' sends synchronously.
 //  - SIGTERM/SIGINT/SIGHUP the app does not handle: send synchronously, then re-raise the signal.
+// Two plug points stay with the layers that call them: instrumentations register exit work in
+// src/hook/at-exit.ts, and retries read src/export/leaving.ts, which the beforeExit flush sets.
 
 import { SpanStatusCode } from '../otel-api/enums.js';
 import { trace } from '../otel-api/trace.js';
@@ -11,9 +13,9 @@ import { diag } from '../diag/log.js';
 import { runAtExitCallbacks } from '../hook/at-exit.js';
 import { beginLeaving, endLeaving } from '../export/leaving.js';
 import { exceptionAttributes } from '../trace/span.js';
-import type { ExitSend } from '../export/otlp/send-at-exit.js';
-import { detectHandoff, handOff } from '../export/otlp/exit-handoff.js';
-import type { Pipeline } from './pipeline.js';
+import type { ExitSend } from './exit-sends.js';
+import { detectHandoff, handOff } from './app-handoff.js';
+import type { Pipeline } from './app-pipeline.js';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
@@ -54,7 +56,7 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
     if (handOff(sends)) return;
     // Otherwise one sender process for every signal: each spawn costs the exit about 100 ms.
     try {
-      (require('../export/otlp/send-at-exit.js') as typeof import('../export/otlp/send-at-exit.js')).sendAtExit(sends);
+      (require('./app-send-at-exit.js') as typeof import('./app-send-at-exit.js')).sendAtExit(sends);
     } catch (error) {
       diag.debug(`sending at exit failed: ${String(error)}`);
     }

@@ -1,15 +1,13 @@
-// Lossless exit under the launcher: the launcher gives its direct child one end of a socket pair
-// (fd OTEL_INSTRUMENT_HANDOFF_FD). On the way out the child writes its still-pending encoded
-// requests there synchronously, which takes microseconds and cannot be cut short by the exit; the
-// launcher sends them after the child is gone (src/cli/exit-handoff.ts), bounded by the export
-// timeout. Without the launcher (or in a grandchild, or a worker thread) the spawnSync sender of
-// send-at-exit.ts is the fallback.
-//
-// Frame: 4-byte big-endian header length, the ExitSendHeader as JSON, then the body.
+// App side of the handoff, lossless exit under the launcher: the launcher gives its direct child one
+// end of a socket pair (fd OTEL_INSTRUMENT_HANDOFF_FD). On the way out the child writes its
+// still-pending encoded requests there synchronously (frames of exit-sends.ts), which takes
+// microseconds and cannot be cut short by the exit; the launcher sends them after the child is gone
+// (launcher-receiver.ts), bounded by the export timeout. Without the launcher (or in a grandchild, or
+// a worker thread) the spawnSync sender of app-send-at-exit.ts is the fallback.
 
 import { fstatSync, writeSync } from 'node:fs';
-import { diag } from '../../diag/log.js';
-import type { ExitSend, ExitSendHeader } from './send-at-exit.js';
+import { diag } from '../diag/log.js';
+import { encodeFrame, type ExitSend } from './exit-sends.js';
 
 export const HANDOFF_FD_VAR = 'OTEL_INSTRUMENT_HANDOFF_FD';
 
@@ -33,16 +31,6 @@ function fdForThisProcess(): number | undefined {
 export function detectHandoff(): boolean {
   if (handoffFd === null) handoffFd = fdForThisProcess();
   return handoffFd !== undefined;
-}
-
-export function encodeFrame(send: ExitSend): Buffer {
-  const header: ExitSendHeader = { signal: send.signal, config: send.config, length: send.body.byteLength };
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const frame = Buffer.allocUnsafe(4 + json.length + send.body.byteLength);
-  frame.writeUInt32BE(json.length, 0);
-  json.copy(frame, 4);
-  frame.set(send.body, 4 + json.length);
-  return frame;
 }
 
 function writeFully(fd: number, data: Buffer): void {

@@ -1,14 +1,15 @@
-// Sends encoded OTLP requests once each, in parallel, each bounded by its config's timeout. Used by
-// the launcher for what its child handed over at exit (src/cli/exit-handoff.ts), and run by
-// send-at-exit.ts as `node exit-sender.js` with the requests on stdin, one after the other,
-// described by OTEL_INSTRUMENT_EXIT_SENDS (exit code 0 means all were delivered).
+// Sends encoded OTLP requests once each, in parallel, each bounded by its config's timeout. Both
+// deliverers of the app's last telemetry use it: the launcher for what its child handed over at exit
+// (launcher-receiver.ts), and the app's own fallback, app-send-at-exit.ts, which runs
+// `node send-requests.js` with the requests on stdin, one after the other, described by
+// OTEL_INSTRUMENT_EXIT_SENDS (exit code 0 means all were delivered).
 
 import { readFileSync } from 'node:fs';
-import type { ExitSendHeader } from './send-at-exit.js';
-import { transportFor } from './transport/for-protocol.js';
+import type { ExitFrame, ExitSendHeader } from './exit-sends.js';
+import { transportFor } from '../export/otlp/transport/for-protocol.js';
 
 /** Resolves with whether every request was delivered; never rejects. */
-export function sendRequests(requests: ReadonlyArray<{ readonly header: ExitSendHeader; readonly body: Uint8Array }>): Promise<boolean> {
+export function sendRequests(requests: readonly ExitFrame[]): Promise<boolean> {
   if (requests.length === 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     let left = requests.length;

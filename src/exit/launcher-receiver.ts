@@ -1,19 +1,14 @@
-// The launcher's side of the exit handoff (src/export/otlp/exit-handoff.ts): collect the frames
+// The launcher's side of the exit handoff (app-handoff.ts): collect the frames
 // the child writes on its way out, and once it has exited send them, bounded by the longest
 // export timeout among them. The sending code loads only when something was handed over.
 
 import type { Readable } from 'node:stream';
 import { diag } from '../diag/log.js';
-import type { ExitSendHeader } from '../export/otlp/send-at-exit.js';
+import { decodeFrames, type ExitFrame } from './exit-sends.js';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 /** After the child exits, how long to wait for the socket's end (a grandchild may hold it open). */
 const DRAIN_MS = 200;
-
-interface Frame {
-  readonly header: ExitSendHeader;
-  readonly body: Uint8Array;
-}
 
 export class HandoffCollector {
   #buffer: Buffer = Buffer.alloc(0);
@@ -34,25 +29,8 @@ export class HandoffCollector {
   }
 
   /** Complete frames received so far (a torn last frame is dropped). */
-  frames(): Frame[] {
-    const frames: Frame[] = [];
-    const b = this.#buffer;
-    let offset = 0;
-    while (offset + 4 <= b.length) {
-      const headerLength = b.readUInt32BE(offset);
-      if (offset + 4 + headerLength > b.length) break;
-      let header: ExitSendHeader;
-      try {
-        header = JSON.parse(b.toString('utf8', offset + 4, offset + 4 + headerLength)) as ExitSendHeader;
-      } catch {
-        break;
-      }
-      const start = offset + 4 + headerLength;
-      if (start + header.length > b.length) break;
-      frames.push({ header, body: b.subarray(start, start + header.length) });
-      offset = start + header.length;
-    }
-    return frames;
+  frames(): ExitFrame[] {
+    return decodeFrames(this.#buffer);
   }
 
   /** Waits for the end of the socket (bounded), then sends what arrived; resolves when done. */
@@ -68,7 +46,7 @@ export class HandoffCollector {
     }
     const frames = this.frames();
     if (frames.length === 0) return;
-    const { sendRequests } = require('../export/otlp/exit-sender.js') as typeof import('../export/otlp/exit-sender.js');
+    const { sendRequests } = require('./send-requests.js') as typeof import('./send-requests.js');
     const limit = Math.max(...frames.map(({ header }) => (header.config.timeoutMs > 0 ? header.config.timeoutMs : DEFAULT_TIMEOUT_MS)));
     let timer: NodeJS.Timeout | undefined;
     const started = Date.now();

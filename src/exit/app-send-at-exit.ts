@@ -1,28 +1,15 @@
-// The last chance to send, from process 'exit' or a fatal signal, where no event-loop turn
+// App side, without the launcher (app-handoff.ts says when): the last chance to send, from process 'exit' or a fatal signal, where no event-loop turn
 // will come again: a short-lived child process sends the encoded requests (every signal's, in
 // one process) while we wait for it synchronously, bounded by the longest export timeout.
 // One attempt each, no retries: exit must not hang.
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import type { OtlpSignalConfig, Signal } from '../../config/types.js';
-import { diag } from '../../diag/log.js';
+import { diag } from '../diag/log.js';
+import type { ExitSend, ExitSendHeader } from './exit-sends.js';
 
-/** One encoded OTLP request still to be delivered at exit. */
-export interface ExitSend {
-  readonly signal: Signal;
-  readonly config: OtlpSignalConfig;
-  readonly body: Uint8Array;
-}
-
-/** What the sender child reads from OTEL_INSTRUMENT_EXIT_SENDS: the bodies follow each other on stdin. */
-export interface ExitSendHeader {
-  readonly signal: Signal;
-  readonly config: OtlpSignalConfig;
-  readonly length: number;
-}
-
-const SENDER = join(__dirname, 'exit-sender.js');
+/** Run as a script: it reads the headers from OTEL_INSTRUMENT_EXIT_SENDS and the bodies, one after the other, on stdin. */
+const SENDER = join(__dirname, 'send-requests.js');
 const DEFAULT_EXIT_TIMEOUT_MS = 10_000;
 
 export function sendAtExit(sends: readonly ExitSend[]): void {

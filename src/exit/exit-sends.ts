@@ -1,0 +1,58 @@
+// What crosses from the app to whoever delivers its last telemetry (the launcher, or the app's own
+// sender process): encoded OTLP requests, each described by a small JSON header. Both sides of the
+// handoff read this one file, so the frame format cannot drift between them.
+//
+// Frame: 4-byte big-endian header length, the ExitSendHeader as JSON, then the body.
+
+import type { OtlpSignalConfig, Signal } from '../config/types.js';
+
+/** One encoded OTLP request still to be delivered at exit. */
+export interface ExitSend {
+  readonly signal: Signal;
+  readonly config: OtlpSignalConfig;
+  readonly body: Uint8Array;
+}
+
+/** A request's description without its body: a frame's header, and what the sender process reads from OTEL_INSTRUMENT_EXIT_SENDS. */
+export interface ExitSendHeader {
+  readonly signal: Signal;
+  readonly config: OtlpSignalConfig;
+  readonly length: number;
+}
+
+export interface ExitFrame {
+  readonly header: ExitSendHeader;
+  readonly body: Uint8Array;
+}
+
+/** App side: one request as a frame. */
+export function encodeFrame(send: ExitSend): Buffer {
+  const header: ExitSendHeader = { signal: send.signal, config: send.config, length: send.body.byteLength };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const frame = Buffer.allocUnsafe(4 + json.length + send.body.byteLength);
+  frame.writeUInt32BE(json.length, 0);
+  json.copy(frame, 4);
+  frame.set(send.body, 4 + json.length);
+  return frame;
+}
+
+/** Launcher side: the complete frames in `b` (a torn last frame is dropped). */
+export function decodeFrames(b: Buffer): ExitFrame[] {
+  const frames: ExitFrame[] = [];
+  let offset = 0;
+  while (offset + 4 <= b.length) {
+    const headerLength = b.readUInt32BE(offset);
+    if (offset + 4 + headerLength > b.length) break;
+    let header: ExitSendHeader;
+    try {
+      header = JSON.parse(b.toString('utf8', offset + 4, offset + 4 + headerLength)) as ExitSendHeader;
+    } catch {
+      break;
+    }
+    const start = offset + 4 + headerLength;
+    if (start + header.length > b.length) break;
+    frames.push({ header, body: b.subarray(start, start + header.length) });
+    offset = start + header.length;
+  }
+  return frames;
+}
