@@ -60,6 +60,14 @@ export function codedError(message: string, code: string, cause?: unknown): Code
   return err;
 }
 
+/** A failed result no retry would fix. */
+export function failure(message: string, code: string, cause?: unknown): ExportResult {
+  return { ok: false, retryable: false, error: codedError(message, code, cause) };
+}
+
+/** The code of a request the collector refused as too large: the exporter sends it again in halves. */
+export const PAYLOAD_TOO_LARGE = 'HTTP_413';
+
 /** TLS handshake failures (bad CA, expired or mismatched certificate): the collector is unreachable for us too. */
 const TLS_ERROR_CODE = /CERT|SIGNATURE|^ERR_SSL_|^ERR_TLS_|^ERR_OSSL_/;
 
