@@ -8,10 +8,11 @@ import { lazyExporter } from '../export/lazy-exporter.js';
 import type { ExitSend } from '../exit/exit-sends.js';
 import type { Pipeline } from '../exit/app-pipeline.js';
 
-export interface BatchBranch<T> {
-  readonly exporter: Exporter<T>;
+/** E: what the exporter's prepare() makes of a queued item (EncodedItem for OTLP protobuf); never for console. */
+export interface BatchBranch<T, E = never> {
+  readonly exporter: PreparingExporter<T, E>;
   /** Last-chance export of what the queue still holds: written now, or added to `sends`. */
-  readonly exportAtExit: (items: T[], sends: ExitSend[]) => void;
+  readonly exportAtExit: (items: (T | E)[], sends: ExitSend[]) => void;
 }
 
 /** Console exporters write to stdout synchronously (pipes and files on POSIX), so exit just exports. */
@@ -20,9 +21,9 @@ export function consoleBranch<T>(exporter: Exporter<T>): BatchBranch<T> {
 }
 
 /** Encodes one item for the queue to hold instead (never throws), and frees what a finished export carried. */
-export interface EncodeAhead<T> {
-  encode(item: T): T;
-  release(batch: readonly T[]): void;
+export interface EncodeAhead<T, E> {
+  encode(item: T | E): T | E;
+  release(batch: readonly (T | E)[]): void;
 }
 
 /**
@@ -30,13 +31,13 @@ export interface EncodeAhead<T> {
  * startup); `encode` turns items into one request body for the exit-time sender; `loadEncodeAhead`
  * gives the protobuf encoder of one item, for items waiting in the queue.
  */
-export function otlpBranch<T>(
+export function otlpBranch<T, E>(
   signal: 'traces' | 'logs',
   cfg: OtlpSignalConfig,
-  load: () => Exporter<T>,
-  encode: (items: T[], json: boolean) => Uint8Array,
-  loadEncodeAhead: () => EncodeAhead<T>,
-): BatchBranch<T> {
+  load: () => Exporter<T | E>,
+  encode: (items: (T | E)[], json: boolean) => Uint8Array,
+  loadEncodeAhead: () => EncodeAhead<T, E>,
+): BatchBranch<T, E> {
   const exporter = lazyExporter(load);
   return {
     exporter: cfg.protocol === 'http/json' ? exporter : encodingAhead(loadEncodeAhead, exporter),
@@ -50,8 +51,8 @@ export function otlpBranch<T>(
  * Only from the first export on, which is when the OTLP modules load anyway. A batch's bytes are freed
  * when the exporter calls back, never earlier: until then it may still encode them (halves after a 413).
  */
-function encodingAhead<T>(loadEncodeAhead: () => EncodeAhead<T>, exporter: Exporter<T>): PreparingExporter<T> {
-  let ahead: EncodeAhead<T> | undefined;
+function encodingAhead<T, E>(loadEncodeAhead: () => EncodeAhead<T, E>, exporter: Exporter<T | E>): PreparingExporter<T, E> {
+  let ahead: EncodeAhead<T, E> | undefined;
   return {
     export(batch, done) {
       ahead ??= loadEncodeAhead();
@@ -66,7 +67,24 @@ function encodingAhead<T>(loadEncodeAhead: () => EncodeAhead<T>, exporter: Expor
   };
 }
 
-export function batchPipeline<T>(name: string, branches: readonly { readonly branch: BatchBranch<T>; readonly queue: BatchQueue<T> }[]): Pipeline {
+/** One branch and its queue, as the pipeline sees them: what the queue holds no longer matters. */
+export interface QueuedBranch {
+  readonly queue: Pick<BatchQueue<unknown>, 'what' | 'dropped' | 'hasPending' | 'forceFlush' | 'shutdown'>;
+  /** Takes what the queue holds and exports it with the branch's exportAtExit. */
+  exportAtExit(sends: ExitSend[]): void;
+}
+
+export function queuedBranch<T, E>(branch: BatchBranch<T, E>, queue: BatchQueue<T, E>): QueuedBranch {
+  return {
+    queue,
+    exportAtExit: (sends) => {
+      const items = queue.takeAll();
+      if (items.length > 0) branch.exportAtExit(items, sends);
+    },
+  };
+}
+
+export function batchPipeline(name: string, branches: readonly QueuedBranch[]): Pipeline {
   return {
     name,
     hasPending: () => branches.some(({ queue }) => queue.hasPending()),
@@ -82,10 +100,7 @@ export function batchPipeline<T>(name: string, branches: readonly { readonly bra
       return count === 0 ? undefined : `${count} ${branches[0]!.queue.what}`;
     },
     exportAtExit: (sends) => {
-      for (const { branch, queue } of branches) {
-        const items = queue.takeAll();
-        if (items.length > 0) branch.exportAtExit(items, sends);
-      }
+      for (const branch of branches) branch.exportAtExit(sends);
     },
   };
 }

@@ -5,11 +5,12 @@ import { BatchLogRecordProcessor, multiLogListener } from '../logs/batch-log-rec
 import type { ReadableLogRecord } from '../logs/log-record-data.js';
 import { SdkLoggerProvider } from '../logs/logger-provider.js';
 import type { Resource } from '../core/types.js';
-import { batchPipeline, consoleBranch, otlpBranch, type BatchBranch, type EncodeAhead } from './batch-pipeline.js';
+import type { EncodedItem } from '../export/otlp/encode-protobuf/envelope.js';
+import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
 import type { Pipeline } from '../exit/app-pipeline.js';
 
-function otlpLogsBranch(config: Config): BatchBranch<ReadableLogRecord> {
-  return otlpBranch(
+function otlpLogsBranch(config: Config): BatchBranch<ReadableLogRecord, EncodedItem> {
+  return otlpBranch<ReadableLogRecord, EncodedItem>(
     'logs',
     config.otlp.logs,
     () => (require('../export/otlp/otlp-exporter.js') as typeof import('../export/otlp/otlp-exporter.js')).createOtlpLogsExporter(config.otlp.logs),
@@ -20,25 +21,28 @@ function otlpLogsBranch(config: Config): BatchBranch<ReadableLogRecord> {
     // An encoded record stands in for the record in the queue; the protobuf encoders copy it as it is.
     () =>
       (require('../export/otlp/encode-protobuf/logs.js') as typeof import('../export/otlp/encode-protobuf/logs.js'))
-        .logRecordEncodeAhead as unknown as EncodeAhead<ReadableLogRecord>,
+        .logRecordEncodeAhead,
   );
 }
 
+/** Each branch gets its processor, typed by what its queue holds (records, or records and EncodedItems). */
+function withProcessor<E>(branch: BatchBranch<ReadableLogRecord, E>, config: Config): { processor: BatchLogRecordProcessor<E>; branch: QueuedBranch } {
+  const processor = new BatchLogRecordProcessor(branch.exporter, config.blrp);
+  return { processor, branch: queuedBranch(branch, processor.queue) };
+}
+
 export function startLogs(config: Config, resource: Resource): { provider: SdkLoggerProvider; pipeline: Pipeline } {
-  const parts = config.logsExporters.map((name) => {
-    const branch =
-      name === 'console'
-        ? consoleBranch((require('../export/console/console-log-exporter.js') as typeof import('../export/console/console-log-exporter.js')).createConsoleLogExporter())
-        : otlpLogsBranch(config);
-    const processor = new BatchLogRecordProcessor(branch.exporter, config.blrp);
-    return { branch, processor, queue: processor.queue };
-  });
+  const parts = config.logsExporters.map((name) =>
+    name === 'console'
+      ? withProcessor(consoleBranch((require('../export/console/console-log-exporter.js') as typeof import('../export/console/console-log-exporter.js')).createConsoleLogExporter()), config)
+      : withProcessor(otlpLogsBranch(config), config),
+  );
   const provider = new SdkLoggerProvider({
     resource,
     limits: config.logRecordLimits,
     listener: multiLogListener(parts.map((part) => part.processor)),
   });
-  const pipeline = batchPipeline('logs', parts);
+  const pipeline = batchPipeline('logs', parts.map((part) => part.branch));
   return {
     provider,
     pipeline: { ...pipeline, shutdown: (timeoutMs) => pipeline.shutdown(timeoutMs).finally(() => provider.stop()) },

@@ -6,11 +6,12 @@ import { createSampler } from '../trace/samplers.js';
 import type { Resource } from '../core/types.js';
 import type { ReadableSpan } from '../trace/span-data.js';
 import { SdkTracerProvider } from '../trace/tracer-provider.js';
-import { batchPipeline, consoleBranch, otlpBranch, type BatchBranch, type EncodeAhead } from './batch-pipeline.js';
+import type { EncodedItem } from '../export/otlp/encode-protobuf/envelope.js';
+import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
 import type { Pipeline } from '../exit/app-pipeline.js';
 
-function otlpTraceBranch(config: Config): BatchBranch<ReadableSpan> {
-  return otlpBranch(
+function otlpTraceBranch(config: Config): BatchBranch<ReadableSpan, EncodedItem> {
+  return otlpBranch<ReadableSpan, EncodedItem>(
     'traces',
     config.otlp.traces,
     () => (require('../export/otlp/otlp-exporter.js') as typeof import('../export/otlp/otlp-exporter.js')).createOtlpTraceExporter(config.otlp.traces),
@@ -21,24 +22,27 @@ function otlpTraceBranch(config: Config): BatchBranch<ReadableSpan> {
     // An encoded span stands in for the span in the queue; the protobuf encoders copy it as it is.
     () =>
       (require('../export/otlp/encode-protobuf/trace.js') as typeof import('../export/otlp/encode-protobuf/trace.js'))
-        .spanEncodeAhead as unknown as EncodeAhead<ReadableSpan>,
+        .spanEncodeAhead,
   );
 }
 
+/** Each branch gets its processor, typed by what its queue holds (spans, or spans and EncodedItems). */
+function withProcessor<E>(branch: BatchBranch<ReadableSpan, E>, config: Config): { processor: BatchSpanProcessor<E>; branch: QueuedBranch } {
+  const processor = new BatchSpanProcessor(branch.exporter, config.bsp);
+  return { processor, branch: queuedBranch(branch, processor.queue) };
+}
+
 export function startTracing(config: Config, resource: Resource): { provider: SdkTracerProvider; pipeline: Pipeline } {
-  const parts = config.tracesExporters.map((name) => {
-    const branch =
-      name === 'console'
-        ? consoleBranch((require('../export/console/console-span-exporter.js') as typeof import('../export/console/console-span-exporter.js')).createConsoleSpanExporter())
-        : otlpTraceBranch(config);
-    const processor = new BatchSpanProcessor(branch.exporter, config.bsp);
-    return { branch, processor, queue: processor.queue };
-  });
+  const parts = config.tracesExporters.map((name) =>
+    name === 'console'
+      ? withProcessor(consoleBranch((require('../export/console/console-span-exporter.js') as typeof import('../export/console/console-span-exporter.js')).createConsoleSpanExporter()), config)
+      : withProcessor(otlpTraceBranch(config), config),
+  );
   const provider = new SdkTracerProvider({
     sampler: createSampler(config.sampler, config.samplerRatio),
     limits: config.spanLimits,
     resource,
     listener: multiListener(parts.map((part) => part.processor)),
   });
-  return { provider, pipeline: batchPipeline('traces', parts) };
+  return { provider, pipeline: batchPipeline('traces', parts.map((part) => part.branch)) };
 }

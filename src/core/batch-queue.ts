@@ -2,16 +2,18 @@
 // Spec semantics: drop (and count) when full; export when a batch fills or the delay passes;
 // one export in flight; each export bounded by the export timeout.
 // An exporter may offer prepare(): queued items are then handed to it in small slices, in a later turn
-// of the event loop, and replaced by what it returns (OTLP items encoded ahead).
+// of the event loop, and replaced by what it returns (OTLP items encoded ahead). So the queue holds,
+// and exports, `T | E`: an item as added, or the exporter's stand-in for it (E, never when nothing is
+// prepared). Only the exporter tells them apart (OTLP: instanceof EncodedItem); the queue never needs to.
 
 import { diag, warnOnce } from '../diag/log.js';
 import type { BatchConfig } from '../config/types.js';
 import type { ExportResult, Exporter } from './export-result.js';
 
-/** An exporter that can turn a queued item into a cheaper-to-hold equivalent before the export. */
-export interface PreparingExporter<T> extends Exporter<T> {
-  /** Never throws; returns the item itself when it has nothing better. */
-  prepare?(item: T): T;
+/** An exporter that can turn a queued item into a cheaper-to-hold stand-in (E) before the export. */
+export interface PreparingExporter<T, E = never> extends Exporter<T | E> {
+  /** Never throws; returns the item itself when it has nothing better, and a stand-in as it is. */
+  prepare?(item: T | E): T | E;
 }
 
 /** Items prepared per turn of the event loop, so no turn pays for a whole batch at once. */
@@ -22,12 +24,12 @@ const PREPARE_SLICE = 64;
  */
 const PREPARE_AFTER = 32;
 
-export class BatchQueue<T> {
-  readonly #exporter: PreparingExporter<T>;
+export class BatchQueue<T, E = never> {
+  readonly #exporter: PreparingExporter<T, E>;
   readonly #config: BatchConfig;
   readonly #what: string;
-  #queue: T[] = [];
-  #inFlight: readonly T[] | undefined;
+  #queue: (T | E)[] = [];
+  #inFlight: readonly (T | E)[] | undefined;
   #timer: NodeJS.Timeout | undefined;
   #soon: NodeJS.Timeout | undefined;
   #waiters: Array<() => void> = [];
@@ -41,7 +43,7 @@ export class BatchQueue<T> {
   readonly #queueFullMessage: string;
 
   /** `what` names the items in diagnostics ("spans", "log records"). */
-  constructor(exporter: PreparingExporter<T>, config: BatchConfig, what: string) {
+  constructor(exporter: PreparingExporter<T, E>, config: BatchConfig, what: string) {
     this.#exporter = exporter;
     this.#config = config;
     this.#what = what;
@@ -78,7 +80,7 @@ export class BatchQueue<T> {
   }
 
   /** Everything not yet confirmed exported, taken out of the queue (used by the synchronous exit path). */
-  takeAll(): T[] {
+  takeAll(): (T | E)[] {
     const items = this.#inFlight === undefined ? this.#queue : [...this.#inFlight, ...this.#queue];
     this.#queue = [];
     this.#prepared = 0;

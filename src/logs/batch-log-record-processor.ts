@@ -1,15 +1,15 @@
 // Emitted log records go to a bounded batch queue (OTEL_BLRP_*) in front of one exporter.
 
 import type { BatchConfig } from '../config/types.js';
-import { BatchQueue } from '../core/batch-queue.js';
-import type { Exporter } from '../core/export-result.js';
+import { BatchQueue, type PreparingExporter } from '../core/batch-queue.js';
 import type { LogRecordListener } from './logger.js';
 import type { ReadableLogRecord } from './log-record-data.js';
 
-export class BatchLogRecordProcessor implements LogRecordListener {
-  readonly queue: BatchQueue<ReadableLogRecord>;
+/** E: what the exporter's prepare() makes of a queued item (core/batch-queue.ts); never when it has none. */
+export class BatchLogRecordProcessor<E = never> implements LogRecordListener {
+  readonly queue: BatchQueue<ReadableLogRecord, E>;
 
-  constructor(exporter: Exporter<ReadableLogRecord>, config: BatchConfig) {
+  constructor(exporter: PreparingExporter<ReadableLogRecord, E>, config: BatchConfig) {
     this.queue = new BatchQueue(exporter, config, 'log records');
   }
 

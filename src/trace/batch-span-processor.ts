@@ -1,15 +1,15 @@
 // Sampled spans go to the batch queue when they end; everything else is dropped here.
 
 import type { BatchConfig } from '../config/types.js';
-import { BatchQueue } from '../core/batch-queue.js';
-import type { Exporter } from '../core/export-result.js';
+import { BatchQueue, type PreparingExporter } from '../core/batch-queue.js';
 import type { ReadableSpan } from './span-data.js';
 import type { SdkSpan, SpanEndListener } from './span.js';
 
-export class BatchSpanProcessor implements SpanEndListener {
-  readonly queue: BatchQueue<ReadableSpan>;
+/** E: what the exporter's prepare() makes of a queued item (core/batch-queue.ts); never when it has none. */
+export class BatchSpanProcessor<E = never> implements SpanEndListener {
+  readonly queue: BatchQueue<ReadableSpan, E>;
 
-  constructor(exporter: Exporter<ReadableSpan>, config: BatchConfig) {
+  constructor(exporter: PreparingExporter<ReadableSpan, E>, config: BatchConfig) {
     this.queue = new BatchQueue(exporter, config, 'spans');
   }
 

@@ -1,16 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { otlpBranch, type EncodeAhead } from '../../src/bootstrap/batch-pipeline.js';
-import type { PreparingExporter } from '../../src/core/batch-queue.js';
+import { otlpBranch } from '../../src/bootstrap/batch-pipeline.js';
 import type { OtlpSignalConfig } from '../../src/config/types.js';
 import type { ExportResult, Exporter } from '../../src/core/export-result.js';
 import { EncodedItem } from '../../src/export/otlp/encode-protobuf/envelope.js';
-import { encodeTraceRequest, spanEncodeAhead } from '../../src/export/otlp/encode-protobuf/trace.js';
+import { encodeTraceRequest, spanEncodeAhead, type TraceItem } from '../../src/export/otlp/encode-protobuf/trace.js';
 import type { ReadableSpan } from '../../src/trace/span-data.js';
 import { makeTestSpan } from '../support/otlp-receiver.js';
 
-function recorder(): { exporter: Exporter<ReadableSpan>; batches: ReadableSpan[][] } {
-  const batches: ReadableSpan[][] = [];
+function recorder(): { exporter: Exporter<TraceItem>; batches: TraceItem[][] } {
+  const batches: TraceItem[][] = [];
   return {
     batches,
     exporter: {
@@ -24,14 +23,14 @@ function recorder(): { exporter: Exporter<ReadableSpan>; batches: ReadableSpan[]
 }
 
 // The loader start-tracing passes: an encoded span stands in for the span.
-const encodeSpanAheadLoader = () => spanEncodeAhead as unknown as EncodeAhead<ReadableSpan>;
+const encodeSpanAheadLoader = () => spanEncodeAhead;
 
 const config = (protocol: OtlpSignalConfig['protocol']) => ({ protocol }) as OtlpSignalConfig;
 
 test('an OTLP protobuf traces branch encodes spans ahead once its exporter has loaded, not before', () => {
   const { exporter, batches } = recorder();
-  const branch = otlpBranch<ReadableSpan>('traces', config('grpc'), () => exporter, () => new Uint8Array(), encodeSpanAheadLoader);
-  const prepare = (branch.exporter as PreparingExporter<ReadableSpan>).prepare!;
+  const branch = otlpBranch<ReadableSpan, EncodedItem>('traces', config('grpc'), () => exporter, () => new Uint8Array(), encodeSpanAheadLoader);
+  const prepare = branch.exporter.prepare!;
   const span = makeTestSpan();
   // Before the first export the OTLP modules are not loaded: items stay as they are.
   assert.equal(prepare(span), span);
@@ -42,30 +41,31 @@ test('an OTLP protobuf traces branch encodes spans ahead once its exporter has l
 
 test('an OTLP/JSON branch never encodes ahead: the JSON encoder needs the items themselves', () => {
   const { exporter } = recorder();
-  const branch = otlpBranch<ReadableSpan>('traces', config('http/json'), () => exporter, () => new Uint8Array(), encodeSpanAheadLoader);
-  assert.equal((branch.exporter as PreparingExporter<ReadableSpan>).prepare, undefined);
+  const branch = otlpBranch<ReadableSpan, EncodedItem>('traces', config('http/json'), () => exporter, () => new Uint8Array(), encodeSpanAheadLoader);
+  assert.equal(branch.exporter.prepare, undefined);
 });
 
 test('a batch encoded ahead is released when the exporter calls back, not before, so a 413 half can still be encoded', () => {
   let finish: ((result: ExportResult) => void) | undefined;
-  let seen: ReadableSpan[] = [];
-  const exporter: Exporter<ReadableSpan> = {
+  let seen: TraceItem[] = [];
+  const exporter: Exporter<TraceItem> = {
     export(batch, done) {
       seen = [...batch];
       finish = done;
     },
     shutdown: async () => undefined,
   };
-  const branch = otlpBranch<ReadableSpan>('traces', config('grpc'), () => exporter, () => new Uint8Array(), encodeSpanAheadLoader);
-  const prepare = (branch.exporter as PreparingExporter<ReadableSpan>).prepare!;
+  const branch = otlpBranch<ReadableSpan, EncodedItem>('traces', config('grpc'), () => exporter, () => new Uint8Array(), encodeSpanAheadLoader);
+  const prepare = branch.exporter.prepare!;
   branch.exporter.export([], () => undefined); // loads the encoder
   finish!({ ok: true });
   const spans = [makeTestSpan({ name: 'a' }), makeTestSpan({ name: 'b' })];
   const batch = spans.map((span) => prepare(span));
   let results = 0;
   branch.exporter.export(batch, () => results++);
-  const items = seen as unknown as EncodedItem[];
-  assert.ok(items.every((item) => item instanceof EncodedItem && !item.released));
+  const items = seen.filter((item) => item instanceof EncodedItem);
+  assert.equal(items.length, seen.length);
+  assert.ok(items.every((item) => !item.released));
   // While the exporter holds the batch its bytes stay readable (a 413 makes it encode halves).
   assert.deepEqual(Buffer.from(encodeTraceRequest(items.slice(1))), Buffer.from(encodeTraceRequest(spans.slice(1))));
   finish!({ ok: false, retryable: false, error: new Error('gave up') });

@@ -5,14 +5,12 @@
 
 import type { OtlpSignalConfig, Signal } from '../../config/types.js';
 import type { ResourceMetrics } from '../../metrics/metric-data.js';
-import type { ReadableSpan } from '../../trace/span-data.js';
 import { runSuppressed } from '../../context/suppress.js';
 import { diag, warnOnce } from '../../diag/log.js';
 import { EXPORT_OK, type Exporter, type ExportResult } from '../../core/export-result.js';
 import { encodeMetricsRequest, hasMetricPoints } from './encode-protobuf/metrics.js';
-import { encodeTraceRequest } from './encode-protobuf/trace.js';
-import { encodeLogsRequest } from './encode-protobuf/logs.js';
-import type { ReadableLogRecord } from '../../logs/log-record-data.js';
+import { encodeTraceRequest, type TraceItem } from './encode-protobuf/trace.js';
+import { encodeLogsRequest, type LogsItem } from './encode-protobuf/logs.js';
 import { ExporterShutdown } from './exporter/exporter-shutdown.js';
 import { InFlightCount } from './exporter/in-flight-count.js';
 import { OutageReporter } from './exporter/outage-reporter.js';
@@ -128,9 +126,9 @@ export interface OtlpTraceExporterOptions {
   readonly maxRequestBytes?: number;
 }
 
-/** The OTLP trace exporter for `cfg.protocol` (grpc, http/protobuf or http/json). Never throws. */
-export function createOtlpTraceExporter(cfg: OtlpSignalConfig, options: OtlpTraceExporterOptions = {}): Exporter<ReadableSpan> {
-  return createOtlpExporter<ReadableSpan>({
+/** The OTLP trace exporter for `cfg.protocol` (grpc, http/protobuf or http/json). Never throws. Spans encoded ahead are sent as they are. */
+export function createOtlpTraceExporter(cfg: OtlpSignalConfig, options: OtlpTraceExporterOptions = {}): Exporter<TraceItem> {
+  return createOtlpExporter<TraceItem>({
     signal: 'traces',
     config: cfg,
     encodeProtobuf: encodeTraceRequest,
@@ -161,9 +159,9 @@ export function createOtlpMetricsExporter(cfg: OtlpSignalConfig, options: OtlpTr
   };
 }
 
-/** The OTLP logs exporter for `cfg.protocol` (grpc, http/protobuf or http/json). Never throws. */
-export function createOtlpLogsExporter(cfg: OtlpSignalConfig, options: OtlpTraceExporterOptions = {}): Exporter<ReadableLogRecord> {
-  return createOtlpExporter<ReadableLogRecord>({
+/** The OTLP logs exporter for `cfg.protocol` (grpc, http/protobuf or http/json). Never throws. Records encoded ahead are sent as they are. */
+export function createOtlpLogsExporter(cfg: OtlpSignalConfig, options: OtlpTraceExporterOptions = {}): Exporter<LogsItem> {
+  return createOtlpExporter<LogsItem>({
     signal: 'logs',
     config: cfg,
     encodeProtobuf: encodeLogsRequest,

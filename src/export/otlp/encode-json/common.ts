@@ -2,7 +2,7 @@
 // epoch nanoseconds, proto3 spellings of non-finite doubles, AnyValue, attributes, resource, scope.
 
 import type { Attributes, HrTime, InstrumentationScope, Resource } from '../../../core/types.js';
-import { groupByResourceAndScope } from '../encode-protobuf/envelope.js';
+import { EncodedItem, groupByResourceAndScope } from '../encode-protobuf/envelope.js';
 
 export const INT64_MIN = -9223372036854775808;
 export const INT64_MAX_EXCLUSIVE = 9223372036854775808;
@@ -100,7 +100,7 @@ export function scopeJson(scope: InstrumentationScope): string {
  */
 export function groupedRequestJson<T extends { readonly resource: Resource; readonly scope: InstrumentationScope }>(
   keys: { readonly resources: string; readonly scopes: string; readonly items: string },
-  items: readonly T[],
+  items: readonly (T | EncodedItem)[],
   itemJson: (item: T) => string,
 ): string {
   let out = '{"' + keys.resources + '":[';
@@ -114,7 +114,12 @@ export function groupedRequestJson<T extends { readonly resource: Resource; read
       if (g > 0) out += ',';
       out += '{"scope":' + scopeJson(group.scope) + ',"' + keys.items + '":[';
       const list = group.items;
-      for (let i = 0; i < list.length; i++) out += (i > 0 ? ',' : '') + itemJson(list[i]!);
+      for (let i = 0; i < list.length; i++) {
+        const item = list[i]!;
+        // Protobuf bytes cannot become JSON; http/json branches never encode ahead (bootstrap/batch-pipeline.ts).
+        if (item instanceof EncodedItem) throw new Error('an item encoded ahead as protobuf reached the OTLP/JSON encoder');
+        out += (i > 0 ? ',' : '') + itemJson(item);
+      }
       out += ']';
       if (group.scope.schemaUrl) out += ',"schemaUrl":' + JSON.stringify(group.scope.schemaUrl);
       out += '}';

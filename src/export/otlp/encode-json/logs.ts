@@ -1,6 +1,7 @@
 // OTLP/JSON for logs (same rules as encode-json/trace.ts: hex ids, int64 as strings, defaults omitted).
 
 import type { ReadableLogRecord } from '../../../logs/log-record-data.js';
+import type { LogsItem } from '../encode-protobuf/logs.js';
 import type { Attributes } from '../../../core/types.js';
 import { anyValue, attributesField, groupedRequestJson, hrTimeToDecimalNanos } from './common.js';
 
@@ -22,7 +23,7 @@ function logRecordJson(record: ReadableLogRecord): string {
 
 const LOGS_KEYS = { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' };
 
-/** The ExportLogsServiceRequest as OTLP/JSON, UTF-8 encoded. */
-export function encodeLogsRequestJson(records: readonly ReadableLogRecord[]): Uint8Array {
+/** The ExportLogsServiceRequest as OTLP/JSON, UTF-8 encoded. Throws on a record encoded ahead (protobuf bytes). */
+export function encodeLogsRequestJson(records: readonly LogsItem[]): Uint8Array {
   return Buffer.from(groupedRequestJson(LOGS_KEYS, records, logRecordJson), 'utf8');
 }

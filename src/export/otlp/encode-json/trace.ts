@@ -3,6 +3,7 @@
 // default values omitted. Built as one string (no intermediate object tree), then UTF-8 encoded.
 
 import type { ReadableSpan } from '../../../trace/span-data.js';
+import type { TraceItem } from '../encode-protobuf/trace.js';
 import { attributesField, groupedRequestJson, hrTimeToDecimalNanos } from './common.js';
 
 
@@ -66,12 +67,12 @@ function spanJson(span: ReadableSpan): string {
 
 const TRACE_KEYS = { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' };
 
-/** The ExportTraceServiceRequest as an OTLP/JSON string. */
-export function encodeTraceRequestJsonString(spans: readonly ReadableSpan[]): string {
+/** The ExportTraceServiceRequest as an OTLP/JSON string. Throws on a span encoded ahead (protobuf bytes). */
+export function encodeTraceRequestJsonString(spans: readonly TraceItem[]): string {
   return groupedRequestJson(TRACE_KEYS, spans, spanJson);
 }
 
 /** The ExportTraceServiceRequest as OTLP/JSON, UTF-8 encoded. */
-export function encodeTraceRequestJson(spans: readonly ReadableSpan[]): Uint8Array {
+export function encodeTraceRequestJson(spans: readonly TraceItem[]): Uint8Array {
   return Buffer.from(encodeTraceRequestJsonString(spans), 'utf8');
 }
