@@ -1,7 +1,7 @@
-// App side, without the launcher (app-handoff.ts says when): the last chance to send, from process 'exit' or a fatal signal, where no event-loop turn
-// will come again: a short-lived child process sends the encoded requests (every signal's, in
-// one process) while we wait for it synchronously, bounded by the longest export timeout.
-// One attempt each, no retries: exit must not hang.
+// App side, without the launcher (app-handoff.ts says when): the last chance to send, from process
+// 'exit' or a fatal signal, where no event-loop turn will come again: a short-lived child process
+// (send-requests.ts) sends the encoded requests (every signal's, in one process) while we wait for it
+// synchronously, bounded by the longest export timeout. One attempt each, no retries: exit must not hang.
 
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
