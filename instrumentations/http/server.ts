@@ -14,6 +14,7 @@ import { atExit } from '../../src/hook/at-exit.js';
 import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
+import { redactSensitiveQueryValues } from '../../src/diag/redact.js';
 import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
 import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
 import { ERROR_TYPE_ABORTED, serverStatusErrorType } from './error-type.js';
@@ -35,7 +36,6 @@ import {
   normalizeMethod,
   parseHostHeader,
   protocolVersion,
-  redactQuery,
   spanNameFor,
 } from './semconv.js';
 import { captureHeaders, type HttpOptions } from './options.js';
@@ -169,7 +169,7 @@ function startServerSpan(
     [ATTR_URL_SCHEME]: scheme,
   };
   if (method === '_OTHER' && rawMethod !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = rawMethod;
-  if (question !== -1) attributes[ATTR_URL_QUERY] = redactQuery(target.slice(question + 1));
+  if (question !== -1) attributes[ATTR_URL_QUERY] = redactSensitiveQueryValues(target.slice(question + 1));
   const host = req.headers.host;
   if (host !== undefined && host !== '') {
     const { address, port } = parseHostHeader(host);
