@@ -2,12 +2,10 @@
 // trace_id / span_id / trace_flags. The patch is on Logger.prototype._emit; no stream is added,
 // so the logger's streams and levels are what the app configured.
 
-import { PACKAGE_VERSION } from '../../src/package-info.js';
 import { wrap } from '../../src/hook/patch.js';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { guard, setLogger, wrapEmit } from './emit.js';
 
-export const SCOPE_NAME = 'otel-instrument/bunyan';
 
 /** The Logger constructor: bunyan's exports, or the `default` of an ESM namespace. */
 function loggerPrototype(moduleExports: unknown): { _emit: never } | undefined {
@@ -22,7 +20,7 @@ function patchBunyan(moduleExports: unknown, telemetry: Telemetry): unknown {
   try {
     const proto = loggerPrototype(moduleExports);
     if (proto === undefined) return moduleExports;
-    setLogger(telemetry.loggerProvider?.getLogger(SCOPE_NAME, PACKAGE_VERSION));
+    setLogger(telemetry.logger);
     wrap(proto, '_emit', (original) => wrapEmit(original));
   } catch (error) {
     guard.fail(error);

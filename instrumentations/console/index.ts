@@ -7,8 +7,9 @@ export const consoleInstrumentation: Instrumentation = {
   name: 'console',
   targets: [],
   subscribe(telemetry) {
-    if (telemetry.loggerProvider === undefined) return;
+    const logger = telemetry.logger;
+    if (logger === undefined) return;
     const { ConsoleCapture } = require('./capture.js') as typeof import('./capture.js');
-    new ConsoleCapture(telemetry.loggerProvider.getLogger('otel-instrument/console')).install();
+    new ConsoleCapture(logger).install();
   },
 };

@@ -8,6 +8,7 @@ import type { Context, Tracer } from '@opentelemetry/api';
 import { trace } from '../../src/otel-api/trace.js';
 import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
 import { Guard } from '../../src/hook/guard.js';
+import { routeOf, setRoute } from '../http/framework-api.js';
 import { wrap } from '../../src/hook/patch.js';
 import { ignoredLayerTypes, type LayerType } from './config.js';
 import { childPrefix, layerMeta, layerRoute, layerSpanOptions, type LayerMeta } from './layer-metadata.js';
@@ -70,7 +71,7 @@ function finishLayer(level: Level, error: unknown, passedOn: boolean): Context |
     recordError(state, span, error);
   } else if (meta.type === 'request_handler' && state.server !== undefined && !state.res.headersSent) {
     // The route passed the request on without answering: it is not the request's route.
-    state.server.route = level.savedRoute;
+    setRoute(state.server, level.savedRoute);
   }
   if (meta.type === 'router') state.enteringPrefix = undefined;
   level.savedRoute = undefined;
@@ -102,8 +103,8 @@ function enterLayer(meta: LayerMeta, req: object, res: ServerResponse, next: Nex
   if (meta.type === 'router') {
     state.enteringPrefix = childPrefix(meta, level.prefix);
   } else if (meta.type === 'request_handler' && state.server !== undefined) {
-    level.savedRoute = state.server.route;
-    state.server.route = layerRoute(meta, level.prefix);
+    level.savedRoute = routeOf(state.server);
+    setRoute(state.server, layerRoute(meta, level.prefix));
   }
   if (level.traced && !state.closed && !ignored.has(meta.type) && tracer !== undefined) {
     level.span = tracer.startSpan(meta.spanName, layerSpanOptions(meta, level.prefix), level.parentContext);

@@ -5,11 +5,11 @@
 import type { Attributes, SpanOptions } from '@opentelemetry/api';
 import { SpanKind } from '../../src/otel-api/enums.js';
 import type { LayerType } from './config.js';
+import { ATTR_HTTP_ROUTE } from '../http/semconv.js';
 import { joinTemplate, mountSegment, pathTemplate, routeSegment, usePathArgument } from './route-template.js';
 
 export const ATTR_EXPRESS_NAME = 'express.name';
 export const ATTR_EXPRESS_TYPE = 'express.type';
-export const ATTR_HTTP_ROUTE = 'http.route';
 
 export interface LayerMeta {
   readonly type: LayerType;

@@ -14,9 +14,8 @@ import type { Context, Span } from '@opentelemetry/api';
 import { SpanStatusCode } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import type { Guard } from '../../src/hook/guard.js';
-import { exceptionAttributes } from '../../src/trace/span.js';
-import { serverRequestState, type ServerRequestState } from '../http/server.js';
-import { ATTR_ERROR_TYPE } from '../http/semconv.js';
+import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
+import { httpServerRequest, recordHandlerError, type HttpServerRequest } from '../http/framework-api.js';
 import type { LayerMeta } from './layer-metadata.js';
 
 export type NextFunction = (...args: unknown[]) => unknown;
@@ -55,18 +54,16 @@ export class Level {
 
 export class RequestState {
   readonly res: ServerResponse;
-  readonly server: ServerRequestState | undefined;
+  /** The http server request, reached only through http's framework API. */
+  readonly server: HttpServerRequest | undefined;
   /** The level made last; the others follow through Level.previous. */
   newestLevel: Level | undefined = undefined;
   /** Set by a router layer as it starts: the prefix of the router level it is about to create. */
   enteringPrefix: string | undefined = undefined;
-  /** The last error recorded on the server span (each error object is recorded once). */
-  error: unknown = undefined;
-  hasError = false;
   /** The response has closed: no more layer spans for this request. */
   closed = false;
 
-  constructor(res: ServerResponse, server: ServerRequestState | undefined) {
+  constructor(res: ServerResponse, server: HttpServerRequest | undefined) {
     this.res = res;
     this.server = server;
   }
@@ -85,34 +82,26 @@ export function requestState(req: object): RequestState | undefined {
 }
 
 export function createRequestState(req: object, res: ServerResponse): RequestState {
-  const state = new RequestState(res, serverRequestState(req));
+  const state = new RequestState(res, httpServerRequest(req));
   (req as { [STATE]?: RequestState })[STATE] = state;
   // Prepended so that it runs before the http instrumentation's own 'close' listener, which
-  // ends the server span: error.type must be settled by then. A plain listener, not a once one
+  // ends the server span: the layer spans end before their root. A plain listener, not a once one
   // (a wrapper and its state per request); a second 'close' finds state.closed and does nothing.
   if (typeof res.prependListener === 'function') res.prependListener('close', onResponseClose);
   return state;
 }
 
-function errorType(error: unknown): string {
-  const name = (error as { constructor?: { name?: unknown } } | null | undefined)?.constructor?.name;
-  return typeof name === 'string' && name !== '' ? name : '_OTHER';
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** next(err) or a throw: on the layer span that saw it, and once per error object on the server span. */
+/**
+ * next(err) or a throw: on the layer span that saw it, and on the server span through http's
+ * framework API (once per error object; if the error handler then answers 5xx, http names the
+ * error's type as error.type).
+ */
 export function recordError(state: RequestState, span: Span | undefined, error: unknown): void {
   if (span !== undefined) {
     span.addEvent('exception', exceptionAttributes(error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
   }
-  if (state.hasError && state.error === error) return;
-  state.error = error;
-  state.hasError = true;
-  state.server?.span.addEvent('exception', exceptionAttributes(error));
+  if (state.server !== undefined) recordHandlerError(state.server, error);
 }
 
 function onResponseClose(this: ServerResponse): void {
@@ -125,15 +114,6 @@ function onResponseClose(this: ServerResponse): void {
       level.span = undefined;
       level.meta = undefined;
       if (span !== undefined) span.end();
-    }
-    const server = state.server;
-    if (state.hasError && server !== undefined && !server.threw && this.statusCode >= 500 && this.writableFinished) {
-      // The error handler answered 5xx for this error: the server span names the error's type,
-      // not the status code (which is what the http instrumentation would say on its own).
-      server.threw = true;
-      server.errorType = errorType(state.error);
-      server.span.setAttribute(ATTR_ERROR_TYPE, server.errorType);
-      server.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(state.error) });
     }
   } catch (error) {
     guard?.fail(error);

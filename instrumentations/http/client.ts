@@ -13,8 +13,9 @@ import { atExit } from '../../src/hook/at-exit.js';
 import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
+import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
+import { clientStatusErrorType, ERROR_TYPE_ABORTED } from './error-type.js';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -155,19 +156,17 @@ function onRequestClose(this: ClientRequest): void {
       }
       version = protocolVersion(res.httpVersion);
       if (version !== undefined) span.setAttribute(ATTR_NETWORK_PROTOCOL_VERSION, version);
-      if (status >= 400) {
-        errorType = String(status);
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
+      errorType = clientStatusErrorType(status);
+      if (errorType !== undefined) span.setStatus({ code: SpanStatusCode.ERROR });
     }
     if (state.error !== undefined) {
-      const error = state.error as Error & { code?: unknown };
-      span.recordException(error as Error);
-      errorType = typeof error.code === 'string' ? error.code : error.name || '_OTHER';
+      const error = state.error;
+      span.recordException(error);
+      errorType = errorTypeOf(error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
     } else if (res === undefined || res === null) {
       // Closed before any response: aborted by the caller or cut off.
-      errorType = 'aborted';
+      errorType = ERROR_TYPE_ABORTED;
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     if (errorType !== undefined) span.setAttribute(ATTR_ERROR_TYPE, errorType);
@@ -250,7 +249,7 @@ function makeRequest(
       // The app's own error goes on exactly as before; a fault of ours while recording it must not replace it.
       try {
         span.recordException(error as Error);
-        span.setAttribute(ATTR_ERROR_TYPE, (error as { code?: string }).code ?? (error as Error).name ?? '_OTHER');
+        span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
         span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
         span.end();
       } catch (internal) {

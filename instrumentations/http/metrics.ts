@@ -11,18 +11,27 @@ export interface HttpDurations {
   readonly client: Histogram<Attributes>;
 }
 
-let created: { meter: Meter; durations: HttpDurations } | undefined;
+// http and undici each have their own meter (their own scope): the last one asked is checked first,
+// the others are kept per meter, so alternating between them never creates the histograms again.
+let lastMeter: Meter | undefined;
+let lastDurations: HttpDurations | undefined;
+const byMeter = new WeakMap<Meter, HttpDurations>();
 
 /** Both histograms, created once per meter; undefined when metrics are off. */
 export function httpDurations(meter: Meter | undefined): HttpDurations | undefined {
   if (meter === undefined) return undefined;
-  if (created?.meter === meter) return created.durations;
-  const advice = { explicitBucketBoundaries: DURATION_BUCKETS };
-  const durations: HttpDurations = {
-    server: meter.createHistogram('http.server.request.duration', { unit: 's', description: 'Duration of HTTP server requests.', advice }),
-    client: meter.createHistogram('http.client.request.duration', { unit: 's', description: 'Duration of HTTP client requests.', advice }),
-  };
-  created = { meter, durations };
+  if (meter === lastMeter) return lastDurations;
+  let durations = byMeter.get(meter);
+  if (durations === undefined) {
+    const advice = { explicitBucketBoundaries: DURATION_BUCKETS };
+    durations = {
+      server: meter.createHistogram('http.server.request.duration', { unit: 's', description: 'Duration of HTTP server requests.', advice }),
+      client: meter.createHistogram('http.client.request.duration', { unit: 's', description: 'Duration of HTTP client requests.', advice }),
+    };
+    byMeter.set(meter, durations);
+  }
+  lastMeter = meter;
+  lastDurations = durations;
   return durations;
 }
 

@@ -1,4 +1,7 @@
-// Stable HTTP semantic conventions: attribute names, method normalisation, URL redaction.
+// Stable HTTP semantic conventions: attribute names, method normalisation, url.full (redacted by
+// src/diag/redact.ts).
+
+import { REDACTED_CREDENTIALS, redactSensitiveQueryValues } from '../../src/diag/redact.js';
 
 export const ATTR_HTTP_REQUEST_METHOD = 'http.request.method';
 export const ATTR_HTTP_REQUEST_METHOD_ORIGINAL = 'http.request.method_original';
@@ -15,7 +18,6 @@ export const ATTR_NETWORK_PEER_ADDRESS = 'network.peer.address';
 export const ATTR_NETWORK_PEER_PORT = 'network.peer.port';
 export const ATTR_NETWORK_PROTOCOL_VERSION = 'network.protocol.version';
 export const ATTR_USER_AGENT_ORIGINAL = 'user_agent.original';
-export const ATTR_ERROR_TYPE = 'error.type';
 
 // RFC 9110 methods plus PATCH (RFC 5789): the default known set of the conventions.
 const DEFAULT_KNOWN_METHODS = ['CONNECT', 'DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT', 'TRACE'];
@@ -37,42 +39,6 @@ export function normalizeMethod(method: string | undefined): string {
 /** Span name target-less form: the method, or 'HTTP' for unknown methods. */
 export function spanNameFor(normalizedMethod: string): string {
   return normalizedMethod === '_OTHER' ? 'HTTP' : normalizedMethod;
-}
-
-// Query parameters whose values the conventions say to redact (key kept, value replaced).
-const SENSITIVE_QUERY_KEYS = new Set([
-  'AWSAccessKeyId',
-  'Signature',
-  'sig',
-  'X-Goog-Signature',
-  'X-Amz-Signature',
-  'X-Amz-Credential',
-  'X-Amz-Security-Token',
-]);
-
-/** Redacts sensitive query values in a raw query string (without the leading '?'). */
-export function redactQuery(query: string): string {
-  if (query === '') return query;
-  let changed = false;
-  const parts = query.split('&');
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    const eq = part.indexOf('=');
-    const key = eq === -1 ? part : part.slice(0, eq);
-    if (SENSITIVE_QUERY_KEYS.has(key) || SENSITIVE_QUERY_KEYS.has(safeDecode(key))) {
-      parts[i] = `${key}=REDACTED`;
-      changed = true;
-    }
-  }
-  return changed ? parts.join('&') : query;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 /** HTTP version as the conventions spell it: '1.0', '1.1', '2', '3'. */
@@ -123,6 +89,6 @@ function splitHost(host: string): HostAndPort {
 export function buildUrlFull(protocol: string, authority: string, pathWithQuery: string, hasCredentials: boolean): string {
   const question = pathWithQuery.indexOf('?');
   const path =
-    question === -1 ? pathWithQuery : `${pathWithQuery.slice(0, question + 1)}${redactQuery(pathWithQuery.slice(question + 1))}`;
-  return `${protocol}//${hasCredentials ? 'REDACTED:REDACTED@' : ''}${authority}${path}`;
+    question === -1 ? pathWithQuery : `${pathWithQuery.slice(0, question + 1)}${redactSensitiveQueryValues(pathWithQuery.slice(question + 1))}`;
+  return `${protocol}//${hasCredentials ? REDACTED_CREDENTIALS : ''}${authority}${path}`;
 }

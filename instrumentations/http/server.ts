@@ -14,10 +14,12 @@ import { atExit } from '../../src/hook/at-exit.js';
 import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
-import { exceptionAttributes } from '../../src/trace/span.js';
+import { redactSensitiveQueryValues } from '../../src/diag/redact.js';
+import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
+import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
+import { ERROR_TYPE_ABORTED, serverStatusErrorType } from './error-type.js';
 import {
   ATTR_CLIENT_ADDRESS,
-  ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -34,7 +36,6 @@ import {
   normalizeMethod,
   parseHostHeader,
   protocolVersion,
-  redactQuery,
   spanNameFor,
 } from './semconv.js';
 import { captureHeaders, type HttpOptions } from './options.js';
@@ -50,11 +51,15 @@ export class ServerRequestState extends OpenEntry {
   readonly span: Span;
   readonly options: HttpOptions;
   readonly method: string;
+  /** http.route, set by a framework through framework-api.ts; names the span and the metric at close. */
   route: string | undefined = undefined;
-  /** The handler threw: error.type and status are already set. */
+  /** An error escaped the request handler: error.type and status are already set. */
   threw = false;
   /** error.type for the duration metric when something recorded an error (a thrown error's class). */
   errorType: string | undefined = undefined;
+  /** The last error a framework's handler raised (framework-api.ts recordHandlerError); hasHandlerError tells an undefined one apart. */
+  handlerError: unknown = undefined;
+  hasHandlerError = false;
   /** Span start, as performance.now(), for the duration metric. */
   readonly startMs: number;
   readonly scheme: 'http' | 'https';
@@ -96,7 +101,7 @@ let escapedFrom: IncomingMessage | undefined;
 process.on('uncaughtExceptionMonitor', (error) => {
   const req = escapedFrom;
   escapedFrom = undefined;
-  if (req !== undefined && serverRequestState(req)?.span.isRecording() === true) recordHandlerError(req, error);
+  if (req !== undefined && serverRequestState(req)?.span.isRecording() === true) recordEscapedError(req, error);
 });
 
 // Responses whose span is open. At exit, their 'close' will never come: end them there.
@@ -164,7 +169,7 @@ function startServerSpan(
     [ATTR_URL_SCHEME]: scheme,
   };
   if (method === '_OTHER' && rawMethod !== undefined) attributes[ATTR_HTTP_REQUEST_METHOD_ORIGINAL] = rawMethod;
-  if (question !== -1) attributes[ATTR_URL_QUERY] = redactQuery(target.slice(question + 1));
+  if (question !== -1) attributes[ATTR_URL_QUERY] = redactSensitiveQueryValues(target.slice(question + 1));
   const host = req.headers.host;
   if (host !== undefined && host !== '') {
     const { address, port } = parseHostHeader(host);
@@ -234,13 +239,19 @@ function onResponseClose(this: ServerResponse): void {
     let errorType = state.errorType;
     if (errorType === undefined && !this.writableFinished) {
       // The connection closed before the response was complete.
-      errorType = 'aborted';
+      errorType = ERROR_TYPE_ABORTED;
       span.setAttribute(ATTR_ERROR_TYPE, errorType);
       span.setStatus({ code: SpanStatusCode.ERROR });
-    } else if (errorType === undefined && !state.threw && status >= 500) {
-      errorType = String(status);
-      span.setAttribute(ATTR_ERROR_TYPE, errorType);
-      span.setStatus({ code: SpanStatusCode.ERROR });
+    } else if (errorType === undefined && !state.threw) {
+      errorType = serverStatusErrorType(status);
+      if (errorType !== undefined) {
+        // A framework's error handler answered 5xx for a handler's error: error.type names the
+        // error's type, not the status code.
+        const failed = state.hasHandlerError;
+        if (failed) errorType = errorTypeOf(state.handlerError);
+        span.setAttribute(ATTR_ERROR_TYPE, errorType);
+        span.setStatus(failed ? { code: SpanStatusCode.ERROR, message: errorMessage(state.handlerError) } : { code: SpanStatusCode.ERROR });
+      }
     }
     if (state.durations !== undefined) recordServerDuration(state, this, errorType);
     span.end();
@@ -261,17 +272,18 @@ function recordServerDuration(state: ServerRequestState, res: ServerResponse, er
   state.durations!.server.record(secondsSince(state.startMs), attributes);
 }
 
-function recordHandlerError(req: IncomingMessage, error: unknown): void {
+/** An error escaped the request handler (the process is about to crash): the span says so now. */
+function recordEscapedError(req: IncomingMessage, error: unknown): void {
   const state = serverRequestState(req);
   if (state === undefined) return;
   try {
     const span = state.span;
     state.threw = true;
-    span.addEvent('exception', exceptionAttributes(error));
-    const type = (error as { constructor?: { name?: string } })?.constructor?.name;
-    state.errorType = typeof type === 'string' && type !== '' ? type : '_OTHER';
+    // A framework may have recorded this very error already.
+    if (!state.hasHandlerError || state.handlerError !== error) span.addEvent('exception', exceptionAttributes(error));
+    state.errorType = errorTypeOf(error);
     span.setAttribute(ATTR_ERROR_TYPE, state.errorType);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
   } catch (internal) {
     guard.fail(internal);
   }

@@ -2,14 +2,12 @@
 // trace_id / span_id / trace_flags. The patch is on pino's shared logger prototype, so every
 // logger and child logger of that pino copy is covered, whenever it was created.
 
-import { PACKAGE_VERSION } from '../../src/package-info.js';
 import { wrap } from '../../src/hook/patch.js';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { guard, setLogger, wrapAsJson } from './as-json.js';
 import { latestSymbols, rememberSymbols } from './symbols.js';
 
 const VERSIONS = '>=7.0.0 <11';
-export const SCOPE_NAME = 'otel-instrument/pino';
 
 /** lib/proto.js exports a factory returning Object.create(prototype): one call reaches the shared prototype. */
 function sharedPrototype(factory: unknown): Record<symbol, unknown> | undefined {
@@ -24,7 +22,7 @@ function patchProto(moduleExports: unknown, telemetry: Telemetry): unknown {
   try {
     const proto = sharedPrototype(moduleExports);
     if (proto === undefined) return moduleExports;
-    setLogger(telemetry.loggerProvider?.getLogger(SCOPE_NAME, PACKAGE_VERSION));
+    setLogger(telemetry.logger);
     wrap(proto, symbols.asJsonSym, (original) => wrapAsJson(original as never, symbols));
   } catch (error) {
     guard.fail(error);

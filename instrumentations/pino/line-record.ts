@@ -4,7 +4,8 @@
 
 import type { Context } from '@opentelemetry/api';
 import type { Logger } from '@opentelemetry/api-logs';
-import { addExceptionAttributes, remainingErrorFields } from '../log-bridge/exception-attributes.js';
+import { addExceptionAttributes } from '../../src/core/exception-attributes.js';
+import { remainingErrorFields } from '../log-bridge/remaining-error-fields.js';
 import { wouldEmit } from '../log-bridge/logger-enabled.js';
 import { copyFields, type Attributes } from '../log-bridge/record-fields.js';
 import { nameOfNumericLevel, severityOfNumericLevel } from '../log-bridge/severity.js';

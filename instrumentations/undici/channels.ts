@@ -24,8 +24,9 @@ import { atExit } from '../../src/hook/at-exit.js';
 import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
 import { httpDurations, secondsSince, type HttpDurations } from '../http/metrics.js';
 import { Guard } from '../../src/hook/guard.js';
+import { ATTR_ERROR_TYPE } from '../../src/core/error-type.js';
+import { clientStatusErrorType } from '../http/error-type.js';
 import {
-  ATTR_ERROR_TYPE,
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
@@ -152,9 +153,8 @@ function onHeaders(message: unknown): void {
     state.status = status;
     const span = state.span;
     span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
-    // Client spans: 4xx and 5xx are errors, named by the status code as a string.
-    if (status >= 400) {
-      state.errorType = String(status);
+    state.errorType = clientStatusErrorType(status);
+    if (state.errorType !== undefined) {
       span.setAttribute(ATTR_ERROR_TYPE, state.errorType);
       span.setStatus({ code: SpanStatusCode.ERROR });
     }

@@ -9,8 +9,10 @@
 //   'Response object has been garbage collected'. undici itself only ever fails with Errors.
 // AbortSignal.timeout() fails with a DOMException named 'TimeoutError': a timeout is an error.
 
+import { errorTypeOf } from '../../src/core/error-type.js';
+
 export interface RequestFailure {
-  /** error.type: the error's string code (ECONNREFUSED, UND_ERR_SOCKET...), else its name, else '_OTHER'. */
+  /** error.type by the shared rule (src/core/error-type.ts): string code (ECONNREFUSED, UND_ERR_SOCKET...), else class name, else '_OTHER'. */
   readonly errorType: string;
   readonly cancelled: boolean;
 }
@@ -19,10 +21,7 @@ export const ABORT_ERROR_TYPE = 'AbortError';
 
 export function describeFailure(error: unknown): RequestFailure {
   if (error === null || typeof error !== 'object') return { errorType: ABORT_ERROR_TYPE, cancelled: true };
-  const { name, code } = error as { name?: unknown; code?: unknown };
-  if (name === ABORT_ERROR_TYPE) return { errorType: ABORT_ERROR_TYPE, cancelled: true };
-  // DOMException codes are numbers (TimeoutError is 23): only string codes are identifiers.
-  if (typeof code === 'string' && code !== '') return { errorType: code, cancelled: false };
-  if (typeof name === 'string' && name !== '') return { errorType: name, cancelled: false };
-  return { errorType: '_OTHER', cancelled: false };
+  if ((error as { name?: unknown }).name === ABORT_ERROR_TYPE) return { errorType: ABORT_ERROR_TYPE, cancelled: true };
+  // DOMException codes are numbers (TimeoutError is 23): errorTypeOf takes string codes only.
+  return { errorType: errorTypeOf(error), cancelled: false };
 }

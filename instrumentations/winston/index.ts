@@ -2,18 +2,16 @@
 // trace_id / span_id / trace_flags as fields the app's formats print. No transport is added and
 // no configuration touched: the patch is on Logger.prototype.
 
-import { PACKAGE_VERSION } from '../../src/package-info.js';
 import { wrap } from '../../src/hook/patch.js';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { guard, setLogger, wrapPush, wrapWrite } from './logger-prototype.js';
 
-export const SCOPE_NAME = 'otel-instrument/winston';
 
 function patchLogger(moduleExports: unknown, telemetry: Telemetry): unknown {
   try {
     const proto: unknown = typeof moduleExports === 'function' ? (moduleExports as { prototype?: unknown }).prototype : undefined;
     if (proto === null || typeof proto !== 'object') return moduleExports;
-    setLogger(telemetry.loggerProvider?.getLogger(SCOPE_NAME, PACKAGE_VERSION));
+    setLogger(telemetry.logger);
     const target = proto as { write: never; push: never };
     wrap(target, 'write', (original) => wrapWrite(original));
     wrap(target, 'push', (original) => wrapPush(original));

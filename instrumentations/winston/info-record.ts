@@ -3,7 +3,8 @@
 // the LEVEL symbol (the `level` string may carry colour codes).
 
 import type { Logger } from '@opentelemetry/api-logs';
-import { addExceptionAttributes, addStackAttributes, remainingErrorFields } from '../log-bridge/exception-attributes.js';
+import { addExceptionAttributes, addStackAttributes } from '../../src/core/exception-attributes.js';
+import { remainingErrorFields } from '../log-bridge/remaining-error-fields.js';
 import { levelTableFor, severityOfNamedLevel } from '../log-bridge/named-levels.js';
 import { wouldEmit } from '../log-bridge/logger-enabled.js';
 import { copyFields, stripAnsi, type Attributes } from '../log-bridge/record-fields.js';

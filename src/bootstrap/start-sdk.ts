@@ -1,10 +1,9 @@
 // Resource -> providers -> globals -> module hooks -> shutdown, for an enabled SDK (start.ts
 // decides that before any of this is loaded).
 
-import type { Tracer } from '@opentelemetry/api';
 import { NOOP_TRACER_PROVIDER } from '../trace/noop-tracer.js';
 import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
-import type { InstrumentationEntry, Telemetry } from '../hook/instrumentation.js';
+import type { InstrumentationEntry, TelemetrySources } from '../hook/instrumentation.js';
 import type { Config } from '../config/types.js';
 import { contextManager } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
@@ -16,8 +15,6 @@ import { createPropagator } from './propagators.js';
 import { installShutdown } from '../exit/app-shutdown.js';
 import { recordFatalExceptions } from '../exit/app-crash-log.js';
 import { startTracing } from './start-tracing.js';
-
-const SCOPE_NAME = 'otel-instrument';
 
 export function selectInstrumentations(config: Config): InstrumentationEntry[] {
   const known = new Set(INSTRUMENTATIONS.map((entry) => entry.name));
@@ -42,11 +39,11 @@ function threadLabel(): string {
 }
 
 /** Channel-only instrumentations have no module to wait for: they subscribe now. */
-function subscribeChannelInstrumentations(entries: readonly InstrumentationEntry[], telemetry: Telemetry): void {
+function subscribeChannelInstrumentations(entries: readonly InstrumentationEntry[], hooks: ModuleHooks): void {
   for (const entry of entries) {
     if (entry.modules.length > 0) continue;
     try {
-      entry.load().subscribe?.(telemetry);
+      entry.load().subscribe?.(hooks.telemetryFor(entry.name));
       diag.debug(`instrumentation ${entry.name} started (it has no module to wait for)`);
     } catch (error) {
       diag.debug(`instrumentation ${entry.name} could not subscribe: ${String(error)}`);
@@ -70,8 +67,6 @@ export function startSdk(config: Config): ModuleHooks {
   const logsSetup =
     config.logsExporters.length > 0 ? (require('./start-logs.js') as typeof import('./start-logs.js')).startLogs(config, resource) : undefined;
   if (logsSetup !== undefined) pipelines.push(logsSetup.pipeline);
-  const tracerProvider = tracing?.provider ?? NOOP_TRACER_PROVIDER;
-  const tracer: Tracer = tracerProvider.getTracer(SCOPE_NAME);
 
   registerApiGlobals({ context: contextManager, propagation: propagator, trace: tracing?.provider, metrics: metricsSetup?.provider });
   if (logsSetup !== undefined) {
@@ -79,14 +74,19 @@ export function startSdk(config: Config): ModuleHooks {
     recordFatalExceptions(logsSetup.provider);
   }
 
-  const meter = metricsSetup?.provider.getMeter(SCOPE_NAME);
-  const backgroundMeter = metricsSetup?.provider.getBackgroundMeter(`${SCOPE_NAME}/runtime`);
-  const telemetry: Telemetry = { tracer, meter, backgroundMeter, loggerProvider: logsSetup?.provider, propagator, config };
+  // Each instrumentation gets its own scope from these (hook/scoped-telemetry.ts).
+  const sources: TelemetrySources = {
+    tracerProvider: tracing?.provider ?? NOOP_TRACER_PROVIDER,
+    meterProvider: metricsSetup?.provider,
+    loggerProvider: logsSetup?.provider,
+    propagator,
+    config,
+  };
   const selected = selectInstrumentations(config);
-  const hooks = new ModuleHooks(selected, telemetry);
+  const hooks = new ModuleHooks(selected, sources);
   hooks.listen('@opentelemetry/api', onAppApiLoaded);
   hooks.install();
-  subscribeChannelInstrumentations(selected, telemetry);
+  subscribeChannelInstrumentations(selected, hooks);
 
   installShutdown(pipelines, config.otlp.traces.timeoutMs || 10_000);
   diag.debug(

@@ -47,53 +47,10 @@ export function showValue(raw: string): string {
 /**
  * `invalid NAME="value" (expected ...); using X`, deduplicated by variable and value for the life of the
  * process. Never call it with a secret value: header lists report entry positions instead (readKeyValueList),
- * URLs are passed through redactUrl first.
+ * URLs are passed through redactUrlSecrets (src/diag/redact.ts) first.
  */
 export function warnInvalid(name: string, raw: string, expected: string, using: string): void {
   warnOnce(`config:${name}=${raw}`, `invalid ${name}=${showValue(raw)} (${expected}); using ${using}`);
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Secret masking (shared by warnings and --print-config)
-
-const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)?([^/?#@]*)@/i;
-const SENSITIVE_QUERY_PARAM = /^(awsaccesskeyid|signature|sig|x-goog-signature|.*(?:token|secret|password|passwd|api[-_]?key|apikey|auth).*)$/i;
-
-/**
- * Replaces URL credentials with `REDACTED:REDACTED@` and the values of sensitive query parameters with
- * `REDACTED`. Works on strings that are not valid URLs too (it never parses, only matches).
- */
-export function redactUrl(value: string): string {
-  let out = value.replace(USERINFO, (_m, scheme: string | undefined) => `${scheme ?? ''}REDACTED:REDACTED@`);
-  const q = out.indexOf('?');
-  if (q !== -1) {
-    const hash = out.indexOf('#', q);
-    const end = hash === -1 ? out.length : hash;
-    const query = out
-      .slice(q + 1, end)
-      .split('&')
-      .map((part) => {
-        const eq = part.indexOf('=');
-        if (eq === -1) return part;
-        let key = part.slice(0, eq);
-        try {
-          key = decodeURIComponent(key);
-        } catch {
-          // keep the raw key for the test below
-        }
-        return SENSITIVE_QUERY_PARAM.test(key) ? `${part.slice(0, eq)}=REDACTED` : part;
-      })
-      .join('&');
-    out = `${out.slice(0, q + 1)}${query}${out.slice(end)}`;
-  }
-  return out;
-}
-
-/** `k1=****,k2=****`: header names are shown, values never. */
-export function maskHeaders(headers: Readonly<Record<string, string>>): string {
-  return Object.keys(headers)
-    .map((k) => `${k}=****`)
-    .join(',');
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -6,7 +6,6 @@ import { warnOnce } from '../diag/log.js';
 import type { BatchConfig, Config, PropagatorName, SamplerName } from './types.js';
 import {
   type Env,
-  maskHeaders,
   readBool,
   readDuration,
   readEnum,
@@ -18,9 +17,9 @@ import {
   readNumber,
   readRaw,
   readString,
-  redactUrl,
   trackAcceptedVars,
 } from './env-readers.js';
+import { maskHeaderValues, redactUrlSecrets } from '../diag/redact.js';
 import {
   OTLP_SIGNALS,
   defaultOtlpEndpoint,
@@ -269,13 +268,13 @@ export function describeConfig(env: NodeJS.ProcessEnv, flagKeys: ReadonlySet<str
   add('OTEL_EXPORTER_OTLP_PROTOCOL', genericProtocol);
   add(
     'OTEL_EXPORTER_OTLP_ENDPOINT',
-    redactUrl(
+    redactUrlSecrets(
       genericEndpoint !== undefined && accepted.has('OTEL_EXPORTER_OTLP_ENDPOINT')
         ? genericEndpoint
         : defaultOtlpEndpoint(genericProtocol),
     ),
   );
-  add('OTEL_EXPORTER_OTLP_HEADERS', maskHeaders(genericHeaders));
+  add('OTEL_EXPORTER_OTLP_HEADERS', maskHeaderValues(genericHeaders));
   add('OTEL_EXPORTER_OTLP_COMPRESSION', readEnum(copy, 'OTEL_EXPORTER_OTLP_COMPRESSION', ['gzip', 'none'], 'none'));
   add('OTEL_EXPORTER_OTLP_TIMEOUT', String(readDuration(copy, 'OTEL_EXPORTER_OTLP_TIMEOUT', 10000)));
   add('OTEL_EXPORTER_OTLP_INSECURE', String(genericInsecure));
@@ -290,8 +289,8 @@ export function describeConfig(env: NodeJS.ProcessEnv, flagKeys: ReadonlySet<str
     const chain = (suffix: string): string[] => otlpChain(signal, suffix);
     const endpointFrom = chain('ENDPOINT');
     add(v('PROTOCOL'), o.protocol, chain('PROTOCOL'));
-    add(v('ENDPOINT'), redactUrl(o.url), endpointFrom);
-    add(v('HEADERS'), maskHeaders(o.headers), [v('HEADERS'), otlpVar(undefined, 'HEADERS')]);
+    add(v('ENDPOINT'), redactUrlSecrets(o.url), endpointFrom);
+    add(v('HEADERS'), maskHeaderValues(o.headers), [v('HEADERS'), otlpVar(undefined, 'HEADERS')]);
     add(v('COMPRESSION'), o.compression, chain('COMPRESSION'));
     add(v('TIMEOUT'), String(o.timeoutMs), chain('TIMEOUT'));
     // grpc: INSECURE decides only for a scheme-less endpoint; otherwise the endpoint's scheme does.
@@ -362,7 +361,7 @@ export function describeConfig(env: NodeJS.ProcessEnv, flagKeys: ReadonlySet<str
 }
 
 function maskUnknown(name: string, raw: string): string {
-  if (!SECRET_NAME.test(name)) return redactUrl(raw);
+  if (!SECRET_NAME.test(name)) return redactUrlSecrets(raw);
   if (name.endsWith('_HEADERS')) {
     // Show the keys only; entries that are not key=value are hidden entirely.
     const keys = raw

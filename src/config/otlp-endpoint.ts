@@ -17,9 +17,9 @@ import {
   readKeyValueList,
   readRaw,
   readStringChain,
-  redactUrl,
   warnInvalid,
 } from './env-readers.js';
+import { redactUrlSecrets } from '../diag/redact.js';
 
 export const OTLP_SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
 export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf', 'http/json'];
@@ -133,7 +133,7 @@ export function resolveOtlpEndpoint(env: Env, signal: Signal, protocol: OtlpProt
     break;
   }
   result ??= { url: defaultOtlpEndpoint(protocol, signal), insecure: true };
-  for (const [name, raw, expected] of invalid) warnInvalid(name, redactUrl(raw), expected, redactUrl(result.url));
+  for (const [name, raw, expected] of invalid) warnInvalid(name, redactUrlSecrets(raw), expected, redactUrlSecrets(result.url));
   return result;
 }
 
@@ -154,7 +154,7 @@ function grpcOrigin(name: string, raw: string, url: URL): string {
   if (url.pathname !== '/' && url.pathname !== '') {
     warnOnce(
       `config:${name}=${raw}:path`,
-      `${name}: the path ${JSON.stringify(redactUrl(url.pathname))} is ignored for the grpc protocol; using ${origin}`,
+      `${name}: the path ${JSON.stringify(redactUrlSecrets(url.pathname))} is ignored for the grpc protocol; using ${origin}`,
     );
   }
   return origin;

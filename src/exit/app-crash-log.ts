@@ -5,9 +5,11 @@
 import type { LoggerProvider } from '@opentelemetry/api-logs';
 import { inspect } from 'node:util';
 import { diag } from '../diag/log.js';
+import { instrumentationScopeName } from '../hook/scoped-telemetry.js';
+import { PACKAGE_VERSION } from '../package-info.js';
 
 export function recordFatalExceptions(provider: LoggerProvider): void {
-  const logger = provider.getLogger('otel-instrument/process');
+  const logger = provider.getLogger(instrumentationScopeName('process'), PACKAGE_VERSION);
   process.on('uncaughtExceptionMonitor', (error, origin) => {
     // With an 'uncaughtException' handler the app lives on and Node prints nothing.
     if (process.listenerCount('uncaughtException') > 0) return;

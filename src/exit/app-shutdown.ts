@@ -12,7 +12,7 @@ import { activeContext } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
 import { runAtExitCallbacks } from '../hook/at-exit.js';
 import { beginLeaving, endLeaving } from '../export/leaving.js';
-import { exceptionAttributes } from '../trace/span.js';
+import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { ExitSend } from './exit-sends.js';
 import { detectHandoff, handOff } from './app-handoff.js';
 import type { Pipeline } from './app-pipeline.js';

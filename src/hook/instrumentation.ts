@@ -1,10 +1,14 @@
 // What an instrumentation declares, and what it is handed when its module loads.
 
-import type { Meter, TextMapPropagator, Tracer } from '@opentelemetry/api';
-import type { LoggerProvider } from '@opentelemetry/api-logs';
+import type { Meter, MeterProvider, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import type { Config } from '../config/types.js';
 
-/** Everything a patch may use. Instrumentations know the API and semantic conventions, never exporters. */
+/**
+ * Everything a patch may use. Instrumentations know the API and semantic conventions, never exporters.
+ * Each instrumentation gets its own (scoped-telemetry.ts): tracer, meter and logger carry its
+ * instrumentation scope, `otel-instrument/<name>` and our version.
+ */
 export interface Telemetry {
   readonly tracer: Tracer;
   /** Undefined when metrics are off, so instrumentations skip measuring altogether. */
@@ -15,6 +19,22 @@ export interface Telemetry {
    * Where log bridges (console, pino, winston, bunyan) send records; undefined when OTEL_LOGS_EXPORTER
    * is none, so they skip building records (trace-id injection into the app's own lines still runs).
    */
+  readonly logger: Logger | undefined;
+  readonly propagator: TextMapPropagator;
+  readonly config: Config;
+}
+
+/** Our SDK's meter provider also makes background meters; any other MeterProvider works without them. */
+export interface InstrumentationMeterProvider extends MeterProvider {
+  getBackgroundMeter?(name: string, version?: string): Meter;
+}
+
+/** What the bootstrap hands the module hooks: providers, from which each instrumentation's Telemetry is made. */
+export interface TelemetrySources {
+  readonly tracerProvider: TracerProvider;
+  /** Undefined when metrics are off. */
+  readonly meterProvider: InstrumentationMeterProvider | undefined;
+  /** Undefined when logs are off. */
   readonly loggerProvider: LoggerProvider | undefined;
   readonly propagator: TextMapPropagator;
   readonly config: Config;

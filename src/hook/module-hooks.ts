@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hook } from 'require-in-the-middle';
-import type { Instrumentation, InstrumentationEntry, Telemetry } from './instrumentation.js';
+import type { Instrumentation, InstrumentationEntry, Telemetry, TelemetrySources } from './instrumentation.js';
+import { scopedTelemetry } from './scoped-telemetry.js';
 import { diag } from '../diag/log.js';
 import { satisfies } from './version-range.js';
 
@@ -28,11 +29,13 @@ export class ModuleHooks {
   readonly #byModule = new Map<string, InstrumentationEntry[]>();
   readonly #listeners = new Map<string, ModuleListener[]>();
   readonly #loaded = new Map<InstrumentationEntry, Instrumentation | null>();
-  readonly #telemetry: Telemetry;
+  readonly #sources: TelemetrySources;
+  /** One Telemetry per instrumentation, with its own scope, made on its first load. */
+  readonly #telemetry = new Map<string, Telemetry>();
   #hook: Hook | undefined;
 
-  constructor(entries: readonly InstrumentationEntry[], telemetry: Telemetry) {
-    this.#telemetry = telemetry;
+  constructor(entries: readonly InstrumentationEntry[], sources: TelemetrySources) {
+    this.#sources = sources;
     for (const entry of entries) {
       for (const name of entry.modules) {
         const list = this.#byModule.get(name) ?? [];
@@ -46,6 +49,16 @@ export class ModuleHooks {
     const list = this.#listeners.get(moduleName) ?? [];
     list.push(listener);
     this.#listeners.set(moduleName, list);
+  }
+
+  /** The Telemetry of one instrumentation: its tracer, meter and logger carry its own scope. */
+  telemetryFor(instrumentationName: string): Telemetry {
+    let telemetry = this.#telemetry.get(instrumentationName);
+    if (telemetry === undefined) {
+      telemetry = scopedTelemetry(this.#sources, instrumentationName);
+      this.#telemetry.set(instrumentationName, telemetry);
+    }
+    return telemetry;
   }
 
   /** Every module name some instrumentation or listener waits for. */
@@ -99,7 +112,7 @@ export class ModuleHooks {
         continue;
       }
       try {
-        result = target.patch(result, this.#telemetry, version) ?? result;
+        result = target.patch(result, this.telemetryFor(entry.name), version) ?? result;
         diag.debug(`instrumentation ${entry.name} patched ${name}@${version ?? 'builtin'}`);
       } catch (error) {
         diag.debug(`instrumentation ${entry.name} failed to patch ${name}: ${String(error)}`);

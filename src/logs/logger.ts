@@ -8,6 +8,7 @@ import { activeContext } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
 import type { InstrumentationScope, Resource } from '../core/types.js';
 import { hrNow, isTimeInput, toHrTime } from '../core/time.js';
+import { writeExceptionAttributes } from '../core/exception-attributes.js';
 import { validSpanContext } from '../otel-api/valid-span-context.js';
 import { addLogAttributes, toAnyValue } from './log-attributes.js';
 import type { LogAttributes, ReadableLogRecord } from './log-record-data.js';
@@ -28,23 +29,11 @@ function severityOf(value: unknown): number {
   return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 24 ? value : 0;
 }
 
-/** exception.* attributes (semantic conventions) for what was passed as LogRecord.exception. */
+/** exception.* (semantic conventions) for what was passed as LogRecord.exception; attributes the caller set win. */
 function addException(attributes: LogAttributes, exception: unknown, limits: LogRecordLimits): number {
-  let type: unknown;
-  let message: unknown;
-  let stack: unknown;
-  if (typeof exception === 'string') message = exception;
-  else if (exception !== null && typeof exception === 'object') {
-    const e = exception as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown };
-    type = typeof e.code === 'string' || typeof e.code === 'number' ? e.code : e.name;
-    message = e.message;
-    stack = e.stack;
-  } else return 0;
-  // Attributes the caller set explicitly win.
   const extra: Record<string, unknown> = {};
-  if (type !== undefined && !('exception.type' in attributes)) extra['exception.type'] = String(type);
-  if (typeof message === 'string' && !('exception.message' in attributes)) extra['exception.message'] = message;
-  if (typeof stack === 'string' && !('exception.stacktrace' in attributes)) extra['exception.stacktrace'] = stack;
+  writeExceptionAttributes(extra, exception);
+  for (const key in extra) if (key in attributes) extra[key] = undefined;
   return addLogAttributes(attributes, extra, limits, Object.keys(attributes).length);
 }
 

@@ -55,8 +55,8 @@ export class SdkMeterProvider implements MeterProvider {
    * any other, but its recordings never count as pending, so they alone never cause a flush or a
    * synchronous send at exit (a flush's own garbage collection would otherwise re-trigger it).
    */
-  getBackgroundMeter(name: string): Meter {
-    const key = `background:${name}`;
+  getBackgroundMeter(name: string, version?: string): Meter {
+    const key = `background:${name}@${version ?? ''}`;
     let meter = this.#meters.get(key);
     if (meter === undefined) {
       const shared = this.#state;
@@ -76,7 +76,7 @@ export class SdkMeterProvider implements MeterProvider {
         exemplarFilter: shared.exemplarFilter,
         temporalityPreference: shared.temporalityPreference,
       };
-      meter = new SdkMeter({ name }, background);
+      meter = new SdkMeter({ name, version }, background);
       this.#meters.set(key, meter);
       this.#background.add(meter);
     }

@@ -15,6 +15,7 @@ import type {
 import type { SpanLimits } from '../config/types.js';
 import { diag } from '../diag/log.js';
 import { addAttributes, countIfAllKept, isValidValue, truncateValue } from '../core/attributes.js';
+import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { Attributes, HrTime, InstrumentationScope, Resource } from '../core/types.js';
 import type { ReadableSpan, SpanEvent, SpanLink, SpanStatus } from './span-data.js';
 import { compareHr, hrNow, isTimeInput, toHrTime } from '../core/time.js';
@@ -224,23 +225,4 @@ export class SdkSpan implements Span, ReadableSpan {
   recordException(exception: Exception, time?: TimeInput): void {
     this.addEvent('exception', exceptionAttributes(exception), time);
   }
-}
-
-/** exception.* attributes of the semantic conventions, from anything that was thrown. */
-export function exceptionAttributes(exception: unknown): ApiAttributes {
-  const attributes: ApiAttributes = {};
-  if (typeof exception === 'string') {
-    attributes['exception.message'] = exception;
-    return attributes;
-  }
-  if (exception === null || typeof exception !== 'object') {
-    attributes['exception.message'] = String(exception);
-    return attributes;
-  }
-  const error = exception as { name?: unknown; code?: unknown; message?: unknown; stack?: unknown };
-  const type = typeof error.name === 'string' && error.name !== '' ? error.name : error.constructor?.name;
-  if (typeof type === 'string') attributes['exception.type'] = type;
-  if (typeof error.message === 'string') attributes['exception.message'] = error.message;
-  if (typeof error.stack === 'string') attributes['exception.stacktrace'] = error.stack;
-  return attributes;
 }

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setLogLevel } from '../../src/diag/log.js';
 import {
-  maskHeaders,
   readBool,
   readBoolOrUndefined,
   readDuration,
@@ -16,7 +15,6 @@ import {
   readNumber,
   readRaw,
   readString,
-  redactUrl,
   trackAcceptedVars,
 } from '../../src/config/env-readers.js';
 
@@ -230,23 +228,6 @@ describe('readKeyValueList', () => {
     const parsed = readKeyValueList(one('__proto__=x'), V, skip);
     assert.equal(Object.getPrototypeOf(parsed), Object.prototype);
     assert.equal(Object.getOwnPropertyDescriptor(parsed, '__proto__')?.value, 'x');
-  });
-});
-
-describe('masking', () => {
-  it('shows header names and hides their values', () => {
-    assert.equal(maskHeaders({ authorization: 'Bearer secret', 'x-a': '1' }), 'authorization=****,x-a=****');
-  });
-  it('redacts URL credentials', () => {
-    assert.equal(redactUrl('http://user:pass@host:4318/v1/traces'), 'http://REDACTED:REDACTED@host:4318/v1/traces');
-    assert.equal(redactUrl('https://token@host'), 'https://REDACTED:REDACTED@host');
-    assert.equal(redactUrl('user:pass@host:4317'), 'REDACTED:REDACTED@host:4317');
-  });
-  it('redacts sensitive query parameter values', () => {
-    assert.equal(redactUrl('https://h/p?sig=abc&x=1&api_key=k#f'), 'https://h/p?sig=REDACTED&x=1&api_key=REDACTED#f');
-  });
-  it('leaves URLs without secrets alone', () => {
-    assert.equal(redactUrl('http://localhost:4318/v1/traces?x=1'), 'http://localhost:4318/v1/traces?x=1');
   });
 });
 

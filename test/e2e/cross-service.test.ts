@@ -87,5 +87,5 @@ test('a request through two instrumented services is one trace with correct pare
   assert.equal(typeof frontServer.resource['process.pid'], 'number');
   assert.equal(typeof frontServer.resource['host.name'], 'string');
   assert.equal(frontServer.resource['os.type'], 'linux');
-  assert.equal(frontServer.scope.name, 'otel-instrument');
+  assert.equal(frontServer.scope.name, 'otel-instrument/http');
 });

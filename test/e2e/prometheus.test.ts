@@ -5,16 +5,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findOnPath, skipWithout } from '../support/debian-program.js';
 import { freePort } from '../support/free-port.js';
 import { GrpcReceiver } from '../support/otlp-receiver.js';
-import { FIXTURES, httpGet, startCli, waitFor, type Running } from '../support/run-cli.js';
+import { FIXTURES, httpGet, ROOT, startCli, waitFor, type Running } from '../support/run-cli.js';
 
 const APP = ['node', join(FIXTURES, 'prometheus', 'shop-service.js')];
+/** Our metrics carry their instrumentation's scope and our version. */
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 async function poll<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -138,7 +140,7 @@ describe('prometheus exporter, scraped by a real Prometheus', { skip: skipWithou
   });
 
   it('serves spec-named families with HELP and TYPE lines at /metrics', async () => {
-    const scope = 'otel_scope_name="otel-instrument",otel_scope_version=""';
+    const scope = `otel_scope_name="otel-instrument/http",otel_scope_version="${VERSION}"`;
     const ok = `http_request_method="GET",http_response_status_code="200",network_protocol_version="1.1",url_scheme="http",${scope}`;
     // The server records a request's duration when its response closes: poll until all four are in.
     const text = await poll('four requests at /metrics', async () => {
@@ -161,7 +163,10 @@ describe('prometheus exporter, scraped by a real Prometheus', { skip: skipWithou
       assert.ok(all.includes(line), `missing line ${JSON.stringify(line)} in:\n${text}`);
     }
     assert.match(text, /^target_info\{.*service_name="prom-e2e".*\} 1$/m);
-    assert.match(text, /^process_cpu_time_seconds_total\{cpu_mode="user",otel_scope_name="otel-instrument\/runtime",otel_scope_version=""\} \d/m);
+    assert.ok(
+      all.some((l) => l.startsWith(`process_cpu_time_seconds_total{cpu_mode="user",otel_scope_name="otel-instrument/runtime",otel_scope_version="${VERSION}"} `)),
+      text,
+    );
     assert.equal(all.filter((l) => l.startsWith('# TYPE ')).length, new Set(all.filter((l) => l.startsWith('# TYPE '))).size, 'one TYPE per family');
     assert.equal((await httpGet(`http://127.0.0.1:${metricsPort}/`)).status, 404);
   });
@@ -172,7 +177,7 @@ describe('prometheus exporter, scraped by a real Prometheus', { skip: skipWithou
     assert.equal(inf.metric.job, 'otel-app');
     assert.equal(inf.metric.instance, `127.0.0.1:${metricsPort}`);
     assert.equal(inf.metric.http_request_method, 'GET');
-    assert.equal(inf.metric.otel_scope_name, 'otel-instrument');
+    assert.equal(inf.metric.otel_scope_name, 'otel-instrument/http');
     assert.ok(buckets.length >= 15, `one series per bucket bound plus +Inf, got ${buckets.length}`);
 
     const up = await prometheus.query('up{job="otel-app"}');

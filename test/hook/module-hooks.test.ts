@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProxyTracerProvider, propagation } from '@opentelemetry/api';
-import type { InstrumentationEntry, Telemetry } from '../../src/hook/instrumentation.js';
+import type { InstrumentationEntry, TelemetrySources } from '../../src/hook/instrumentation.js';
+import { PACKAGE_VERSION } from '../../src/package-info.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ModuleHooks } from '../../src/hook/module-hooks.js';
 
@@ -19,9 +20,9 @@ function fakePackage(name: string, version: string): void {
   writeFileSync(join(dir, 'index.js'), 'module.exports = { greet: () => "hello" };');
 }
 
-const telemetry: Telemetry = {
-  tracer: new ProxyTracerProvider().getTracer('t'),
-  meter: undefined,
+const telemetry: TelemetrySources = {
+  tracerProvider: new ProxyTracerProvider(),
+  meterProvider: undefined,
   loggerProvider: undefined,
   propagator: propagation,
   config: loadConfig({}),
@@ -95,4 +96,30 @@ test('a patch that throws leaves the module usable as it was', () => {
   } finally {
     hooks.uninstall();
   }
+});
+
+test('each instrumentation gets its own tracer, meter and logger scope, otel-instrument/<name> with our version, made once', () => {
+  const asked: string[] = [];
+  const record = (kind: string) => (name: string, version?: string) => {
+    asked.push(`${kind} ${name} ${version}`);
+    return {} as never;
+  };
+  const sources: TelemetrySources = {
+    tracerProvider: { getTracer: record('tracer') },
+    meterProvider: { getMeter: record('meter') },
+    loggerProvider: { getLogger: record('logger') },
+    propagator: propagation,
+    config: loadConfig({}),
+  };
+  const hooks = new ModuleHooks([], sources);
+  assert.equal(hooks.telemetryFor('http'), hooks.telemetryFor('http'));
+  hooks.telemetryFor('pino');
+  assert.deepEqual(asked, [
+    `tracer otel-instrument/http ${PACKAGE_VERSION}`,
+    `meter otel-instrument/http ${PACKAGE_VERSION}`,
+    `logger otel-instrument/http ${PACKAGE_VERSION}`,
+    `tracer otel-instrument/pino ${PACKAGE_VERSION}`,
+    `meter otel-instrument/pino ${PACKAGE_VERSION}`,
+    `logger otel-instrument/pino ${PACKAGE_VERSION}`,
+  ]);
 });

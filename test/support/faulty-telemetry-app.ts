@@ -6,7 +6,7 @@
 
 import type { Span, Tracer } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
-import type { Telemetry } from '../../src/hook/instrumentation.js';
+import type { Telemetry, TelemetrySources } from '../../src/hook/instrumentation.js';
 import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { ModuleHooks } from '../../src/hook/module-hooks.js';
@@ -38,7 +38,7 @@ function fault(where: string): never {
 /** Every method throws, as a broken SDK span would. */
 const FAULTY_SPAN = new Proxy({}, { get: (_t, name) => () => fault(`span.${String(name)}`) }) as Span;
 
-function faultyTelemetry(kind: Kind): Telemetry {
+function faultyTelemetry(kind: Kind): TelemetrySources {
   const working = NOOP_TRACER_PROVIDER.getTracer('faults');
   const tracer: Tracer =
     kind === 'tracer'
@@ -58,14 +58,20 @@ function faultyTelemetry(kind: Kind): Telemetry {
     kind === 'propagator'
       ? { inject: () => fault('propagator.inject'), extract: () => fault('propagator.extract'), fields: () => ['traceparent'] }
       : traceContextPropagator;
-  return { tracer, meter, loggerProvider, propagator, config: loadConfig({}) };
+  return {
+    tracerProvider: { getTracer: () => tracer },
+    meterProvider: meter === undefined ? undefined : { getMeter: () => meter },
+    loggerProvider,
+    propagator,
+    config: loadConfig({}),
+  };
 }
 
 async function main(kind: Kind): Promise<void> {
   if (kind !== 'plain') {
-    const telemetry = faultyTelemetry(kind);
-    new ModuleHooks(INSTRUMENTATIONS, telemetry).install();
-    for (const entry of INSTRUMENTATIONS) if (entry.modules.length === 0) entry.load().subscribe?.(telemetry);
+    const hooks = new ModuleHooks(INSTRUMENTATIONS, faultyTelemetry(kind));
+    hooks.install();
+    for (const entry of INSTRUMENTATIONS) if (entry.modules.length === 0) entry.load().subscribe?.(hooks.telemetryFor(entry.name));
   }
   /* eslint-disable @typescript-eslint/no-require-imports */
   const http = require('node:http') as typeof import('node:http');

@@ -16,7 +16,7 @@ import { InFlightCount } from './exporter/in-flight-count.js';
 import { OutageReporter } from './exporter/outage-reporter.js';
 import { partialSuccessWarnings } from './exporter/partial-success-warnings.js';
 import { splittingSender } from './exporter/split-too-large.js';
-import { redactUrl } from './redact-url.js';
+import { redactEndpointUrl } from '../../diag/redact.js';
 import { transportFor } from './transport/for-protocol.js';
 import { RetryingTransport, type BackoffOptions } from './transport/retry.js';
 import { failure, MAX_REQUEST_BYTES, type PartialSuccessInfo, type Transport } from './transport/types.js';
@@ -77,7 +77,7 @@ function observed(base: Transport, outages: OutageReporter): Transport {
 /** Transport, retries, 413 splitting, warnings and shutdown for one signal; each part is in ./exporter/. */
 export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T> {
   const { signal, config } = opts;
-  const url = redactUrl(config.url);
+  const url = redactEndpointUrl(config.url);
   const outages = new OutageReporter(signal, config, url);
   const base = transportOrSetupFailure(signal, config, url, partialSuccessWarnings(signal, url));
   const transport = new RetryingTransport(observed(base, outages), opts.backoff);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { propagation, ProxyTracerProvider, trace, TraceFlags, type Context, type SpanContext } from '@opentelemetry/api';
 import type { Logger, LoggerProvider, LogRecord } from '@opentelemetry/api-logs';
-import type { InstrumentationEntry, Telemetry } from '../../../src/hook/instrumentation.js';
+import type { InstrumentationEntry, TelemetrySources } from '../../../src/hook/instrumentation.js';
 import { INSTRUMENTATIONS } from '../../../instrumentations/registry.js';
 import { loadConfig } from '../../../src/config/load-config.js';
 import { runWithContext } from '../../../src/context/als-context-manager.js';
@@ -48,10 +48,10 @@ export function inSpan<T>(fn: () => T, sc: SpanContext = SPAN): T {
   return runWithContext(trace.setSpanContext(ROOT_CONTEXT, sc), fn);
 }
 
-export function telemetryWith(loggerProvider: LoggerProvider | undefined): Telemetry {
+export function telemetryWith(loggerProvider: LoggerProvider | undefined): TelemetrySources {
   return {
-    tracer: new ProxyTracerProvider().getTracer('t'),
-    meter: undefined,
+    tracerProvider: new ProxyTracerProvider(),
+    meterProvider: undefined,
     loggerProvider,
     propagator: propagation,
     config: loadConfig({}),

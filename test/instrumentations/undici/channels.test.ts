@@ -52,7 +52,7 @@ before(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  undici.subscribe!({ tracer, meter: undefined, loggerProvider: undefined, propagator: traceContextPropagator, config: {} as Config });
+  undici.subscribe!({ tracer, meter: undefined, logger: undefined, propagator: traceContextPropagator, config: {} as Config });
 });
 
 after(() => {
@@ -98,7 +98,7 @@ test('a 418 answer sets error.type 418 and an error status', async () => {
 });
 
 test('subscribing a second time still makes one span per request', async () => {
-  undici.subscribe!({ tracer, meter: undefined, loggerProvider: undefined, propagator: traceContextPropagator, config: {} as Config });
+  undici.subscribe!({ tracer, meter: undefined, logger: undefined, propagator: traceContextPropagator, config: {} as Config });
   ended.length = 0;
   await globalFetch(`${base}/ok`);
   assert.equal(ended.length, 1);

@@ -9,7 +9,7 @@ import type { ExportResult } from '../../../core/export-result.js';
 import { EXPORT_OK } from '../../../core/export-result.js';
 import { diag } from '../../../diag/log.js';
 import { decodePartialSuccess, decodeRpcStatus } from '../encode-protobuf/common.js';
-import { redactUrl } from '../redact-url.js';
+import { redactEndpointUrl } from '../../../diag/redact.js';
 import { userAgent } from '../user-agent.js';
 import {
   codedError,
@@ -204,7 +204,7 @@ export class GrpcTransport implements Transport {
     };
     session.on('error', (err: Error) => {
       forget();
-      if (diag.isEnabled('debug')) diag.debug(`OTLP gRPC session to ${redactUrl(this.#origin)} failed: ${rootErrorCode(err) ?? err.message}`);
+      if (diag.isEnabled('debug')) diag.debug(`OTLP gRPC session to ${redactEndpointUrl(this.#origin)} failed: ${rootErrorCode(err) ?? err.message}`);
     });
     session.on('goaway', forget);
     session.on('close', forget);

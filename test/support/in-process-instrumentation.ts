@@ -1,0 +1,90 @@
+// Test support: our instrumentations installed in the test process itself, as the bootstrap installs
+// them (the module hooks, the registry's entries), recording into memory. A logic bug in http or
+// express shows in milliseconds, with no child process and no receiver.
+//
+// Require the instrumented modules (node:http, express) only after instrumentInProcess(): the hook
+// patches them as they load.
+
+import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
+import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
+import { loadConfig } from '../../src/config/load-config.js';
+import { traceContextPropagator } from '../../src/context/propagation/tracecontext.js';
+import { ModuleHooks } from '../../src/hook/module-hooks.js';
+import { alwaysOn } from '../../src/trace/samplers.js';
+import type { ReadableSpan } from '../../src/trace/span-data.js';
+import { SdkTracerProvider } from '../../src/trace/tracer-provider.js';
+
+export interface RecordedMeasurement {
+  readonly scope: string;
+  readonly instrument: string;
+  readonly value: number;
+  readonly attributes: Attributes;
+}
+
+export interface InProcess {
+  /** Ended spans, oldest first. */
+  readonly spans: ReadableSpan[];
+  /** Every histogram recording, oldest first. */
+  readonly measurements: RecordedMeasurement[];
+  readonly hooks: ModuleHooks;
+  /** Empties both lists. */
+  clear(): void;
+}
+
+/** A meter that keeps every histogram recording (the http instrumentations only use histograms). */
+function recordingMeter(scope: string, measurements: RecordedMeasurement[]): Meter {
+  return {
+    createHistogram(instrument: string): Histogram {
+      return { record: (value: number, attributes: Attributes = {}) => void measurements.push({ scope, instrument, value, attributes }) };
+    },
+  } as unknown as Meter;
+}
+
+/** Installs the named registry instrumentations in this process, recording spans and measurements. */
+export function instrumentInProcess(names: readonly string[]): InProcess {
+  const spans: ReadableSpan[] = [];
+  const measurements: RecordedMeasurement[] = [];
+  const tracerProvider = new SdkTracerProvider({
+    sampler: alwaysOn,
+    limits: {
+      attributeCountLimit: 128,
+      attributeValueLengthLimit: Infinity,
+      eventCountLimit: 128,
+      linkCountLimit: 128,
+      attributePerEventCountLimit: 128,
+      attributePerLinkCountLimit: 128,
+    },
+    resource: { attributes: { 'service.name': 'in-process' } },
+    listener: { onEnd: (span) => spans.push(span) },
+  });
+  const entries = INSTRUMENTATIONS.filter((entry) => names.includes(entry.name));
+  const hooks = new ModuleHooks(entries, {
+    tracerProvider,
+    meterProvider: { getMeter: (scope: string) => recordingMeter(scope, measurements) },
+    loggerProvider: undefined,
+    propagator: traceContextPropagator,
+    config: loadConfig({}),
+  });
+  hooks.install();
+  return {
+    spans,
+    measurements,
+    hooks,
+    clear() {
+      spans.length = 0;
+      measurements.length = 0;
+    },
+  };
+}
+
+/**
+ * Waits until `count` spans have ended: a server span ends on the response's 'close', which can come
+ * a tick after the client has read the answer. No sleeps: polled on each turn, with a deadline.
+ */
+export async function waitForSpans(spans: readonly ReadableSpan[], count: number, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (spans.length < count) {
+    if (Date.now() > deadline) throw new Error(`${spans.length}/${count} spans ended: ${spans.map((s) => s.name).join(', ')}`);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
