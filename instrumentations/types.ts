@@ -3,6 +3,7 @@
 import type { Meter, TextMapPropagator, Tracer } from '@opentelemetry/api';
 import type { LoggerProvider } from '@opentelemetry/api-logs';
 import type { Config } from '../src/config/types.js';
+import type { Setting } from '../src/config/setting.js';
 
 /** Everything a patch may use. Instrumentations know the API and semantic conventions, never exporters. */
 export interface Telemetry {
@@ -45,5 +46,7 @@ export interface InstrumentationEntry {
   readonly name: string;
   /** Modules whose first load loads the instrumentation. Empty: loaded at startup (channel-only). */
   readonly modules: readonly string[];
+  /** Its own settings (data only, from its settings.ts): the settings table takes them in without loading it. */
+  readonly settings?: readonly Setting[];
   load(): Instrumentation;
 }
