@@ -49,7 +49,7 @@ function describeSetting(setting: Setting, width: number): string[] {
 /** The whole --help text, ending with a newline. */
 export function helpText(width: number): string {
   const out: string[] = [
-    `Usage: ${NAME} ${USAGE}`,
+    ...wrap(`Usage: ${NAME} ${USAGE}`, width, ''),
     '',
     ...wrap('Runs <command> with OpenTelemetry traces, metrics and logs, without code changes.', width, ''),
     '',

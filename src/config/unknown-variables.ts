@@ -2,7 +2,6 @@
 // does nothing. We keep the rule, but say once when an unknown OTEL_* name is a typo's distance from one
 // we know: `did you mean --service_name?`. Names far from every known one (other tools' variables) pass.
 
-import { closestName } from './closest-name.js';
 import { warnConfig } from './config-warnings.js';
 import type { Env } from './env-readers.js';
 import type { SettingsTable } from './settings-table.js';
@@ -18,6 +17,9 @@ const PREFIX = 'OTEL_';
  */
 export function warnUnknownVariables(env: Env, table: SettingsTable, flagVariables: ReadonlySet<string>): void {
   let known: string[] | undefined;
+  // Loaded only when there is an unknown name to compare (most launches have none).
+  const closestName = (name: string, candidates: Iterable<string>): string | undefined =>
+    (require('./closest-name.js') as typeof import('./closest-name.js')).closestName(name, candidates);
   for (const name of Object.keys(env)) {
     if (!name.startsWith(PREFIX) || name.startsWith('OTEL_INSTRUMENT_') || table.knownVariables.has(name) || ALSO_KNOWN.includes(name)) continue;
     if (env[name] === undefined || env[name]!.trim() === '') continue;
