@@ -6,6 +6,7 @@ import type { Config } from './types.js';
 
 /** The setting's value in `config`, or its default when the configuration was built without it. */
 export function settingValue<T>(config: Config, setting: Setting<T>): T {
-  const values = config.instrumentationSettings;
-  return Object.hasOwn(values, setting.env) ? (values[setting.env] as T) : setting.default;
+  // A config put together by hand (a test's) may lack the record altogether.
+  const values = config.instrumentationSettings as Config['instrumentationSettings'] | undefined;
+  return values !== undefined && Object.hasOwn(values, setting.env) ? (values[setting.env] as T) : setting.default;
 }
