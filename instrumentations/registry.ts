@@ -1,7 +1,12 @@
 // Every instrumentation we have, by name and module. Its code is required only when the
 // app first loads one of its modules, so an unused instrumentation costs nothing.
 
+import type { Setting } from '../src/config/setting.js';
 import type { Instrumentation, InstrumentationEntry } from '../src/hook/instrumentation.js';
+// Settings files are data only: they load no instrumentation code.
+import { EXPRESS_SETTINGS } from './express/settings.js';
+import { HTTP_SETTINGS } from './http/settings.js';
+import { UNDICI_SETTINGS } from './undici/settings.js';
 
 /** require() of a sibling folder's index, typed by the export name it holds. */
 function loader(path: string, name: string): () => Instrumentation {
@@ -9,15 +14,16 @@ function loader(path: string, name: string): () => Instrumentation {
 }
 
 export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
-  { name: 'http', modules: ['http', 'https'], load: loader('./http/index.js', 'http') },
+  { name: 'http', modules: ['http', 'https'], settings: HTTP_SETTINGS, load: loader('./http/index.js', 'http') },
   // express 4 keeps its router inside; express 5 uses the separate `router` package.
   {
     name: 'express',
     modules: ['express', 'express/lib/router/layer.js', 'express/lib/router/index.js', 'router', 'router/lib/layer.js'],
+    settings: EXPRESS_SETTINGS,
     load: loader('./express/index.js', 'express'),
   },
   // The global fetch and the undici package report through diagnostics_channel: nothing to hook.
-  { name: 'undici', modules: [], load: loader('./undici/index.js', 'undici') },
+  { name: 'undici', modules: [], settings: UNDICI_SETTINGS, load: loader('./undici/index.js', 'undici') },
   // The global console: wrapped at startup when logs are exported (no module to wait for).
   { name: 'console', modules: [], load: loader('./console/index.js', 'consoleInstrumentation') },
   // Logging libraries: records to OTLP, trace ids into their own lines. The patched files are
@@ -29,3 +35,6 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];
+
+/** Every instrumentation's settings, for the settings table (a setting two of them share is listed once there). */
+export const INSTRUMENTATION_SETTINGS: readonly Setting[] = INSTRUMENTATIONS.flatMap((entry) => entry.settings ?? []);

@@ -2,8 +2,15 @@
 // http.route and the span name of the server span, plus optional spans per layer.
 
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
-import { configureLayerDispatch, guard, patchLayerPrototype } from './layer-dispatch.js';
+import { useIgnoredLayerTypes } from './config.js';
+import { configureLayerDispatch as configureWithTracer, guard, patchLayerPrototype } from './layer-dispatch.js';
 import { patchRouterPrototype } from './router-registration.js';
+
+/** Layer dispatch takes its tracer and the ignored layer types (from the configuration) before any patch. */
+function configureLayerDispatch(telemetry: Telemetry): void {
+  useIgnoredLayerTypes(telemetry.config);
+  configureWithTracer(telemetry.tracer);
+}
 
 /** A constructor's prototype; router@2's Router.prototype is itself a function (routers are callable). */
 function prototypeOf(exports: unknown): object | undefined {
@@ -13,7 +20,7 @@ function prototypeOf(exports: unknown): object | undefined {
 }
 
 function patchLayerModule(exports: unknown, telemetry: Telemetry, requestMethod: string, errorMethod: string): unknown {
-  configureLayerDispatch(telemetry.tracer);
+  configureLayerDispatch(telemetry);
   const proto = prototypeOf(exports);
   if (proto !== undefined) patchLayerPrototype(proto, requestMethod, errorMethod);
   return exports;
@@ -27,7 +34,7 @@ export const express: Instrumentation = {
       module: 'express',
       versions: '>=4.0.0 <6',
       patch: (exports, telemetry) => {
-        configureLayerDispatch(telemetry.tracer);
+        configureLayerDispatch(telemetry);
         return exports;
       },
     },
@@ -41,7 +48,7 @@ export const express: Instrumentation = {
       module: 'express/lib/router/index.js',
       versions: '>=4.0.0 <5',
       patch: (exports, telemetry) => {
-        configureLayerDispatch(telemetry.tracer);
+        configureLayerDispatch(telemetry);
         if (typeof exports === 'function') patchRouterPrototype(exports, guard);
         return exports;
       },
@@ -55,7 +62,7 @@ export const express: Instrumentation = {
       module: 'router',
       versions: '>=2.0.0 <3',
       patch: (exports, telemetry) => {
-        configureLayerDispatch(telemetry.tracer);
+        configureLayerDispatch(telemetry);
         const proto = prototypeOf(exports);
         if (proto !== undefined) patchRouterPrototype(proto, guard);
         return exports;

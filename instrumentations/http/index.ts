@@ -8,10 +8,10 @@ import { patchServer } from './server.js';
 
 let options: HttpOptions | undefined;
 
-/** Read once, when http or https is first patched. */
-function httpOptions(): HttpOptions {
+/** Taken from the configuration once, when http or https is first patched. */
+function httpOptions(telemetry: Telemetry): HttpOptions {
   if (options === undefined) {
-    options = readHttpOptions();
+    options = readHttpOptions(telemetry.config);
     setKnownMethods(options.knownMethods);
   }
   return options;
@@ -19,7 +19,7 @@ function httpOptions(): HttpOptions {
 
 function patchModule(exports: unknown, scheme: 'http' | 'https', telemetry: Telemetry): unknown {
   const module = exports as typeof import('node:http');
-  const opts = httpOptions();
+  const opts = httpOptions(telemetry);
   // An ESM namespace may lack Server (named bindings only): the prototype is shared anyway.
   if (typeof module.Server === 'function') patchServer(module.Server.prototype, scheme, telemetry, opts);
   patchClient(module, scheme, telemetry, opts);

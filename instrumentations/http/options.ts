@@ -1,13 +1,22 @@
-// What users tune by environment, which the official Node SDK only offers in code:
-// excluded URLs (health checks), captured headers, and the known-method list.
+// What users tune by environment (./settings.ts), which the official Node SDK only offers in code:
+// excluded URLs (health checks), captured headers, and the known-method list. Parsed with the rest of
+// the configuration; here they are taken from the Config handed to the instrumentation.
 
-import { readList, warnInvalid } from '../../src/config/env-readers.js';
+import type { NamePatterns } from '../../src/config/setting-types-patterns.js';
+import { settingValue } from '../../src/config/setting-value.js';
+import type { Config } from '../../src/config/types.js';
+import {
+  CAPTURE_CLIENT_REQUEST,
+  CAPTURE_CLIENT_RESPONSE,
+  CAPTURE_SERVER_REQUEST,
+  CAPTURE_SERVER_RESPONSE,
+  HTTP_EXCLUDED_URLS,
+  KNOWN_METHODS,
+  SANITIZE_FIELDS,
+} from './settings.js';
 
 /** Header names (lower-case) and patterns; a name matches if it equals one or a pattern matches it. */
-export interface HeaderSelection {
-  readonly names: readonly string[];
-  readonly patterns: readonly RegExp[];
-}
+export type HeaderSelection = NamePatterns;
 
 export interface HttpOptions {
   /** Server requests whose full URL matches one of these get no span, and nothing under them is traced. */
@@ -20,55 +29,15 @@ export interface HttpOptions {
   readonly knownMethods: readonly string[] | undefined;
 }
 
-const REGEX_CHARS = /[\\^$.*+?()[\]{}|]/;
-
-function compile(variable: string, source: string, flags: string): RegExp | undefined {
-  try {
-    return new RegExp(source, flags);
-  } catch {
-    warnInvalid(variable, source, 'a regular expression', 'nothing for this entry');
-    return undefined;
-  }
-}
-
-/** Header lists are case-insensitive names, or regular expressions matched against the whole name. */
-function readHeaderSelection(env: NodeJS.ProcessEnv, variable: string): HeaderSelection | undefined {
-  const items = readList(env, variable);
-  if (items === undefined) return undefined;
-  const names: string[] = [];
-  const patterns: RegExp[] = [];
-  for (const item of items) {
-    if (!REGEX_CHARS.test(item)) names.push(item);
-    else {
-      const pattern = compile(variable, `^(?:${item})$`, 'i');
-      if (pattern !== undefined) patterns.push(pattern);
-    }
-  }
-  return names.length + patterns.length === 0 ? undefined : { names, patterns };
-}
-
-function readExcludedUrls(env: NodeJS.ProcessEnv): RegExp[] {
-  // Python's OTEL_PYTHON_EXCLUDED_URLS shape: comma-separated regular expressions, searched in the full URL.
-  const variable = env.OTEL_NODE_HTTP_EXCLUDED_URLS ? 'OTEL_NODE_HTTP_EXCLUDED_URLS' : 'OTEL_NODE_EXCLUDED_URLS';
-  const out: RegExp[] = [];
-  for (const item of readList(env, variable, { lowerCase: false }) ?? []) {
-    const pattern = compile(variable, item, '');
-    if (pattern !== undefined) out.push(pattern);
-  }
-  return out;
-}
-
-export function readHttpOptions(env: NodeJS.ProcessEnv = process.env): HttpOptions {
-  const prefix = 'OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_';
+export function readHttpOptions(config: Config): HttpOptions {
   return {
-    excludedUrls: readExcludedUrls(env),
-    captureServerRequest: readHeaderSelection(env, `${prefix}SERVER_REQUEST`),
-    captureServerResponse: readHeaderSelection(env, `${prefix}SERVER_RESPONSE`),
-    captureClientRequest: readHeaderSelection(env, `${prefix}CLIENT_REQUEST`),
-    captureClientResponse: readHeaderSelection(env, `${prefix}CLIENT_RESPONSE`),
-    sanitize: readHeaderSelection(env, `${prefix}SANITIZE_FIELDS`),
-    // Case-sensitive, and a full replacement of the default set (semantic conventions).
-    knownMethods: readList(env, 'OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS', { lowerCase: false }),
+    excludedUrls: settingValue(config, HTTP_EXCLUDED_URLS),
+    captureServerRequest: settingValue(config, CAPTURE_SERVER_REQUEST),
+    captureServerResponse: settingValue(config, CAPTURE_SERVER_RESPONSE),
+    captureClientRequest: settingValue(config, CAPTURE_CLIENT_REQUEST),
+    captureClientResponse: settingValue(config, CAPTURE_CLIENT_RESPONSE),
+    sanitize: settingValue(config, SANITIZE_FIELDS),
+    knownMethods: settingValue(config, KNOWN_METHODS),
   };
 }
 

@@ -6,15 +6,16 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { diag } from '../../src/diag/log.js';
 import { UNDICI_CHANNELS } from './channel-names.js';
+import { KNOWN_METHODS } from './settings.js';
 
 type Handler = (message: unknown, name: string | symbol) => void;
 
 function loadHandlers(telemetry: Telemetry): Readonly<Record<string, Handler>> {
-  const { readList } = require('../../src/config/env-readers.js') as typeof import('../../src/config/env-readers.js');
+  const { settingValue } = require('../../src/config/setting-value.js') as typeof import('../../src/config/setting-value.js');
   const { setKnownMethods } = require('../http/semconv.js') as typeof import('../http/semconv.js');
   const channels = require('./channels.js') as typeof import('./channels.js');
   // The http instrumentation sets the same list when http loads; an app may only ever fetch.
-  setKnownMethods(readList(process.env, 'OTEL_INSTRUMENTATION_HTTP_KNOWN_METHODS', { lowerCase: false }));
+  setKnownMethods(settingValue(telemetry.config, KNOWN_METHODS));
   channels.subscribeUndiciChannels(telemetry);
   return channels.UNDICI_HANDLERS;
 }

@@ -5,6 +5,7 @@ import { NOOP_TRACER_PROVIDER } from '../trace/noop-tracer.js';
 import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import type { InstrumentationEntry, TelemetrySources } from '../hook/instrumentation.js';
 import type { Config } from '../config/types.js';
+import { OTLP_TIMEOUT_MS } from '../config/spec-defaults.js';
 import { contextManager } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
 import { ModuleHooks } from '../hook/module-hooks.js';
@@ -17,16 +18,9 @@ import { recordFatalExceptions } from '../exit/app-crash-log.js';
 import { startTracing } from './start-tracing.js';
 
 export function selectInstrumentations(config: Config): InstrumentationEntry[] {
-  const known = new Set(INSTRUMENTATIONS.map((entry) => entry.name));
-  const warnUnknown = (list: readonly string[], variable: string): void => {
-    for (const name of list) {
-      if (!known.has(name)) diag.warn(`unknown instrumentation ${JSON.stringify(name)} in ${variable}; valid: ${[...known].join(', ')}`);
-    }
-  };
+  // Unknown names were reported with the configuration (loadConfig, start.ts).
   const enabled = config.enabledInstrumentations;
   const disabled = new Set(config.disabledInstrumentations);
-  if (enabled !== undefined) warnUnknown(enabled, 'OTEL_NODE_ENABLED_INSTRUMENTATIONS');
-  warnUnknown(config.disabledInstrumentations, 'OTEL_NODE_DISABLED_INSTRUMENTATIONS');
   return INSTRUMENTATIONS.filter(
     (entry) => (enabled === undefined || enabled.includes(entry.name)) && !disabled.has(entry.name),
   );
@@ -88,7 +82,7 @@ export function startSdk(config: Config): ModuleHooks {
   hooks.install();
   subscribeChannelInstrumentations(selected, hooks);
 
-  installShutdown(pipelines, config.otlp.traces.timeoutMs || 10_000);
+  installShutdown(pipelines, config.otlp.traces.timeoutMs || OTLP_TIMEOUT_MS);
   diag.debug(
     `started in pid ${process.pid}${threadLabel()} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, ` +
       `traces=${config.tracesExporters.join(',') || 'none'}, metrics=${metricsSetup === undefined ? 'none' : config.metricsExporters.join(',')}, ` +

@@ -3,11 +3,15 @@
 // the app runs as if we were not there.
 
 import { loadConfig } from '../config/load-config.js';
+import { INSTRUMENTATION_SETTINGS, INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import { diag, setLogLevel } from '../diag/log.js';
 import type { ModuleHooks } from '../hook/module-hooks.js';
 
 export function start(): ModuleHooks | undefined {
-  const config = loadConfig();
+  const config = loadConfig(process.env, {
+    extra: INSTRUMENTATION_SETTINGS,
+    instrumentationNames: INSTRUMENTATIONS.map((entry) => entry.name),
+  });
   setLogLevel(config.logLevel);
   if (config.sdkDisabled) {
     diag.debug('OTEL_SDK_DISABLED=true: no SDK started, nothing patched');

@@ -5,13 +5,14 @@
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeConfig } from '../config/load-config.js';
-import { FLAGS, type FlagSpec, envNameForFlag, lookupFlag, normalizeFlagName } from './flags.js';
+import { describeConfig, type ConfigEntry } from '../config/load-config.js';
+import { checkConfig } from './check-config.js';
+import { SETTINGS, envNameForFlag, lookupFlag, normalizeFlagName } from './flags.js';
+import { USAGE, helpText, helpWidth } from './help-text.js';
 import { PACKAGE_ROOT, withPreloads } from './node-options.js';
 import { runCommand } from './spawn.js';
 
 const NAME = 'otel-instrument';
-const USAGE = '[options] [--] <command> [args...]';
 export const EXIT_USAGE = 2;
 
 /** A bad command line: reported as one line on stderr, exit code 2. */
@@ -81,24 +82,6 @@ function splitArgs(argv: readonly string[]): { launcher: string[]; generic: Set<
   return { launcher, generic, command: [] };
 }
 
-function describeFlag(spec: FlagSpec): string {
-  const notes = [`env: ${spec.env}`];
-  if (spec.defaultText !== '') notes.push(`default: ${spec.defaultText}`);
-  if (spec.values !== undefined) notes.push(`values: ${spec.values}`);
-  if (spec.aliases !== undefined) notes.push(`alias: ${spec.aliases.map((a) => `--${a}`).join(', ')}`);
-  return `${spec.help} (${notes.join('; ')})`;
-}
-
-const AFTER_HELP = `
-Each flag can also be written with dashes (--traces-exporter) and as --flag=value.
-Any other --<name> <value> sets OTEL_<NAME>, e.g. --bsp_schedule_delay 200 sets OTEL_BSP_SCHEDULE_DELAY.
-A flag overrides the variable. Everything from the first non-option word (or after --) is the command.
-
-Examples:
-  ${NAME} --service_name api node server.js --port 3000
-  ${NAME} --traces_exporter console --metrics_exporter none npm start
-  ${NAME} --print-config`;
-
 function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => void): Command {
   const program = new Command(NAME)
     .usage(USAGE)
@@ -107,21 +90,15 @@ function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => 
     .version(readVersion(), '-V, --version', 'print the version and exit')
     .addOption(new Option('--print-config', 'print the effective configuration (secrets masked) and exit'))
     .exitOverride()
-    .configureOutput({ writeOut, writeErr: () => {}, outputError: () => {} })
-    .addHelpText('after', AFTER_HELP);
-  for (const spec of FLAGS) {
-    program.addOption(
-      new Option(`--${spec.flag} <value>`, describeFlag(spec)).helpGroup(
-        spec.group === 'main' ? 'Options (env var equivalents):' : 'More options:',
-      ),
-    );
-  }
-  for (const name of generic) program.addOption(new Option(`--${name} <value>`).hideHelp());
+    .configureOutput({ writeOut, writeErr: () => {}, outputError: () => {} });
+  // Commander parses; --help is ours (help-text.ts), so these need no descriptions.
+  for (const setting of SETTINGS.all) program.addOption(new Option(`--${setting.flag} <value>`));
+  for (const name of generic) program.addOption(new Option(`--${name} <value>`));
   return program;
 }
 
-/** Parses the launcher's command line. Throws UsageError for anything malformed. */
-export function parseArgs(argv: readonly string[]): ParsedArgs {
+/** Parses the launcher's command line (help wrapped to `width`). Throws UsageError for anything malformed. */
+export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
   const { launcher, generic, command } = splitArgs(argv);
   let output = '';
   const program = buildProgram(generic, (text) => {
@@ -132,7 +109,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has written the help or the version through writeOut; we print it.
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') return { action: 'help', text: output };
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') return { action: 'help', text: helpText(width) };
       if (error.code === 'commander.version') return { action: 'version', text: output };
       throw new UsageError(error.message.replace(/^error: /, ''));
     }
@@ -172,7 +149,7 @@ function usageError(message: string): void {
 export function main(argv: readonly string[] = process.argv.slice(2)): void {
   let parsed: ParsedArgs;
   try {
-    parsed = parseArgs(argv);
+    parsed = parseArgs(argv, helpWidth());
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message.split('\n')[0]);
     throw error;
@@ -187,13 +164,17 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
 function start({ action, flagEnv, command }: Extract<ParsedArgs, { flagEnv: unknown }>): void {
   const env = childEnv(flagEnv);
   if (action === 'print-config') {
-    const lines = describeConfig(env, new Set(flagEnv.keys())).map(
-      (entry) => `${entry.name}=${oneLine(entry.value)} (${entry.source})`,
-    );
+    const lines = describeConfig(env, new Set(flagEnv.keys()), SETTINGS.all).map(printConfigLine);
     process.stdout.write(`${lines.join('\n')}\n`);
     return;
   }
   const [file, ...args] = command;
   if (file === undefined || file === '') return usageError(`missing command (usage: ${NAME} ${USAGE})`);
+  checkConfig(env, new Set(flagEnv.keys()));
   runCommand(file, args, env);
+}
+
+/** `NAME=value (source)`, plus why when the source alone does not say: `(default; "abc" is not ...)`. */
+export function printConfigLine(entry: ConfigEntry): string {
+  return `${entry.name}=${oneLine(entry.value)} (${[entry.source, ...entry.notes.map(oneLine)].join('; ')})`;
 }

@@ -8,7 +8,7 @@
 // Readers never throw. Each warning is one line naming the variable, emitted once per variable+value.
 // Secret-bearing variables (headers) never have their value echoed.
 
-import { warnOnce } from '../diag/log.js';
+import { warnConfig } from './config-warnings.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -34,6 +34,29 @@ export function markAccepted(env: Env, name: string): void {
   acceptedByEnv.get(env)?.add(name);
 }
 
+const rejectedByEnv = new WeakMap<Env, Map<string, string>>();
+
+/** Starts recording, for this env object, why set variables were rejected (variable -> reason, no secrets). */
+export function trackRejectedVars(env: Env): ReadonlyMap<string, string> {
+  let map = rejectedByEnv.get(env);
+  if (map === undefined) {
+    map = new Map();
+    rejectedByEnv.set(env, map);
+  }
+  return map;
+}
+
+/**
+ * Records why `name`'s value was not used, for --print-config: `"abc" is not a positive integer`.
+ * `shown` must already be safe to print (redacted URL, or no value at all for secrets).
+ */
+export function markRejected(env: Env, name: string, shown: string | undefined, expected: string): void {
+  const map = rejectedByEnv.get(env);
+  if (map === undefined || map.has(name)) return;
+  const what = expected.startsWith('expected ') ? expected.slice('expected '.length) : undefined;
+  map.set(name, shown === undefined || what === undefined ? expected : `${showValue(shown)} is not ${what}`);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Warnings
 
@@ -50,7 +73,7 @@ export function showValue(raw: string): string {
  * URLs are passed through redactUrlSecrets (src/diag/redact.ts) first.
  */
 export function warnInvalid(name: string, raw: string, expected: string, using: string): void {
-  warnOnce(`config:${name}=${raw}`, `invalid ${name}=${showValue(raw)} (${expected}); using ${using}`);
+  warnConfig(`config:${name}=${raw}`, `invalid ${name}=${showValue(raw)} (${expected}); using ${using}`);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -96,6 +119,7 @@ export function readBoolOrUndefined(env: Env, name: string): boolean | undefined
     return lower === 'true';
   }
   warnInvalid(name, raw, 'expected true or false', 'false');
+  markRejected(env, name, raw, 'expected true or false');
   return false;
 }
 
@@ -141,6 +165,7 @@ function readChain<T>(
       warnInvalid(name, raw, typeof expected === 'string' ? expected : expected(raw), show(result));
     }
   }
+  for (const [name, raw] of invalid ?? []) markRejected(env, name, raw, typeof expected === 'string' ? expected : expected(raw));
   return result;
 }
 
@@ -328,6 +353,8 @@ export function readEnumList<T extends string>(env: Env, name: string, options: 
   const add = (value: T): void => {
     if (!out.includes(value)) out.push(value);
   };
+  // Problems are said after the loop: when nothing usable remains, one line says it all.
+  const problems: Array<[item: string, message: string]> = [];
   for (const item of items) {
     const expansion = options.expand?.[item];
     if (expansion !== undefined && Object.prototype.hasOwnProperty.call(options.expand, item)) {
@@ -335,18 +362,24 @@ export function readEnumList<T extends string>(env: Env, name: string, options: 
     } else if ((options.allowed as readonly string[]).includes(item)) {
       add(item as T);
     } else if (item === 'none' && options.none === true) {
-      warnOnce(`config:${name}=${raw}:none`, `${name}: "none" combined with other values is ignored`);
+      problems.push(['none', `${name}: "none" combined with other values is ignored`]);
     } else if (options.unsupported?.includes(item)) {
-      warnOnce(`config:${name}=${raw}:${item}`, `${name}: ${showValue(item)} is not supported by otel-instrument; ignoring it`);
+      problems.push([item, `${name}: ${showValue(item)} is not supported by otel-instrument; ignoring it`]);
     } else {
-      warnOnce(`config:${name}=${raw}:${item}`, `${name}: unknown value ${showValue(item)} (expected ${allowedText}); ignoring it`);
+      problems.push([item, `${name}: unknown value ${showValue(item)} (expected ${allowedText}); ignoring it`]);
     }
   }
   if (out.length === 0) {
     const using = options.fallback.length === 0 ? 'none' : options.fallback.join(',');
-    warnOnce(`config:${name}=${raw}`, `invalid ${name}=${showValue(raw)} (no supported value); using ${using}`);
+    const unsupported = problems.length === 1 && options.unsupported?.includes(problems[0]![0]) === true;
+    const expected = unsupported
+      ? `${showValue(problems[0]![0])} is not supported by otel-instrument; supported: ${allowedText}`
+      : `expected ${allowedText}`;
+    warnConfig(`config:${name}=${raw}`, `invalid ${name}=${showValue(raw)} (${expected}); using ${using}`);
+    markRejected(env, name, raw, unsupported ? expected : `expected a comma list of ${allowedText}`);
     return [...options.fallback];
   }
+  for (const [item, message] of problems) warnConfig(`config:${name}=${raw}:${item}`, message);
   markAccepted(env, name);
   return out;
 }
@@ -391,10 +424,11 @@ export function readKeyValueList(env: Env, name: string, options: KeyValueListOp
     const problem = parseMember(entry, options, pairs);
     if (problem === undefined) continue;
     if (options.onError === 'discard') {
-      warnOnce(`config:${name}=${raw}`, `invalid ${name}: entry ${position} ${problem}; discarding the whole value`);
+      warnConfig(`config:${name}=${raw}`, `invalid ${name}: entry ${position} ${problem}; discarding the whole value`);
+      markRejected(env, name, undefined, `entry ${position} ${problem}`);
       return undefined;
     }
-    warnOnce(`config:${name}=${raw}:${position}`, `invalid ${name}: entry ${position} ${problem}; skipping it`);
+    warnConfig(`config:${name}=${raw}:${position}`, `invalid ${name}: entry ${position} ${problem}; skipping it`);
   }
   if (pairs.length > 0) markAccepted(env, name);
   return Object.fromEntries(pairs);

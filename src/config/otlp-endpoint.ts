@@ -6,26 +6,23 @@
 // Endpoint (grpc): `http(s)://host:port`; a scheme-less `host:port` uses TLS unless *_INSECURE=true.
 // The default protocol is grpc (DESIGN.md §1, like Python's opentelemetry-instrument; the spec says http/protobuf).
 
-import { warnOnce } from '../diag/log.js';
+import { warnConfig } from './config-warnings.js';
 import type { OtlpProtocol, OtlpSignalConfig, Signal } from './types.js';
-import {
-  type Env,
-  markAccepted,
-  readBoolOrUndefined,
-  readDurationChain,
-  readEnumChain,
-  readKeyValueList,
-  readRaw,
-  readStringChain,
-  warnInvalid,
-} from './env-readers.js';
+import { type Env, markAccepted, markRejected, readBoolOrUndefined, readRaw, warnInvalid } from './env-readers.js';
 import { redactUrlSecrets } from '../diag/redact.js';
+import { OTLP_GRPC_ENDPOINT, OTLP_HTTP_ENDPOINT } from './spec-defaults.js';
+import {
+  OTLP_CERTIFICATE,
+  OTLP_CLIENT_CERTIFICATE,
+  OTLP_CLIENT_KEY,
+  OTLP_COMPRESSION,
+  OTLP_HEADERS,
+  OTLP_PROTOCOL,
+  OTLP_TIMEOUT,
+} from './settings/otlp-connection.js';
+import type { Setting } from './setting.js';
 
 export const OTLP_SIGNALS: readonly Signal[] = ['traces', 'metrics', 'logs'];
-export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['grpc', 'http/protobuf', 'http/json'];
-export const DEFAULT_OTLP_PROTOCOL: OtlpProtocol = 'grpc';
-export const DEFAULT_OTLP_TIMEOUT_MS = 10_000;
-const COMPRESSIONS = ['gzip', 'none'] as const;
 
 /** OTEL_EXPORTER_OTLP_<X> (no signal) or OTEL_EXPORTER_OTLP_<SIGNAL>_<X>. */
 export function otlpVar(signal: Signal | undefined, suffix: string): string {
@@ -56,14 +53,23 @@ export function isHttpProtocol(protocol: OtlpProtocol): boolean {
 
 /** http://localhost:4317 for grpc; http://localhost:4318[/v1/<signal>] for http/*. */
 export function defaultOtlpEndpoint(protocol: OtlpProtocol, signal?: Signal): string {
-  if (!isHttpProtocol(protocol)) return 'http://localhost:4317';
-  return signal === undefined ? 'http://localhost:4318' : `http://localhost:4318/v1/${signal}`;
+  if (!isHttpProtocol(protocol)) return OTLP_GRPC_ENDPOINT;
+  return signal === undefined ? OTLP_HTTP_ENDPOINT : `${OTLP_HTTP_ENDPOINT}/v1/${signal}`;
 }
 
 /** The generic protocol (OTEL_EXPORTER_OTLP_PROTOCOL), or with a signal, the per-signal one falling back to it. */
 export function resolveOtlpProtocol(env: Env, signal?: Signal): OtlpProtocol {
-  const names = signal === undefined ? [otlpVar(undefined, 'PROTOCOL')] : otlpChain(signal, 'PROTOCOL');
-  return readEnumChain(env, names, OTLP_PROTOCOLS, DEFAULT_OTLP_PROTOCOL);
+  return signal === undefined ? readGeneric(env, OTLP_PROTOCOL) : readForSignal(env, signal, OTLP_PROTOCOL);
+}
+
+/** A generic OTLP setting, as the table reads it. */
+function readGeneric<T>(env: Env, setting: Setting<T>): T {
+  return setting.type.read(env, [setting.env], setting.default);
+}
+
+/** A generic OTLP setting's per-signal variant: the per-signal variable, then the generic one. */
+function readForSignal<T>(env: Env, signal: Signal, setting: Setting<T>): T {
+  return setting.type.read(env, otlpChain(signal, setting.env.slice('OTEL_EXPORTER_OTLP_'.length)), setting.default);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -133,7 +139,10 @@ export function resolveOtlpEndpoint(env: Env, signal: Signal, protocol: OtlpProt
     break;
   }
   result ??= { url: defaultOtlpEndpoint(protocol, signal), insecure: true };
-  for (const [name, raw, expected] of invalid) warnInvalid(name, redactUrlSecrets(raw), expected, redactUrlSecrets(result.url));
+  for (const [name, raw, expected] of invalid) {
+    warnInvalid(name, redactUrlSecrets(raw), expected, redactUrlSecrets(result.url));
+    markRejected(env, name, redactUrlSecrets(raw), expected);
+  }
   return result;
 }
 
@@ -152,7 +161,7 @@ function httpUrl(url: URL, appendSignal: Signal | undefined): string {
 function grpcOrigin(name: string, raw: string, url: URL): string {
   const origin = url.origin;
   if (url.pathname !== '/' && url.pathname !== '') {
-    warnOnce(
+    warnConfig(
       `config:${name}=${raw}:path`,
       `${name}: the path ${JSON.stringify(redactUrlSecrets(url.pathname))} is ignored for the grpc protocol; using ${origin}`,
     );
@@ -163,22 +172,11 @@ function grpcOrigin(name: string, raw: string, url: URL): string {
 // ---------------------------------------------------------------------------------------------------------
 // Headers
 
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
-// What node:http accepts in a header value: HTAB, visible ASCII and space, obs-text.
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
-function validateHeader(key: string, value: string): string | undefined {
-  if (!HEADER_NAME.test(key)) return 'has a key that is not a valid header name';
-  if (!HEADER_VALUE.test(value)) return 'has a value with characters not allowed in a header';
-  return undefined;
-}
-
 /** Generic headers merged with the per-signal ones; the per-signal value wins for a key. Names lower-cased. */
 export function resolveOtlpHeaders(env: Env, signal: Signal | undefined): Record<string, string> {
-  const read = (name: string): Record<string, string> | undefined =>
-    readKeyValueList(env, name, { onError: 'skip', validate: validateHeader, lowerCaseKeys: true });
+  const read = (name: string): Readonly<Record<string, string>> => OTLP_HEADERS.type.read(env, [name], OTLP_HEADERS.default);
   const generic = read(otlpVar(undefined, 'HEADERS'));
-  if (signal === undefined) return generic ?? {};
+  if (signal === undefined) return { ...generic };
   return { ...generic, ...read(otlpVar(signal, 'HEADERS')) };
 }
 
@@ -192,12 +190,12 @@ export function resolveOtlpSignal(env: Env, signal: Signal): OtlpSignalConfig {
     protocol,
     url: endpoint.url,
     headers: resolveOtlpHeaders(env, signal),
-    compression: readEnumChain(env, otlpChain(signal, 'COMPRESSION'), COMPRESSIONS, 'none'),
-    timeoutMs: readDurationChain(env, otlpChain(signal, 'TIMEOUT'), DEFAULT_OTLP_TIMEOUT_MS),
+    compression: readForSignal(env, signal, OTLP_COMPRESSION),
+    timeoutMs: readForSignal(env, signal, OTLP_TIMEOUT),
     insecure: endpoint.insecure,
-    certificateFile: readStringChain(env, otlpChain(signal, 'CERTIFICATE')),
-    clientKeyFile: readStringChain(env, otlpChain(signal, 'CLIENT_KEY')),
-    clientCertificateFile: readStringChain(env, otlpChain(signal, 'CLIENT_CERTIFICATE')),
+    certificateFile: readForSignal(env, signal, OTLP_CERTIFICATE),
+    clientKeyFile: readForSignal(env, signal, OTLP_CLIENT_KEY),
+    clientCertificateFile: readForSignal(env, signal, OTLP_CLIENT_CERTIFICATE),
   };
 }
 

@@ -91,4 +91,9 @@ export interface Config {
   readonly prometheusHost: string;
   readonly prometheusPort: number;
   readonly semconvStabilityOptIn: readonly string[];
+  /**
+   * The instrumentations' own settings (instrumentations/<name>/settings.ts), parsed, by variable name.
+   * Read them with settingValue (setting-value.ts), which falls back to the setting's default.
+   */
+  readonly instrumentationSettings: Readonly<Record<string, unknown>>;
 }

@@ -1,20 +1,20 @@
 // Our own diagnostics: stderr, prefixed, gated by OTEL_LOG_LEVEL, never carrying secrets.
-// Level is read straight from the environment so this file can be loaded first by anything.
+// The one process.env read outside src/config: the level must hold before the configuration is
+// loaded (src/config itself logs through here, and so do the launcher and the preload's first steps).
+// A bad value is not reported here but by the configuration, once per launch (config-warnings.ts).
 
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
 const LEVELS: Record<LogLevel, number> = { none: 0, error: 1, warn: 2, info: 3, debug: 4, verbose: 5, all: 6 };
 const PREFIX = 'otel-instrument: ';
 
-let threshold = LEVELS.info;
-let pendingLevelWarning: string | undefined;
-{
-  const raw = (process.env.OTEL_LOG_LEVEL ?? '').trim().toLowerCase();
-  if (raw !== '') {
-    if (Object.hasOwn(LEVELS, raw)) threshold = LEVELS[raw as LogLevel];
-    else pendingLevelWarning = raw;
-  }
+/** A valid OTEL_LOG_LEVEL value (any case, blanks trimmed), else undefined. */
+export function parseLogLevel(raw: string | undefined): LogLevel | undefined {
+  const level = (raw ?? '').trim().toLowerCase();
+  return Object.hasOwn(LEVELS, level) ? (level as LogLevel) : undefined;
 }
+
+let threshold = LEVELS[parseLogLevel(process.env.OTEL_LOG_LEVEL) ?? 'info'];
 
 // Writes go straight to fd 2 so they never pass through a patched console or process.stderr.write.
 import { writeSync } from 'node:fs';
@@ -66,6 +66,3 @@ export function setLogLevel(level: LogLevel): void {
   threshold = LEVELS[level];
 }
 
-if (pendingLevelWarning !== undefined) {
-  diag.warn(`invalid OTEL_LOG_LEVEL=${JSON.stringify(pendingLevelWarning)}; expected one of ${Object.keys(LEVELS).join(', ')}; using info`);
-}

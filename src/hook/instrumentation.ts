@@ -3,6 +3,7 @@
 import type { Meter, MeterProvider, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
 import type { Logger, LoggerProvider } from '@opentelemetry/api-logs';
 import type { Config } from '../config/types.js';
+import type { Setting } from '../config/setting.js';
 
 /**
  * Everything a patch may use. Instrumentations know the API and semantic conventions, never exporters.
@@ -65,5 +66,7 @@ export interface InstrumentationEntry {
   readonly name: string;
   /** Modules whose first load loads the instrumentation. Empty: loaded at startup (channel-only). */
   readonly modules: readonly string[];
+  /** Its own settings (data only, from its settings.ts): the settings table takes them in without loading it. */
+  readonly settings?: readonly Setting[];
   load(): Instrumentation;
 }

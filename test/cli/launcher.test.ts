@@ -109,7 +109,14 @@ describe('otel-instrument flags', () => {
   });
   it('leave variables the user did not set alone', () => {
     const out = printEnv([]);
-    assert.deepEqual(Object.keys(out.env).sort(), ['NODE_OPTIONS', 'OTEL_INSTRUMENT_HANDOFF_FD', 'OTEL_INSTRUMENT_LAUNCHER_PID', 'OTEL_SDK_DISABLED']);
+    // Ours only: the preload, the exit handoff, and the mark that the configuration was checked.
+    assert.deepEqual(Object.keys(out.env).sort(), [
+      'NODE_OPTIONS',
+      'OTEL_INSTRUMENT_CONFIG_CHECKED',
+      'OTEL_INSTRUMENT_HANDOFF_FD',
+      'OTEL_INSTRUMENT_LAUNCHER_PID',
+      'OTEL_SDK_DISABLED',
+    ]);
   });
 });
 

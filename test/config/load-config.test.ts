@@ -52,6 +52,7 @@ describe('loadConfig defaults', () => {
       prometheusHost: 'localhost',
       prometheusPort: 9464,
       semconvStabilityOptIn: [],
+      instrumentationSettings: {},
     });
   });
   it('treats empty values as unset', () => {

@@ -14,13 +14,31 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
     assert.equal(exit.code, 0, exit.stderr);
     const probe = JSON.parse(exit.stdout) as { serverEmit: boolean; request: boolean; consoleLog: boolean; ours: string[] };
     assert.deepEqual([probe.serverEmit, probe.request, probe.consoleLog], [false, false, false]);
+    // The configuration is the settings table (src/config and the instrumentations' data-only settings files).
     assert.deepEqual(probe.ours.sort(), [
+      'instrumentations/express/settings.js',
+      'instrumentations/http/settings.js',
+      'instrumentations/registry.js',
+      'instrumentations/undici/settings.js',
       'src/bootstrap/dormant.js',
       'src/bootstrap/register.js',
       'src/bootstrap/start.js',
+      'src/config/config-warnings.js',
       'src/config/env-readers.js',
       'src/config/load-config.js',
       'src/config/otlp-endpoint.js',
+      'src/config/setting-types-patterns.js',
+      'src/config/setting-types.js',
+      'src/config/setting.js',
+      'src/config/settings-table.js',
+      'src/config/settings/exporters.js',
+      'src/config/settings/instrumentations-and-diagnostics.js',
+      'src/config/settings/logs-and-metrics.js',
+      'src/config/settings/otlp-connection.js',
+      'src/config/settings/propagation.js',
+      'src/config/settings/sampling-and-limits.js',
+      'src/config/spec-defaults.js',
+      'src/config/unknown-variables.js',
       'src/diag/log.js',
       // Config masks secrets in its warnings with the shared redaction rules.
       'src/diag/redact.js',

@@ -6,7 +6,7 @@
 // patches them as they load.
 
 import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
-import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
+import { INSTRUMENTATION_SETTINGS, INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { traceContextPropagator } from '../../src/context/propagation/tracecontext.js';
 import { ModuleHooks } from '../../src/hook/module-hooks.js';
@@ -40,8 +40,11 @@ function recordingMeter(scope: string, measurements: RecordedMeasurement[]): Met
   } as unknown as Meter;
 }
 
-/** Installs the named registry instrumentations in this process, recording spans and measurements. */
-export function instrumentInProcess(names: readonly string[]): InProcess {
+/**
+ * Installs the named registry instrumentations in this process, recording spans and measurements.
+ * `env` is the configuration they read (their own settings included), as the bootstrap reads process.env.
+ */
+export function instrumentInProcess(names: readonly string[], env: NodeJS.ProcessEnv = {}): InProcess {
   const spans: ReadableSpan[] = [];
   const measurements: RecordedMeasurement[] = [];
   const tracerProvider = new SdkTracerProvider({
@@ -63,7 +66,7 @@ export function instrumentInProcess(names: readonly string[]): InProcess {
     meterProvider: { getMeter: (scope: string) => recordingMeter(scope, measurements) },
     loggerProvider: undefined,
     propagator: traceContextPropagator,
-    config: loadConfig({}),
+    config: loadConfig(env, { extra: INSTRUMENTATION_SETTINGS }),
   });
   hooks.install();
   return {

@@ -10,9 +10,8 @@ import { PACKAGE_VERSION } from '../../../src/package-info.js';
 import type { ReadableSpan } from '../../../src/trace/span-data.js';
 import { instrumentInProcess, waitForSpans } from '../../support/in-process-instrumentation.js';
 
-// Every layer gets a span (middleware ones are off by default); read when express is first patched.
-process.env.OTEL_NODE_EXPRESS_IGNORE_LAYER_TYPES = 'none';
-const recorded = instrumentInProcess(['http', 'express']);
+// Every layer gets a span (middleware ones are off by default).
+const recorded = instrumentInProcess(['http', 'express'], { OTEL_NODE_EXPRESS_IGNORE_LAYER_TYPES: 'none' });
 
 type Next = (error?: unknown) => void;
 interface Res {

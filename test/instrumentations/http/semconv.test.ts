@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeMethod, parseHostHeader, protocolVersion, setKnownMethods, spanNameFor } from '../../../instrumentations/http/semconv.js';
 import { captureHeaders, readHttpOptions } from '../../../instrumentations/http/options.js';
+import { HTTP_SETTINGS } from '../../../instrumentations/http/settings.js';
+import { loadConfig } from '../../../src/config/load-config.js';
 
 test('known methods pass through, lower-case ones are upper-cased, others become _OTHER', () => {
   setKnownMethods(undefined);
@@ -31,10 +33,10 @@ test('HTTP versions are spelled as the conventions want', () => {
 });
 
 test('header capture reads names and patterns case-insensitively and redacts sanitized fields', () => {
-  const options = readHttpOptions({
+  const options = readHttpOptions(loadConfig({
     OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SERVER_REQUEST: 'X-Id, x-multi ,x-pre-.*',
     OTEL_INSTRUMENTATION_HTTP_CAPTURE_HEADERS_SANITIZE_FIELDS: 'x-pre-secret',
-  });
+  }, { extra: HTTP_SETTINGS }));
   const headers: Record<string, string[]> = { 'x-id': ['1'], 'x-multi': ['a', 'b'], 'x-pre-one': ['p'], 'x-pre-secret': ['s'], other: ['o'] };
   const seen: Record<string, string[]> = {};
   captureHeaders((k, v) => (seen[k] = v), 'http.request.header.', options.captureServerRequest!, options.sanitize, (n) => headers[n], () => Object.keys(headers));
@@ -47,6 +49,6 @@ test('header capture reads names and patterns case-insensitively and redacts san
 });
 
 test('an invalid excluded-URL pattern is skipped, the others kept', () => {
-  const options = readHttpOptions({ OTEL_NODE_EXCLUDED_URLS: 'health,([unclosed,ping$' });
+  const options = readHttpOptions(loadConfig({ OTEL_NODE_EXCLUDED_URLS: 'health,([unclosed,ping$' }, { extra: HTTP_SETTINGS }));
   assert.deepEqual(options.excludedUrls.map(String), ['/health/', '/ping$/']);
 });

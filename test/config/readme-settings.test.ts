@@ -1,0 +1,27 @@
+// The README's settings tables are rendered from the settings table; this fails when they drift apart
+// (run `npm run docs:settings` to bring the README up to date).
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { SETTINGS } from '../../src/cli/flags.js';
+import { README_END, README_START, settingsMarkdown, withSettingsMarkdown } from '../../src/config/settings-markdown.js';
+
+const README = join(__dirname, '..', '..', '..', 'README.md');
+
+describe('the README settings tables', () => {
+  it('are what the settings table renders (npm run docs:settings updates them)', () => {
+    const readme = readFileSync(README, 'utf8');
+    assert.ok(readme.includes(README_START) && readme.includes(README_END), 'README.md lacks the settings markers');
+    assert.equal(withSettingsMarkdown(readme, SETTINGS), readme, 'README.md is out of date: run npm run docs:settings');
+  });
+  it('list every setting that has a flag of its own, with its flag, variable and default', () => {
+    const markdown = settingsMarkdown(SETTINGS);
+    for (const setting of SETTINGS.all) {
+      if (setting.signal !== undefined) continue;
+      assert.ok(markdown.includes(`| \`--${setting.flag}\``), setting.flag);
+      assert.ok(markdown.includes(`\`${setting.env}\``), setting.env);
+    }
+  });
+});
