@@ -9,7 +9,7 @@ import { trace } from '../../src/otel-api/trace.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';
-import { atExit } from '../../src/hook/at-exit.js';
+import { atExit } from '../../src/exit/app-exit-callbacks.js';
 import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';

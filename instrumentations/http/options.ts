@@ -2,6 +2,7 @@
 // excluded URLs (health checks), captured headers, and the known-method list. Parsed with the rest of
 // the configuration; here they are taken from the Config handed to the instrumentation.
 
+import { REDACTED_HEADER_VALUE } from '../../src/diag/redact.js';
 import type { NamePatterns } from '../../src/config/setting-types-patterns.js';
 import { settingValue } from '../../src/config/setting-value.js';
 import type { Config } from '../../src/config/types.js';
@@ -67,6 +68,6 @@ export function captureHeaders(
     const value = lookup(name);
     if (value === undefined) continue;
     const values = Array.isArray(value) ? value.map(String) : [String(value)];
-    setAttribute(`${prefix}${name}`, sanitize !== undefined && selects(sanitize, name) ? values.map(() => '[REDACTED]') : values);
+    setAttribute(`${prefix}${name}`, sanitize !== undefined && selects(sanitize, name) ? values.map(() => REDACTED_HEADER_VALUE) : values);
   }
 }

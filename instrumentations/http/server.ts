@@ -10,7 +10,7 @@ import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { runWithContext } from '../../src/context/als-context-manager.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
 import { suppressed } from '../../src/context/suppress.js';
-import { atExit } from '../../src/hook/at-exit.js';
+import { atExit } from '../../src/exit/app-exit-callbacks.js';
 import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';

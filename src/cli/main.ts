@@ -3,13 +3,12 @@
 // runs as our child (src/cli/spawn.ts). Everything from the first non-option word on belongs to the command.
 
 import { Command, CommanderError, Option } from 'commander';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describeConfig, type ConfigEntry } from '../config/load-config.js';
 import { checkConfig } from './check-config.js';
 import { SETTINGS, envNameForFlag, lookupFlag, normalizeFlagName } from './flags.js';
 import { USAGE, helpText, helpWidth } from './help-text.js';
-import { PACKAGE_ROOT, withPreloads } from './node-options.js';
+import { PACKAGE_VERSION } from '../package-info.js';
+import { withPreloads } from './node-options.js';
 import { runCommand } from './spawn.js';
 
 const NAME = 'otel-instrument';
@@ -27,13 +26,6 @@ export type ParsedArgs =
       readonly command: readonly string[];
     };
 
-function readVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-}
 
 const isOptionLike = (arg: string): boolean => arg.length > 1 && arg.startsWith('-');
 
@@ -87,7 +79,7 @@ function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => 
     .usage(USAGE)
     .description('Runs <command> with OpenTelemetry traces, metrics and logs, without code changes.')
     .helpOption('-h, --help', 'show this help and exit')
-    .version(readVersion(), '-V, --version', 'print the version and exit')
+    .version(PACKAGE_VERSION, '-V, --version', 'print the version and exit')
     .addOption(new Option('--print-config', 'print the effective configuration (secrets masked) and exit'))
     .exitOverride()
     .configureOutput({ writeOut, writeErr: () => {}, outputError: () => {} });

@@ -4,9 +4,9 @@
 
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-info.js';
 
 /** The package root, from the compiled file: dist/src/cli/ -> ../../.. */
-export const PACKAGE_ROOT = resolve(__dirname, '..', '..', '..');
 
 /**
  * The one preload the launcher adds: the CommonJS register, which also installs the import hooks

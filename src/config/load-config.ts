@@ -6,7 +6,7 @@
 import type { LogLevel } from '../diag/log.js';
 import { quietIfChecked, warnConfig } from './config-warnings.js';
 import { type Env, readRaw, trackAcceptedVars, trackRejectedVars } from './env-readers.js';
-import { redactUrlSecrets } from '../diag/redact.js';
+import { maskRawHeaderList, redactUrlSecrets } from '../diag/redact.js';
 import { OTLP_SIGNALS, defaultOtlpEndpoint, otlpChain, otlpVar, resolveOtlp, resolveOtlpProtocol } from './otlp-endpoint.js';
 import { type Setting, namesOf } from './setting.js';
 import { CORE_SETTINGS, type SettingsTable, buildSettingsTable } from './settings-table.js';
@@ -283,14 +283,6 @@ export function describeConfig(env: NodeJS.ProcessEnv, flagKeys: ReadonlySet<str
 
 function maskUnknown(name: string, raw: string): string {
   if (!SECRET_NAME.test(name)) return redactUrlSecrets(raw);
-  if (name.endsWith('_HEADERS')) {
-    // Show the keys only; entries that are not key=value are hidden entirely.
-    const keys = raw
-      .split(',')
-      .map((member) => member.trim())
-      .filter((member) => member.indexOf('=') > 0)
-      .map((member) => `${member.slice(0, member.indexOf('=')).trim()}=****`);
-    return keys.join(',') || '****';
-  }
+  if (name.endsWith('_HEADERS')) return maskRawHeaderList(raw);
   return '****';
 }

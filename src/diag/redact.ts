@@ -6,6 +6,8 @@
 export const REDACTED = 'REDACTED';
 /** What credentials in a URL become (the conventions' form for url.full). */
 export const REDACTED_CREDENTIALS = 'REDACTED:REDACTED@';
+/** What a captured header's value becomes when OTEL_INSTRUMENTATION_HTTP_SANITIZE_HEADERS selects it. */
+export const REDACTED_HEADER_VALUE = '[REDACTED]';
 
 // Query parameters whose values the HTTP conventions say to redact in url.full and url.query. Matched
 // case-sensitively, as the conventions list them (the raw key or its percent-decoded form).
@@ -113,4 +115,17 @@ export function maskHeaderValues(headers: Readonly<Record<string, string>>): str
   return Object.keys(headers)
     .map((k) => `${k}=****`)
     .join(',');
+}
+
+/**
+ * A raw `k1=v1,k2=v2` header list as given (not parsed): `k1=****,k2=****`; members that are not
+ * `key=value` are hidden entirely, and a list with no key at all is `****`.
+ */
+export function maskRawHeaderList(raw: string): string {
+  const keys: string[] = [];
+  for (const member of raw.split(',')) {
+    const eq = member.indexOf('=');
+    if (eq > 0) keys.push(`${member.slice(0, eq).trim()}=****`);
+  }
+  return keys.length === 0 ? '****' : keys.join(',');
 }

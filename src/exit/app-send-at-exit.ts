@@ -6,18 +6,16 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { diag } from '../diag/log.js';
-import type { ExitSend, ExitSendHeader } from './exit-sends.js';
+import { exitDeadlineMs, type ExitSend, type ExitSendHeader } from './exit-sends.js';
 
 /** Run as a script: it reads the headers from OTEL_INSTRUMENT_EXIT_SENDS and the bodies, one after the other, on stdin. */
 const SENDER = join(__dirname, 'send-requests.js');
-const DEFAULT_EXIT_TIMEOUT_MS = 10_000;
 
 export function sendAtExit(sends: readonly ExitSend[]): void {
   if (sends.length === 0) return;
   const started = Date.now();
   const headers: ExitSendHeader[] = sends.map(({ signal, config, body }) => ({ signal, config, length: body.byteLength }));
-  // The requests go out in parallel, so the longest timeout bounds them all (0 means none: use the default).
-  const timeout = Math.max(...sends.map(({ config }) => (config.timeoutMs > 0 ? config.timeoutMs : DEFAULT_EXIT_TIMEOUT_MS)));
+  const timeout = exitDeadlineMs(sends);
   const result = spawnSync(process.execPath, [SENDER], {
     input: Buffer.concat(sends.map(({ body }) => body)),
     env: { ...process.env, NODE_OPTIONS: '', OTEL_SDK_DISABLED: 'true', OTEL_INSTRUMENT_EXIT_SENDS: JSON.stringify(headers) },

@@ -10,7 +10,7 @@ import { SpanStatusCode } from '../otel-api/enums.js';
 import { trace } from '../otel-api/trace.js';
 import { activeContext } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
-import { runAtExitCallbacks } from '../hook/at-exit.js';
+import { runAtExitCallbacks } from './app-exit-callbacks.js';
 import { beginLeaving, endLeaving } from '../export/leaving.js';
 import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { ExitSend } from './exit-sends.js';

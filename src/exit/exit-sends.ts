@@ -4,6 +4,7 @@
 //
 // Frame: 4-byte big-endian header length, the ExitSendHeader as JSON, then the body.
 
+import { OTLP_TIMEOUT_MS } from '../config/spec-defaults.js';
 import type { OtlpSignalConfig, Signal } from '../config/types.js';
 
 /** One encoded OTLP request still to be delivered at exit. */
@@ -55,4 +56,14 @@ export function decodeFrames(b: Buffer): ExitFrame[] {
     offset = start + header.length;
   }
   return frames;
+}
+
+/**
+ * How long the exit sends may take together: they go out in parallel, so the longest export timeout
+ * bounds them all (a timeout of 0, no limit, counts as the spec's default here: exit must not hang).
+ */
+export function exitDeadlineMs(configs: readonly { readonly config: Pick<OtlpSignalConfig, 'timeoutMs'> }[]): number {
+  let longest = 0;
+  for (const { config } of configs) longest = Math.max(longest, config.timeoutMs > 0 ? config.timeoutMs : OTLP_TIMEOUT_MS);
+  return longest;
 }

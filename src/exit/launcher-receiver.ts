@@ -4,8 +4,7 @@
 
 import type { Readable } from 'node:stream';
 import { diag } from '../diag/log.js';
-import { OTLP_TIMEOUT_MS } from '../config/spec-defaults.js';
-import { decodeFrames, type ExitFrame } from './exit-sends.js';
+import { decodeFrames, exitDeadlineMs, type ExitFrame } from './exit-sends.js';
 
 /** After the child exits, how long to wait for the socket's end (a grandchild may hold it open). */
 const DRAIN_MS = 200;
@@ -47,7 +46,7 @@ export class HandoffCollector {
     const frames = this.frames();
     if (frames.length === 0) return;
     const { sendRequests } = require('./send-requests.js') as typeof import('./send-requests.js');
-    const limit = Math.max(...frames.map(({ header }) => (header.config.timeoutMs > 0 ? header.config.timeoutMs : OTLP_TIMEOUT_MS)));
+    const limit = exitDeadlineMs(frames.map(({ header }) => header));
     let timer: NodeJS.Timeout | undefined;
     const started = Date.now();
     const delivered = await Promise.race([

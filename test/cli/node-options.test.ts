@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PACKAGE_ROOT, preloadPath, quoteNodeOption, splitNodeOptions, withPreloads } from '../../src/cli/node-options.js';
+import { preloadPath, quoteNodeOption, splitNodeOptions, withPreloads } from '../../src/cli/node-options.js';
+import { PACKAGE_ROOT } from '../../src/package-info.js';
 
 const OURS = '/opt/otel/dist/src/bootstrap/register.js';
 
