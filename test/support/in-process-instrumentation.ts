@@ -12,6 +12,7 @@ import { traceContextPropagator } from '../../src/context/propagation/traceconte
 import { ModuleHooks } from '../../src/hook/module-hooks.js';
 import { alwaysOn } from '../../src/trace/samplers.js';
 import type { ReadableSpan } from '../../src/trace/span-data.js';
+import type { SdkSpan } from '../../src/trace/span.js';
 import { SdkTracerProvider } from '../../src/trace/tracer-provider.js';
 
 export interface RecordedMeasurement {
@@ -40,6 +41,16 @@ function recordingMeter(scope: string, measurements: RecordedMeasurement[]): Met
   } as unknown as Meter;
 }
 
+/** A tracer provider that samples everything, with the default limits, and hands each ended span to `onEnd`. */
+export function recordingTracerProvider(onEnd: (span: SdkSpan) => void): SdkTracerProvider {
+  return new SdkTracerProvider({
+    sampler: alwaysOn,
+    limits: loadConfig({}).spanLimits,
+    resource: { attributes: { 'service.name': 'in-process' } },
+    listener: { onEnd },
+  });
+}
+
 /**
  * Installs the named registry instrumentations in this process, recording spans and measurements.
  * `env` is the configuration they read (their own settings included), as the bootstrap reads process.env.
@@ -47,19 +58,7 @@ function recordingMeter(scope: string, measurements: RecordedMeasurement[]): Met
 export function instrumentInProcess(names: readonly string[], env: NodeJS.ProcessEnv = {}): InProcess {
   const spans: ReadableSpan[] = [];
   const measurements: RecordedMeasurement[] = [];
-  const tracerProvider = new SdkTracerProvider({
-    sampler: alwaysOn,
-    limits: {
-      attributeCountLimit: 128,
-      attributeValueLengthLimit: Infinity,
-      eventCountLimit: 128,
-      linkCountLimit: 128,
-      attributePerEventCountLimit: 128,
-      attributePerLinkCountLimit: 128,
-    },
-    resource: { attributes: { 'service.name': 'in-process' } },
-    listener: { onEnd: (span) => spans.push(span) },
-  });
+  const tracerProvider = recordingTracerProvider((span) => spans.push(span));
   const entries = INSTRUMENTATIONS.filter((entry) => names.includes(entry.name));
   const hooks = new ModuleHooks(entries, {
     tracerProvider,

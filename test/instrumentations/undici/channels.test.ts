@@ -13,25 +13,12 @@ import { runWithContext } from '../../../src/context/als-context-manager.js';
 import { ROOT_CONTEXT } from '../../../src/context/context.js';
 import { traceContextPropagator } from '../../../src/context/propagation/tracecontext.js';
 import { suppressed } from '../../../src/context/suppress.js';
-import { alwaysOn } from '../../../src/trace/samplers.js';
 import type { SdkSpan } from '../../../src/trace/span.js';
-import { SdkTracerProvider } from '../../../src/trace/tracer-provider.js';
+import { recordingTracerProvider } from '../../support/in-process-instrumentation.js';
 import { undici } from '../../../instrumentations/undici/index.js';
 
 const ended: SdkSpan[] = [];
-const provider = new SdkTracerProvider({
-  sampler: alwaysOn,
-  limits: {
-    attributeCountLimit: 128,
-    attributeValueLengthLimit: Infinity,
-    eventCountLimit: 128,
-    linkCountLimit: 128,
-    attributePerEventCountLimit: 128,
-    attributePerLinkCountLimit: 128,
-  },
-  resource: { attributes: { 'service.name': 'test' } },
-  listener: { onEnd: (span) => ended.push(span) },
-});
+const provider = recordingTracerProvider((span) => ended.push(span));
 const realTracer = provider.getTracer('test');
 let tracerThrows = false;
 const tracer = {
