@@ -33,7 +33,7 @@ export interface InProcess {
 }
 
 /** A meter that keeps every histogram recording (the http instrumentations only use histograms). */
-function recordingMeter(scope: string, measurements: RecordedMeasurement[]): Meter {
+export function recordingMeter(scope: string, measurements: RecordedMeasurement[]): Meter {
   return {
     createHistogram(instrument: string): Histogram {
       return { record: (value: number, attributes: Attributes = {}) => void measurements.push({ scope, instrument, value, attributes }) };

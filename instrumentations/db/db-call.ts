@@ -1,0 +1,247 @@
+// One CLIENT span per database or cache operation, and its db.client.operation.duration measurement:
+// the one helper every database instrumentation uses, so the attributes, the span name, the error rule
+// and the metric are the same for pg, mysql2, redis and the rest.
+//
+// The span is started when the app makes the call, in the app's active context: a query that then waits
+// for a pooled connection still belongs to the request that issued it. Its end comes from the driver's
+// own completion (a callback, an event, a settled promise). The duration is recorded for every
+// operation, traced or not; a call outside any trace starts no trace unless OTEL_NODE_DB_ROOT_SPANS is on.
+
+import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
+import { trace } from '../../src/otel-api/trace.js';
+import { validSpanContext } from '../../src/otel-api/valid-span-context.js';
+import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
+import { isSuppressed } from '../../src/context/suppress.js';
+import { settingValue } from '../../src/config/setting-value.js';
+import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
+import { errorMessage } from '../../src/core/exception-attributes.js';
+import { Guard } from '../../src/hook/guard.js';
+import type { Telemetry } from '../../src/hook/instrumentation.js';
+import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../http/semconv.js';
+import {
+  ATTR_DB_COLLECTION_NAME,
+  ATTR_DB_NAMESPACE,
+  ATTR_DB_OPERATION_BATCH_SIZE,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_PARAMETER_PREFIX,
+  ATTR_DB_QUERY_SUMMARY,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_RESPONSE_STATUS_CODE,
+  ATTR_DB_STORED_PROCEDURE_NAME,
+  ATTR_DB_SYSTEM_NAME,
+  DB_CLIENT_OPERATION_DURATION,
+  DB_DURATION_BUCKETS,
+  dbSpanName,
+} from './semconv.js';
+import { DB_CAPTURE_PARAMETERS, DB_ROOT_SPANS } from './settings.js';
+
+/** What an instrumentation knows about one operation when the app calls it. */
+export interface DbOperation {
+  readonly operationName?: string | undefined;
+  readonly collectionName?: string | undefined;
+  readonly storedProcedureName?: string | undefined;
+  /** Parameterized text as given, or text already sanitized (sql-sanitize.ts): never raw literals. */
+  readonly queryText?: string | undefined;
+  readonly querySummary?: string | undefined;
+  readonly namespace?: string | undefined;
+  /** Operations in a batch (pipeline, multi): 2 or more. */
+  readonly batchSize?: number | undefined;
+  readonly serverAddress?: string | undefined;
+  readonly serverPort?: number | undefined;
+  /** Recorded only when OTEL_NODE_DB_CAPTURE_PARAMETERS is on. */
+  readonly parameters?: readonly unknown[] | undefined;
+}
+
+/** What is fixed for one database system. */
+export interface DbSystem {
+  /** The instrumentation's name: said in the debug line if our own code fails. */
+  readonly instrumentation: string;
+  /** db.system.name. */
+  readonly system: string;
+  /** server.port is left out when it is this one. */
+  readonly defaultPort?: number | undefined;
+  /** Redis: the database index is no target, so it never names the span. */
+  readonly namespaceNamesSpan?: boolean | undefined;
+  /** db.response.status_code of a failure (SQLSTATE, MySQL error number, Redis error prefix, MongoDB code). */
+  statusCodeOf?(error: unknown): string | undefined;
+}
+
+/** Starts operations for one instrumentation; made once, when its module loads. */
+export class DbClient {
+  readonly guard: Guard;
+  readonly #tracer: Tracer;
+  readonly #duration: Histogram | undefined;
+  readonly #system: DbSystem;
+  readonly #rootSpans: boolean;
+  readonly #captureParameters: boolean;
+
+  constructor(telemetry: Telemetry, system: DbSystem) {
+    this.guard = new Guard(system.instrumentation);
+    this.#tracer = telemetry.tracer;
+    this.#system = system;
+    this.#rootSpans = settingValue(telemetry.config, DB_ROOT_SPANS);
+    this.#captureParameters = settingValue(telemetry.config, DB_CAPTURE_PARAMETERS);
+    this.#duration = telemetry.meter?.createHistogram(DB_CLIENT_OPERATION_DURATION, {
+      unit: 's',
+      description: 'Duration of database client operations.',
+      advice: { explicitBucketBoundaries: [...DB_DURATION_BUCKETS] },
+    });
+  }
+
+  /**
+   * The operation the app is starting now, or undefined when it is not ours to record (our own I/O, or
+   * this instrumentation turned itself off). Never throws.
+   */
+  start(operation: DbOperation, parent: Context = activeContext()): DbCall | undefined {
+    if (!this.guard.enabled || isSuppressed(parent)) return undefined;
+    try {
+      const system = this.#system;
+      const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: system.system };
+      if (operation.namespace !== undefined) attributes[ATTR_DB_NAMESPACE] = operation.namespace;
+      if (operation.operationName !== undefined) attributes[ATTR_DB_OPERATION_NAME] = operation.operationName;
+      if (operation.collectionName !== undefined) attributes[ATTR_DB_COLLECTION_NAME] = operation.collectionName;
+      if (operation.storedProcedureName !== undefined) attributes[ATTR_DB_STORED_PROCEDURE_NAME] = operation.storedProcedureName;
+      if (operation.querySummary !== undefined) attributes[ATTR_DB_QUERY_SUMMARY] = operation.querySummary;
+      if (operation.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = operation.serverAddress;
+      if (operation.serverPort !== undefined && operation.serverPort !== system.defaultPort) attributes[ATTR_SERVER_PORT] = operation.serverPort;
+      // The metric takes the attributes above; the ones below are the span's alone.
+      const measured: Attributes = { ...attributes };
+      if (operation.queryText !== undefined) attributes[ATTR_DB_QUERY_TEXT] = operation.queryText;
+      if (operation.batchSize !== undefined && operation.batchSize >= 2) attributes[ATTR_DB_OPERATION_BATCH_SIZE] = operation.batchSize;
+      if (this.#captureParameters && operation.parameters !== undefined) addParameters(attributes, operation.parameters);
+
+      let span: Span | undefined;
+      if (this.#rootSpans || validSpanContext(parent) !== undefined) {
+        const name = dbSpanName({
+          system: system.system,
+          querySummary: operation.querySummary,
+          operationName: operation.operationName,
+          collectionName: operation.collectionName,
+          storedProcedureName: operation.storedProcedureName,
+          namespace: system.namespaceNamesSpan === false ? undefined : operation.namespace,
+          serverAddress: operation.serverAddress,
+          serverPort: operation.serverPort,
+        });
+        span = this.#tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+      }
+      return new DbCall(this, span, parent, measured);
+    } catch (error) {
+      this.guard.fail(error);
+      return undefined;
+    }
+  }
+
+  /** @internal DbCall's end: one measurement per operation. */
+  record(seconds: number, attributes: Attributes): void {
+    this.#duration?.record(seconds, attributes);
+  }
+
+  /** @internal */
+  statusCodeOf(error: unknown): string | undefined {
+    const code = this.#system.statusCodeOf?.(error);
+    return code === undefined || code === '' ? undefined : code;
+  }
+}
+
+function addParameters(attributes: Attributes, parameters: readonly unknown[]): void {
+  for (let i = 0; i < parameters.length; i++) {
+    const value = parameters[i];
+    attributes[`${ATTR_DB_QUERY_PARAMETER_PREFIX}${i}`] = value === null || value === undefined ? String(value) : typeof value === 'object' ? safeJson(value) : String(value);
+  }
+}
+
+function safeJson(value: object): string {
+  try {
+    return value instanceof Date ? value.toISOString() : Buffer.isBuffer(value) ? `<${value.length} bytes>` : JSON.stringify(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+type ApplyFn = (target: Function, thisArgument: unknown, argumentsList: ArrayLike<unknown>) => unknown;
+
+/** One operation in flight. end() may be called more than once; only the first counts. */
+export class DbCall {
+  /** Undefined when the call starts no trace (outside any trace, root spans off). */
+  readonly span: Span | undefined;
+  /** The app's context when it made the call: callbacks run in it, as they would have without pools. */
+  readonly parent: Context;
+  readonly #client: DbClient;
+  readonly #measured: Attributes;
+  readonly #startMs = performance.now();
+  #ended = false;
+
+  constructor(client: DbClient, span: Span | undefined, parent: Context, measured: Attributes) {
+    this.#client = client;
+    this.span = span;
+    this.parent = parent;
+    this.#measured = measured;
+  }
+
+  /** The context with this operation's span active: for driver work that should nest under it. */
+  get context(): Context {
+    return this.span === undefined ? this.parent : trace.setSpan(this.parent, this.span);
+  }
+
+  /**
+   * The operation is over, failed when `error` is given: error.type is the driver's status code when it
+   * has one (db.response.status_code), else the error's type (src/core/error-type.ts); the exception is
+   * recorded on the span. Never throws.
+   */
+  end(error?: unknown, failed: boolean = error !== undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const client = this.#client;
+    try {
+      const measured = this.#measured;
+      const span = this.span;
+      if (failed) {
+        const status = client.statusCodeOf(error);
+        const type = status ?? errorTypeOf(error);
+        measured[ATTR_ERROR_TYPE] = type;
+        if (status !== undefined) measured[ATTR_DB_RESPONSE_STATUS_CODE] = status;
+        if (span !== undefined) {
+          span.recordException(error as Error);
+          span.setAttribute(ATTR_ERROR_TYPE, type);
+          if (status !== undefined) span.setAttribute(ATTR_DB_RESPONSE_STATUS_CODE, status);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+        }
+      }
+      span?.end();
+      client.record((performance.now() - this.#startMs) / 1000, measured);
+    } catch (internal) {
+      client.guard.fail(internal);
+    }
+  }
+
+  /**
+   * The app's callback, ending this operation first and then called in the app's context with the same
+   * `this`, arguments and return value (a throw from it goes on as it would have).
+   */
+  wrapCallback<F extends (...args: any[]) => unknown>(callback: F): F {
+    const call = this;
+    return function (this: unknown, error: unknown) {
+      call.end(error ?? undefined, error !== undefined && error !== null);
+      return runWithContext(call.parent, Reflect.apply as ApplyFn, callback, this, arguments);
+    } as F;
+  }
+
+  /**
+   * A promise of the same outcome that ends this operation when `promise` settles: the app gets this
+   * one in place of the driver's. It rejects with the very same error object, so an unhandled rejection
+   * is still one; attaching to the driver's promise without returning ours would mark it handled.
+   */
+  settle<T>(promise: Promise<T>): Promise<T> {
+    return promise.then(
+      (value) => {
+        this.end();
+        return value;
+      },
+      (error: unknown) => {
+        this.end(error, true);
+        throw error;
+      },
+    );
+  }
+}
