@@ -2,11 +2,25 @@
 // tests that need them are skipped with one line saying what to install. Under CI (CI=true) a missing
 // program fails the run instead, so CI never passes by skipping.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
+/** Debian puts PostgreSQL's server programs off PATH, one folder per major version. */
+const POSTGRES_LIB = '/usr/lib/postgresql';
+
+function postgresBinDirs(): string[] {
+  try {
+    return readdirSync(POSTGRES_LIB)
+      .sort((a, b) => Number(b) - Number(a))
+      .map((version) => join(POSTGRES_LIB, version, 'bin'));
+  } catch {
+    return [];
+  }
+}
+
+/** The program's path: on PATH, else where Debian keeps server programs (PostgreSQL's initdb, postgres, pg_ctl). */
 export function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+  for (const dir of [...(process.env.PATH ?? '').split(delimiter), ...postgresBinDirs()]) {
     const candidate = join(dir, name);
     if (dir !== '' && existsSync(candidate)) return candidate;
   }
