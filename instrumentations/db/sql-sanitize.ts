@@ -187,7 +187,9 @@ export function scanSql(input: string, sanitize: boolean, dialect: SqlDialect = 
       literal(start, i);
       continue;
     }
-    if (c === DOLLAR && !mysql) {
+    if (c === DOLLAR) {
+      // $1 placeholders; $$...$$ and $tag$...$tag$ strings (PostgreSQL; taken as strings in every
+      // dialect, since treating one as a string can only hide text, never show a literal).
       if (isDigit(next)) {
         // $1: a placeholder, kept.
         i++;
