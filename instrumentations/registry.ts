@@ -4,6 +4,7 @@
 import type { Setting } from '../src/config/setting.js';
 import type { Instrumentation, InstrumentationEntry } from '../src/hook/instrumentation.js';
 // Settings files are data only: they load no instrumentation code.
+import { DB_SETTINGS } from './db/settings.js';
 import { EXPRESS_SETTINGS } from './express/settings.js';
 import { HTTP_SETTINGS } from './http/settings.js';
 import { UNDICI_SETTINGS } from './undici/settings.js';
@@ -32,9 +33,17 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: 'pino', modules: ['pino', 'pino/lib/symbols.js', 'pino/lib/proto.js'], load: loader('./pino/index.js', 'pino') },
   { name: 'winston', modules: ['winston', 'winston/lib/winston/logger.js'], load: loader('./winston/index.js', 'winston') },
   { name: 'bunyan', modules: ['bunyan'], load: loader('./bunyan/index.js', 'bunyan') },
+  // Databases and caches. The command path is in internal files, so each package is listed too.
+  // node-redis: the client is @redis/client (1.x under redis 4, 5.x and 6.x under redis 5 and 6).
+  {
+    name: 'redis',
+    modules: ['@redis/client', '@redis/client/dist/lib/client/index.js', '@redis/client/dist/lib/client/commands-queue.js'],
+    load: loader('./redis/index.js', 'redis'),
+  },
+  { name: 'ioredis', modules: ['ioredis', 'ioredis/built/Redis.js', 'ioredis/built/Pipeline.js'], load: loader('./ioredis/index.js', 'ioredis') },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];
 
 /** Every instrumentation's settings, for the settings table (a setting two of them share is listed once there). */
-export const INSTRUMENTATION_SETTINGS: readonly Setting[] = INSTRUMENTATIONS.flatMap((entry) => entry.settings ?? []);
+export const INSTRUMENTATION_SETTINGS: readonly Setting[] = [...INSTRUMENTATIONS.flatMap((entry) => entry.settings ?? []), ...DB_SETTINGS];
