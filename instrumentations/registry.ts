@@ -4,6 +4,7 @@
 import type { Setting } from '../src/config/setting.js';
 import type { Instrumentation, InstrumentationEntry } from '../src/hook/instrumentation.js';
 // Settings files are data only: they load no instrumentation code.
+import { DB_SETTINGS } from './db/settings.js';
 import { EXPRESS_SETTINGS } from './express/settings.js';
 import { HTTP_SETTINGS } from './http/settings.js';
 import { UNDICI_SETTINGS } from './undici/settings.js';
@@ -32,9 +33,12 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: 'pino', modules: ['pino', 'pino/lib/symbols.js', 'pino/lib/proto.js'], load: loader('./pino/index.js', 'pino') },
   { name: 'winston', modules: ['winston', 'winston/lib/winston/logger.js'], load: loader('./winston/index.js', 'winston') },
   { name: 'bunyan', modules: ['bunyan'], load: loader('./bunyan/index.js', 'bunyan') },
+  // mysql2 3.x: the connection and pool classes are internal files, so the package is listed too
+  // (mysql2/promise loads them without loading the package's index).
+  { name: 'mysql2', modules: ['mysql2', 'mysql2/lib/connection.js', 'mysql2/lib/pool.js'], load: loader('./mysql2/index.js', 'mysql2') },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];
 
 /** Every instrumentation's settings, for the settings table (a setting two of them share is listed once there). */
-export const INSTRUMENTATION_SETTINGS: readonly Setting[] = INSTRUMENTATIONS.flatMap((entry) => entry.settings ?? []);
+export const INSTRUMENTATION_SETTINGS: readonly Setting[] = [...INSTRUMENTATIONS.flatMap((entry) => entry.settings ?? []), ...DB_SETTINGS];
