@@ -33,8 +33,15 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: 'pino', modules: ['pino', 'pino/lib/symbols.js', 'pino/lib/proto.js'], load: loader('./pino/index.js', 'pino') },
   { name: 'winston', modules: ['winston', 'winston/lib/winston/logger.js'], load: loader('./winston/index.js', 'winston') },
   { name: 'bunyan', modules: ['bunyan'], load: loader('./bunyan/index.js', 'bunyan') },
-  // mysql2 3.x: the connection and pool classes are internal files, so the package is listed too
-  // (mysql2/promise loads them without loading the package's index).
+  // Databases and caches. The command path is in internal files, so each package is listed too.
+  // node-redis: the client is @redis/client (1.x under redis 4, 5.x and 6.x under redis 5 and 6).
+  {
+    name: 'redis',
+    modules: ['@redis/client', '@redis/client/dist/lib/client/index.js', '@redis/client/dist/lib/client/commands-queue.js'],
+    load: loader('./redis/index.js', 'redis'),
+  },
+  { name: 'ioredis', modules: ['ioredis', 'ioredis/built/Redis.js', 'ioredis/built/Pipeline.js'], load: loader('./ioredis/index.js', 'ioredis') },
+  // mysql2 3.x: its connection and pool classes (mysql2/promise loads them without the package's index).
   { name: 'mysql2', modules: ['mysql2', 'mysql2/lib/connection.js', 'mysql2/lib/pool.js'], load: loader('./mysql2/index.js', 'mysql2') },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },

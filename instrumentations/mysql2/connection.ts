@@ -95,7 +95,7 @@ function start(clients: Clients, connection: Mysql2Connection, sql: unknown, val
     if (typeof text !== 'string') return undefined;
     client = clients.get(systemOf(connection));
     if (!client.guard.enabled) return undefined;
-    const query = sqlQuery(text, hasValues(params));
+    const query = sqlQuery(text, hasValues(params), 'mysql');
     const config = connection.config;
     const socketPath = config?.socketPath;
     const database = config?.database;
