@@ -41,6 +41,8 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     load: loader('./redis/index.js', 'redis'),
   },
   { name: 'ioredis', modules: ['ioredis', 'ioredis/built/Redis.js', 'ioredis/built/Pipeline.js'], load: loader('./ioredis/index.js', 'ioredis') },
+  // mysql2 3.x: its connection and pool classes (mysql2/promise loads them without the package's index).
+  { name: 'mysql2', modules: ['mysql2', 'mysql2/lib/connection.js', 'mysql2/lib/pool.js'], load: loader('./mysql2/index.js', 'mysql2') },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];
