@@ -33,6 +33,16 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: 'pino', modules: ['pino', 'pino/lib/symbols.js', 'pino/lib/proto.js'], load: loader('./pino/index.js', 'pino') },
   { name: 'winston', modules: ['winston', 'winston/lib/winston/logger.js'], load: loader('./winston/index.js', 'winston') },
   { name: 'bunyan', modules: ['bunyan'], load: loader('./bunyan/index.js', 'bunyan') },
+  // Databases and caches. The command path is in internal files, so each package is listed too.
+  // node-redis: the client is @redis/client (1.x under redis 4, 5.x and 6.x under redis 5 and 6).
+  {
+    name: 'redis',
+    modules: ['@redis/client', '@redis/client/dist/lib/client/index.js', '@redis/client/dist/lib/client/commands-queue.js'],
+    load: loader('./redis/index.js', 'redis'),
+  },
+  { name: 'ioredis', modules: ['ioredis', 'ioredis/built/Redis.js', 'ioredis/built/Pipeline.js'], load: loader('./ioredis/index.js', 'ioredis') },
+  // mysql2 3.x: its connection and pool classes (mysql2/promise loads them without the package's index).
+  { name: 'mysql2', modules: ['mysql2', 'mysql2/lib/connection.js', 'mysql2/lib/pool.js'], load: loader('./mysql2/index.js', 'mysql2') },
   // node-postgres: pg's Client, and pg-pool's Pool, which pg loads; connection-parameters.js parses a pool's server.
   { name: 'pg', modules: ['pg', 'pg/lib/connection-parameters.js', 'pg-pool'], load: loader('./pg/index.js', 'pg') },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
@@ -40,5 +50,4 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
 ];
 
 /** Every instrumentation's settings, for the settings table (a setting two of them share is listed once there). */
-// The database settings are shared by every database instrumentation: listed once, here.
 export const INSTRUMENTATION_SETTINGS: readonly Setting[] = [...INSTRUMENTATIONS.flatMap((entry) => entry.settings ?? []), ...DB_SETTINGS];

@@ -17,6 +17,7 @@ const BENCHES = [
   ['traceparent inject/extract', 'propagation.mjs', [trials, trialMs]],
   ['counter add / histogram record', 'metrics-record.mjs', [trials, recordOps]],
   ['protobuf (and JSON) encode of a 512-span batch', 'encode-trace.mjs', [trials, trialMs]],
+  ['SQL db.query.text + summary of a 2 KB query', 'sql-query.mjs', [trials, trialMs]],
 ];
 
 if (!existsSync(fileURLToPath(new URL('../../dist/src/trace/tracer.js', import.meta.url)))) {

@@ -16,6 +16,7 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
     assert.deepEqual([probe.serverEmit, probe.request, probe.consoleLog], [false, false, false]);
     // The configuration is the settings table (src/config and the instrumentations' data-only settings files).
     assert.deepEqual(probe.ours.sort(), [
+      'instrumentations/db/settings.js',
       'instrumentations/express/settings.js',
       'instrumentations/http/settings.js',
       'instrumentations/registry.js',

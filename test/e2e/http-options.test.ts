@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import { GrpcReceiver, HttpReceiver } from '../support/otlp-receiver.js';
 import { FIXTURES, httpGet, runCli, startCli } from '../support/run-cli.js';
 
@@ -88,7 +89,8 @@ test('a disabled instrumentation makes no spans, and an unknown name is warned a
     await httpGet(`http://127.0.0.1:${port}/hello`);
   }, ['--disabled_instrumentations', 'http,nope']);
   assert.deepEqual(spans, []);
-  assert.match(stderr, /unknown instrumentation "nope" in OTEL_NODE_DISABLED_INSTRUMENTATIONS; valid: http, express, undici, console, pino, winston, bunyan, runtime/);
+  const valid = INSTRUMENTATIONS.map((entry) => entry.name).join(', ');
+  assert.ok(stderr.includes(`unknown instrumentation "nope" in OTEL_NODE_DISABLED_INSTRUMENTATIONS; valid: ${valid}\n`), stderr);
 });
 
 test('only the instrumentations of modules the app loads are loaded', async () => {
