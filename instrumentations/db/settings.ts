@@ -14,14 +14,6 @@ export const DB_ROOT_SPANS = defineSetting({
   default: false,
 });
 
-export const DB_POOL_SPANS = defineSetting({
-  env: 'OTEL_NODE_DB_POOL_SPANS',
-  group: 'instrumentations',
-  help: 'connection pool steps (connect, acquire) get spans of their own, under the request that waited',
-  type: bool,
-  default: false,
-});
-
 // The conventions make parameter values opt-in: they may hold personal data.
 export const DB_CAPTURE_PARAMETERS = defineSetting({
   env: 'OTEL_NODE_DB_CAPTURE_PARAMETERS',
@@ -31,4 +23,4 @@ export const DB_CAPTURE_PARAMETERS = defineSetting({
   default: false,
 });
 
-export const DB_SETTINGS = [DB_ROOT_SPANS, DB_POOL_SPANS, DB_CAPTURE_PARAMETERS];
+export const DB_SETTINGS = [DB_ROOT_SPANS, DB_CAPTURE_PARAMETERS];
