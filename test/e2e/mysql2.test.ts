@@ -1,19 +1,16 @@
 // mysql2 under the real launcher, against a real MariaDB: a CommonJS service (callbacks) and an ES
 // module one (mysql2/promise), each on a pool of 2 connections under 12 concurrent requests. What the
-// OTLP receiver gets: every request's two query spans under that request's server span (a context
-// lost in the pool would leave one request with none and another with four), no literal of the text,
-// and db.client.operation.duration.
+// OTLP receiver gets: every request's two query spans under that request's server span, no literal of
+// the text, and db.client.operation.duration.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { assertDurationMetric, childrenOf, runDbService } from '../support/db-service-run.js';
 import { skipWithout } from '../support/debian-program.js';
-import { GrpcReceiver } from '../support/otlp-receiver.js';
-import { FIXTURES, httpGet, startCli, waitFor, type Running } from '../support/run-cli.js';
+import { FIXTURES } from '../support/run-cli.js';
 import { startMariaDb, type TestServer } from '../support/servers/mariadb.js';
 
-const SERVER = 2;
-const CLIENT = 3;
 const REQUESTS = 12;
 
 describe('mysql2 under otel-instrument against a real MariaDB', { skip: skipWithout('mariadbd', 'mariadb-server') }, () => {
@@ -29,58 +26,29 @@ describe('mysql2 under otel-instrument against a real MariaDB', { skip: skipWith
 
   for (const fixture of ['app.js', 'app.mjs']) {
     test(`${fixture}: each request's queries are its children, without literals, and the duration metric arrives`, async () => {
-      const receiver = await GrpcReceiver.start();
-      let app: Running | undefined;
-      try {
-        app = startCli(['node', join(FIXTURES, 'mysql2', fixture)], {
-          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-          OTEL_LOGS_EXPORTER: 'none',
-          OTEL_SERVICE_NAME: 'mysql2-e2e',
-          MYSQL_URL: db.url,
-        });
-        const port = Number((await app.waitForLine(/listening (\d+)/))[1]);
-        const responses = await Promise.all(Array.from({ length: REQUESTS }, (_, n) => httpGet(`http://127.0.0.1:${port}/items/${n}`)));
+      const run = await runDbService({
+        app: join(FIXTURES, 'mysql2', fixture),
+        env: { OTEL_SERVICE_NAME: 'mysql2-e2e', MYSQL_URL: db.url },
+        paths: Array.from({ length: REQUESTS }, (_, n) => `/items/${n}`),
+        scopes: ['otel-instrument/mysql2'],
+        operationsPerRequest: 2,
+      });
+      // The table was made at startup, outside any request: no span for it.
+      assert.equal(run.operations.length, 2 * REQUESTS, run.operations.map((q) => q.name).join(', '));
+      for (const server of run.servers) {
         assert.deepEqual(
-          responses.map((r) => r.status),
-          responses.map(() => 200),
-          responses.map((r) => r.body).join('\n'),
+          childrenOf(server, run.operations).map((q) => q.attributes['db.query.text']).sort(),
+          // The execute passes values: its template is kept as written.
+          ['SELECT SLEEP(0.01), ? AS n', 'SELECT name FROM e2e_items WHERE name = ? OR id = ?'],
+          `children of ${String(server.attributes['url.path'])}`,
         );
-        app.child.kill('SIGTERM');
-        const exit = await app.exited();
-        const spans = await waitFor(() => {
-          const all = receiver.spans();
-          return all.filter((s) => s.kind === SERVER).length >= REQUESTS && all.filter((s) => s.kind === CLIENT && s.scope.name === 'otel-instrument/mysql2').length >= 2 * REQUESTS && all;
-        }, `${REQUESTS} server spans and ${2 * REQUESTS} mysql2 spans (stderr: ${exit.stderr})`);
-
-        const servers = spans.filter((s) => s.kind === SERVER);
-        const queries = spans.filter((s) => s.kind === CLIENT && s.scope.name === 'otel-instrument/mysql2');
-        // The table was made at startup, outside any request: no span for it.
-        assert.equal(queries.length, 2 * REQUESTS, queries.map((q) => q.name).join(', '));
-        for (const server of servers) {
-          const children = queries.filter((q) => q.parentSpanId === server.spanId && q.traceId === server.traceId);
-          assert.deepEqual(
-            children.map((q) => q.attributes['db.query.text']).sort(),
-            // The execute passes values: its template is kept as written.
-            ['SELECT SLEEP(0.01), ? AS n', 'SELECT name FROM e2e_items WHERE name = ? OR id = ?'],
-            `children of ${String(server.attributes['url.path'])}`,
-          );
-        }
-        for (const query of queries) {
-          assert.equal(query.attributes['db.system.name'], 'mariadb');
-          assert.equal(query.attributes['db.namespace'], new URL(db.url).pathname.slice(1));
-          assert.doesNotMatch(JSON.stringify(query), /secret-/);
-        }
-        const metrics = await receiver.waitForMetrics((all) => all.some((m) => m.name === 'db.client.operation.duration'));
-        const duration = metrics.find((m) => m.name === 'db.client.operation.duration')!;
-        assert.equal(duration.unit, 's');
-        assert.equal(duration.kind, 'histogram');
-        const count = duration.points.reduce((sum, point) => sum + Number(point.count), 0);
-        assert.ok(count >= 2 * REQUESTS, `${count} measured operations`);
-        assert.ok(duration.points.every((point) => point.attributes['db.query.text'] === undefined));
-      } finally {
-        if (app !== undefined && app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
-        await receiver.close();
       }
+      for (const query of run.operations) {
+        assert.equal(query.attributes['db.system.name'], 'mariadb');
+        assert.equal(query.attributes['db.namespace'], new URL(db.url).pathname.slice(1));
+        assert.doesNotMatch(JSON.stringify(query), /secret-/);
+      }
+      assertDurationMetric(run, 2 * REQUESTS);
     });
   }
 });
