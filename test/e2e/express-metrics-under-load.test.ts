@@ -43,8 +43,13 @@ test('an express app under load: per-route duration histograms at the OTLP recei
     const port = Number((await app.waitForLine(/listening (\d+)/))[1]);
     await load(port);
 
-    // Prometheus text, read the way a scraper does.
-    const { status, body } = await httpGet(`http://127.0.0.1:${promPort}/metrics`);
+    // Prometheus text, read the way a scraper does. The event-loop delay series exist once the delay
+    // monitor has a sample, which a loaded machine can hold back: scrape again until they do (5 s).
+    let { status, body } = await httpGet(`http://127.0.0.1:${promPort}/metrics`);
+    for (const deadline = Date.now() + 5000; !/^nodejs_eventloop_delay_p99_seconds\{/m.test(body) && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ({ status, body } = await httpGet(`http://127.0.0.1:${promPort}/metrics`));
+    }
     assert.equal(status, 200);
     for (const [, route, count] of ROUTES) {
       const line = body.split('\n').find((l) => l.startsWith('http_server_request_duration_seconds_count{') && l.includes(`http_route="${route}"`));
