@@ -45,6 +45,12 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: 'mysql2', modules: ['mysql2', 'mysql2/lib/connection.js', 'mysql2/lib/pool.js'], load: loader('./mysql2/index.js', 'mysql2') },
   // node-postgres: pg's Client, and pg-pool's Pool, which pg loads; connection-parameters.js parses a pool's server.
   { name: 'pg', modules: ['pg', 'pg/lib/connection-parameters.js', 'pg-pool'], load: loader('./pg/index.js', 'pg') },
+  // postgres.js 3.x: its factory, and its Query class (separate CommonJS and ESM copies).
+  {
+    name: 'postgres',
+    modules: ['postgres', 'postgres/cjs/src/query.js', 'postgres/src/query.js'],
+    load: loader('./postgres/index.js', 'postgres'),
+  },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];
