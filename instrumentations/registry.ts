@@ -47,6 +47,12 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: 'pg', modules: ['pg', 'pg/lib/connection-parameters.js', 'pg-pool'], load: loader('./pg/index.js', 'pg') },
   // SQLite: better-sqlite3, and the builtin node:sqlite (hooked by that name: it has no other).
   { name: 'sqlite', modules: ['better-sqlite3', 'node:sqlite'], load: loader('./sqlite/index.js', 'sqlite') },
+  // postgres.js 3.x: its factory, and its Query class (separate CommonJS and ESM copies).
+  {
+    name: 'postgres',
+    modules: ['postgres', 'postgres/cjs/src/query.js', 'postgres/src/query.js'],
+    load: loader('./postgres/index.js', 'postgres'),
+  },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];
