@@ -216,6 +216,19 @@ export class DbCall {
   }
 
   /**
+   * Calls the driver's `original` with the app's `this` and arguments and returns what it returns; a
+   * synchronous throw ends this operation as failed and goes on to the app as the very same object.
+   */
+  invoke(original: Function, self: unknown, args: ArrayLike<unknown>): unknown {
+    try {
+      return Reflect.apply(original, self, args);
+    } catch (error) {
+      this.end(error, true);
+      throw error;
+    }
+  }
+
+  /**
    * The app's callback, ending this operation first and then called in the app's context with the same
    * `this`, arguments and return value (a throw from it goes on as it would have).
    */

@@ -122,13 +122,7 @@ export class PgQueries {
       const call = queries.start(this.connectionParameters, config, Array.isArray(values) ? values : object?.values);
       if (call === undefined) return Reflect.apply(original, this, arguments);
       if (!userCallback) {
-        let result: unknown;
-        try {
-          result = Reflect.apply(original, this, arguments);
-        } catch (error) {
-          call.end(error, true);
-          throw error;
-        }
+        const result = call.invoke(original, this, arguments);
         return isPromise(result) ? call.settle(result) : result;
       }
       const wrapped = call.wrapCallback(userCallback as AnyFunction);

@@ -125,13 +125,7 @@ export class SqliteExecutions {
     return function (this: unknown): unknown {
       const call = executions.#startStatement(this, sourceKey, arguments);
       if (call === undefined) return Reflect.apply(original, this, arguments);
-      let iterator: unknown;
-      try {
-        iterator = Reflect.apply(original, this, arguments);
-      } catch (error) {
-        call.end(error, true);
-        throw error;
-      }
+      const iterator = call.invoke(original, this, arguments);
       executions.#follow(iterator, call);
       return iterator;
     };
@@ -186,13 +180,7 @@ export class SqliteExecutions {
 
 /** Calls the driver and ends the operation with its outcome; the app gets the same result or error. */
 function ended(call: DbCall, original: AnyFunction, self: unknown, args: IArguments): unknown {
-  let result: unknown;
-  try {
-    result = Reflect.apply(original, self, args);
-  } catch (error) {
-    call.end(error, true);
-    throw error;
-  }
+  const result = call.invoke(original, self, args);
   call.end();
   return result;
 }
