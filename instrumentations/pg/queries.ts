@@ -10,13 +10,13 @@ import type { Context } from '@opentelemetry/api';
 import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { DbClient, type DbCall, type DbOperation } from '../db/db-call.js';
+import { POSTGRESQL_DEFAULT_PORT, sqlStateOf } from '../db/postgresql.js';
 import { DB_SYSTEM } from '../db/semconv.js';
 import { sqlQuery } from '../db/sql-query.js';
 
 type AnyFunction = (...args: any[]) => any;
 type ApplyFn = (target: Function, thisArgument: unknown, argumentsList: ArrayLike<unknown>) => unknown;
 
-const POSTGRES_PORT = 5432;
 
 /** Where a client or pool connects: pg's ConnectionParameters, or a pool's options. */
 interface ConnectionTarget {
@@ -45,13 +45,6 @@ export function rememberConnectionParameters(exports: unknown): void {
   if (typeof exports === 'function') ConnectionParameters = exports as ConnectionParametersClass;
 }
 
-/** The SQLSTATE of a server error (pg-protocol's DatabaseError carries a severity); none for socket errors. */
-function sqlState(error: unknown): string | undefined {
-  if (error === null || typeof error !== 'object' || !('severity' in error)) return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && code.length === 5 ? code : undefined;
-}
-
 /** The object pg reports completion to: pg-query-stream hands its cursor's bound methods to the client. */
 function completionTarget(submittable: QueryConfig): object {
   const cursor = submittable.cursor;
@@ -76,8 +69,8 @@ export class PgQueries {
     this.client = new DbClient(telemetry, {
       instrumentation: 'pg',
       system: DB_SYSTEM.postgresql,
-      defaultPort: POSTGRES_PORT,
-      statusCodeOf: sqlState,
+      defaultPort: POSTGRESQL_DEFAULT_PORT,
+      statusCodeOf: sqlStateOf,
     });
   }
 

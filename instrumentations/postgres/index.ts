@@ -21,11 +21,11 @@ import type { Context } from '@opentelemetry/api';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { DbClient, type DbCall, type DbOperation } from '../db/db-call.js';
+import { POSTGRESQL_DEFAULT_PORT, sqlStateOf } from '../db/postgresql.js';
 import { ATTR_DB_QUERY_SUMMARY, ATTR_DB_QUERY_TEXT, DB_SYSTEM } from '../db/semconv.js';
 import { sqlQuery } from '../db/sql-query.js';
 
 const VERSIONS = '>=3.0.0 <4';
-const POSTGRES_PORT = 5432;
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -70,17 +70,10 @@ function clientFor(telemetry: Telemetry): DbClient {
   client ??= new DbClient(telemetry, {
     instrumentation: 'postgres',
     system: DB_SYSTEM.postgresql,
-    defaultPort: POSTGRES_PORT,
-    statusCodeOf: sqlState,
+    defaultPort: POSTGRESQL_DEFAULT_PORT,
+    statusCodeOf: sqlStateOf,
   });
   return client;
-}
-
-/** SQLSTATE: PostgresError's code, and the driver's own 57014 for a cancelled query; not its CONNECTION_* codes. */
-function sqlState(error: unknown): string | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 function isQuery(value: unknown): value is QueryLike {
