@@ -154,8 +154,8 @@ function traced(db: DbClient, operation: (parent: Context) => DbOperation | unde
   } catch (error) {
     db.guard.fail(error);
   }
-  const result = Reflect.apply(original, self, args);
-  if (call === undefined) return result;
+  if (call === undefined) return Reflect.apply(original, self, args);
+  const result = call.invoke(original, self, args);
   if (result instanceof Promise) return call.settle(result);
   call.end();
   return result;
