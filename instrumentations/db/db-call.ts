@@ -11,7 +11,7 @@ import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetr
 import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import { validSpanContext } from '../../src/otel-api/valid-span-context.js';
-import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
+import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';
 import { settingValue } from '../../src/config/setting-value.js';
 import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
@@ -159,8 +159,6 @@ function safeJson(value: object): string {
   }
 }
 
-type ApplyFn = (target: Function, thisArgument: unknown, argumentsList: ArrayLike<unknown>) => unknown;
-
 /** One operation in flight. end() may be called more than once; only the first counts. */
 export class DbCall {
   /** Undefined when the call starts no trace (outside any trace, root spans off). */
@@ -236,7 +234,7 @@ export class DbCall {
     const call = this;
     return function (this: unknown, error: unknown) {
       call.end(error ?? undefined, error !== undefined && error !== null);
-      return runWithContext(call.parent, Reflect.apply as ApplyFn, callback, this, arguments);
+      return applyInContext(call.parent, callback, this, arguments);
     } as F;
   }
 

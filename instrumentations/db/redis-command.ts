@@ -11,6 +11,7 @@
 import type { Context } from '@opentelemetry/api';
 import { createContextKey } from '../../src/otel-api/context-key.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
+import { applyInContext } from '../../src/context/als-context-manager.js';
 
 /** db.query.text is bounded: a 10 000-key DEL is still one readable line. */
 export const REDIS_QUERY_TEXT_MAX = 1024;
@@ -131,4 +132,11 @@ export const CONNECTION_SETUP_CONTEXT: Context = ROOT_CONTEXT.setValue(CONNECTIO
 
 export function isConnectionSetup(ctx: Context): boolean {
   return ctx.getValue(CONNECTION_SETUP) === true;
+}
+
+/** A client's connect() that runs in CONNECTION_SETUP_CONTEXT, whoever calls it. */
+export function inConnectionSetup<F extends (this: any, ...args: any[]) => unknown>(connect: F): F {
+  return function (this: unknown) {
+    return applyInContext(CONNECTION_SETUP_CONTEXT, connect, this, arguments);
+  } as F;
 }

@@ -15,12 +15,12 @@
 // that may run outside the caller's context; it is not tested here (no cluster to run cheaply).
 
 import type { Context } from '@opentelemetry/api';
-import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
+import { activeContext } from '../../src/context/als-context-manager.js';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { wrap } from '../../src/hook/patch.js';
 import { DbClient, type DbCall } from '../db/db-call.js';
 import {
-  CONNECTION_SETUP_CONTEXT,
+  inConnectionSetup,
   isConnectionSetup,
   redisBatchName,
   redisBatchText,
@@ -132,12 +132,6 @@ function wrapSendCommand(original: SendCommand, telemetry: Telemetry): SendComma
 
 type Connect = (this: unknown, ...args: unknown[]) => unknown;
 
-function wrapConnect(original: Connect): Connect {
-  return function connect(this: unknown) {
-    return runWithContext(CONNECTION_SETUP_CONTEXT, Reflect.apply as (f: Function, t: unknown, a: ArrayLike<unknown>) => unknown, original, this, arguments);
-  };
-}
-
 /** A MULTI batch's exec reply: the EXEC entry's error (EXECABORT) fails the batch. */
 function execError(value: unknown): unknown {
   if (!Array.isArray(value) || value.length === 0) return undefined;
@@ -199,7 +193,7 @@ export const ioredis: Instrumentation = {
         const proto = Redis?.prototype as { sendCommand: SendCommand; connect: Connect } | undefined;
         if (proto === undefined) return exports;
         wrap(proto, 'sendCommand', (original) => wrapSendCommand(original, telemetry));
-        wrap(proto, 'connect', (original) => wrapConnect(original));
+        wrap(proto, 'connect', inConnectionSetup);
         return exports;
       },
     },

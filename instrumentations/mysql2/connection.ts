@@ -11,14 +11,12 @@
 import { EventEmitter } from 'node:events';
 import { DbClient, type DbCall } from '../db/db-call.js';
 import { sqlQuery } from '../db/sql-query.js';
-import { runWithContext } from '../../src/context/als-context-manager.js';
+import { applyInContext } from '../../src/context/als-context-manager.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { wrap } from '../../src/hook/patch.js';
 import { MYSQL_DEFAULT_PORT, mysqlStatusCode, systemOf, type Mysql2Connection } from './server.js';
 
 type AnyFunction = (...args: any[]) => any;
-type ApplyFn = (target: Function, thisArgument: unknown, argumentsList: ArrayLike<unknown>) => unknown;
-
 const CALL = Symbol('otel-instrument.mysql2.call');
 const EMIT = Symbol('otel-instrument.mysql2.emit');
 
@@ -164,5 +162,5 @@ function tracedEmit(this: TracedCommand, event: string | symbol): unknown {
   const call = this[CALL];
   if (event === 'error') call.end(arguments[1], true);
   else if (event === 'end') call.end();
-  return runWithContext(call.parent, Reflect.apply as ApplyFn, this[EMIT], this, arguments);
+  return applyInContext(call.parent, this[EMIT], this, arguments);
 }

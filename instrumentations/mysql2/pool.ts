@@ -4,13 +4,10 @@
 // pool and PoolCluster all issue their query in the context of the request that asked for it: its span
 // is that request's child even after waiting in the queue.
 
-import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
+import { activeContext, bindToContext } from '../../src/context/als-context-manager.js';
 import { wrap } from '../../src/hook/patch.js';
-import type { Context } from '@opentelemetry/api';
 
 type AnyFunction = (...args: any[]) => any;
-type ApplyFn = (target: Function, thisArgument: unknown, argumentsList: ArrayLike<unknown>) => unknown;
-
 /** Patches lib/pool.js's class (its exports): getConnection, where it is defined. */
 export function patchPoolClass(exports: unknown): unknown {
   let owner = typeof exports === 'function' ? (exports.prototype as object | null) : null;
@@ -19,14 +16,8 @@ export function patchPoolClass(exports: unknown): unknown {
   wrap(owner as { getConnection: AnyFunction }, 'getConnection', (original) => {
     return function (this: unknown, callback: unknown): unknown {
       if (typeof callback !== 'function' || arguments.length !== 1) return Reflect.apply(original, this, arguments);
-      return original.call(this, bindToCaller(activeContext(), callback as AnyFunction));
+      return original.call(this, bindToContext(activeContext(), callback as AnyFunction));
     };
   });
   return exports;
-}
-
-function bindToCaller(context: Context, callback: AnyFunction): AnyFunction {
-  return function (this: unknown) {
-    return runWithContext(context, Reflect.apply as ApplyFn, callback, this, arguments);
-  };
 }

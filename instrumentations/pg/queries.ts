@@ -7,7 +7,7 @@
 // context is restored here, for pool.query and for the app's own pool.connect(callback).
 
 import type { Context } from '@opentelemetry/api';
-import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
+import { activeContext, applyInContext, bindToContext } from '../../src/context/als-context-manager.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { DbClient, type DbCall, type DbOperation } from '../db/db-call.js';
 import { POSTGRESQL_DEFAULT_PORT, sqlStateOf } from '../db/postgresql.js';
@@ -15,8 +15,6 @@ import { DB_SYSTEM } from '../db/semconv.js';
 import { sqlQuery } from '../db/sql-query.js';
 
 type AnyFunction = (...args: any[]) => any;
-type ApplyFn = (target: Function, thisArgument: unknown, argumentsList: ArrayLike<unknown>) => unknown;
-
 
 /** Where a client or pool connects: pg's ConnectionParameters, or a pool's options. */
 interface ConnectionTarget {
@@ -206,7 +204,7 @@ export class PgQueries {
       if (typeof callback !== 'function') return Reflect.apply(original, this, arguments);
       if (call !== undefined) return original.call(this, dispatchInContext(call.parent, callback as AnyFunction));
       // The app's own pool.connect(callback): its callback runs in its context, not the releasing request's.
-      return original.call(this, inContext(activeContext(), callback as AnyFunction));
+      return original.call(this, bindToContext(activeContext(), callback as AnyFunction));
     };
   }
 
@@ -229,16 +227,10 @@ function dispatchInContext(context: Context, callback: AnyFunction): AnyFunction
     // On a failed connect pg-pool calls the app's callback at once, and makes no query.
     poolDispatch = !error;
     try {
-      return runWithContext(context, Reflect.apply as ApplyFn, callback, this, arguments);
+      return applyInContext(context, callback, this, arguments);
     } finally {
       poolDispatch = false;
     }
-  };
-}
-
-function inContext(context: Context, callback: AnyFunction): AnyFunction {
-  return function (this: unknown): unknown {
-    return runWithContext(context, Reflect.apply as ApplyFn, callback, this, arguments);
   };
 }
 

@@ -20,12 +20,12 @@
 // Not covered: node-redis 4's legacyMode and isolated commands (executeIsolated's pool).
 
 import type { Context } from '@opentelemetry/api';
-import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
+import { activeContext } from '../../src/context/als-context-manager.js';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { wrap } from '../../src/hook/patch.js';
 import { DbClient, type DbOperation } from '../db/db-call.js';
 import {
-  CONNECTION_SETUP_CONTEXT,
+  inConnectionSetup,
   isConnectionSetup,
   redisBatchName,
   redisBatchText,
@@ -49,7 +49,6 @@ interface BatchCommand {
   args: readonly unknown[];
 }
 
-type ApplyFn = (target: Function, thisArgument: unknown, argumentsList: ArrayLike<unknown>) => unknown;
 type AnyMethod = (this: unknown, ...args: any[]) => unknown;
 
 let client: DbClient | undefined;
@@ -161,12 +160,6 @@ function traced(db: DbClient, operation: (parent: Context) => DbOperation | unde
   return result;
 }
 
-function wrapConnect(original: AnyMethod): AnyMethod {
-  return function connect(this: unknown) {
-    return runWithContext(CONNECTION_SETUP_CONTEXT, Reflect.apply as ApplyFn, original, this, arguments);
-  };
-}
-
 // --- @redis/client 5 and 6 -------------------------------------------------------------------------
 
 function patchClient5(exports: unknown, telemetry: Telemetry): unknown {
@@ -187,7 +180,7 @@ function patchClient5(exports: unknown, telemetry: Telemetry): unknown {
       },
     );
   }
-  wrap(proto, 'connect', wrapConnect);
+  wrap(proto, 'connect', inConnectionSetup);
   return exports;
 }
 
@@ -227,7 +220,7 @@ function patchClient4(exports: unknown, telemetry: Telemetry): unknown {
       }
     },
   );
-  wrap(proto, 'connect', wrapConnect);
+  wrap(proto, 'connect', inConnectionSetup);
   return exports;
 }
 

@@ -16,9 +16,17 @@ export function runWithContext<A extends unknown[], R>(ctx: Context, fn: (...arg
   return storage.run(ctx, fn, ...args);
 }
 
-function bindFunction<T extends (...args: never[]) => unknown>(ctx: Context, target: T): T {
-  const bound = function (this: unknown, ...args: unknown[]) {
-    return storage.run(ctx, () => Reflect.apply(target, this, args));
+type Apply = (target: Function, thisArgument: unknown, argumentsList: ArrayLike<unknown>) => unknown;
+
+/** fn called with `self` and `args` (an arguments object will do) with ctx active: for wrappers that keep the caller's `this`. */
+export function applyInContext(ctx: Context, fn: Function, self: unknown, args: ArrayLike<unknown>): unknown {
+  return storage.run(ctx, Reflect.apply as Apply, fn, self, args);
+}
+
+/** `target` bound to ctx: whenever it is called, it runs there with the same `this`, arguments and return value. */
+export function bindToContext<T extends (...args: never[]) => unknown>(ctx: Context, target: T): T {
+  const bound = function (this: unknown) {
+    return storage.run(ctx, Reflect.apply as Apply, target, this, arguments);
   };
   Object.defineProperty(bound, 'length', { value: target.length, configurable: true });
   return bound as unknown as T;
@@ -36,7 +44,7 @@ export const contextManager: ContextManager = {
     return storage.run(ctx, () => fn.apply(thisArg, args));
   },
   bind<T>(ctx: Context, target: T): T {
-    if (typeof target === 'function') return bindFunction(ctx, target as (...args: never[]) => unknown) as T;
+    if (typeof target === 'function') return bindToContext(ctx, target as (...args: never[]) => unknown) as T;
     return target;
   },
   enable() {
