@@ -9,9 +9,16 @@
 // string, the namespace never in the span name, db.response.status_code the simple-error prefix.
 
 import type { Context } from '@opentelemetry/api';
+import type { DbSystem } from './db-call.js';
+import { DB_SYSTEM } from './semconv.js';
 import { createContextKey } from '../../src/otel-api/context-key.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
 import { applyInContext } from '../../src/context/als-context-manager.js';
+
+/** What is fixed for a Redis client instrumentation (node-redis, ioredis): the database index never names the span. */
+export function redisSystem(instrumentation: string): DbSystem {
+  return { instrumentation, system: DB_SYSTEM.redis, defaultPort: 6379, namespaceNamesSpan: false, statusCodeOf: redisStatusCode };
+}
 
 /** db.query.text is bounded: a 10 000-key DEL is still one readable line. */
 export const REDIS_QUERY_TEXT_MAX = 1024;

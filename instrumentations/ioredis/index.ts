@@ -26,9 +26,8 @@ import {
   redisBatchText,
   redisCommandName,
   redisQueryText,
-  redisStatusCode,
+  redisSystem,
 } from '../db/redis-command.js';
-import { DB_SYSTEM } from '../db/semconv.js';
 
 const VERSIONS = '>=5.0.0 <7';
 
@@ -59,13 +58,7 @@ const STARTED = Symbol('otel-instrument ioredis started');
 let client: DbClient | undefined;
 
 function dbClient(telemetry: Telemetry): DbClient {
-  client ??= new DbClient(telemetry, {
-    instrumentation: 'ioredis',
-    system: DB_SYSTEM.redis,
-    defaultPort: 6379,
-    namespaceNamesSpan: false,
-    statusCodeOf: redisStatusCode,
-  });
+  client ??= new DbClient(telemetry, redisSystem('ioredis'));
   return client;
 }
 

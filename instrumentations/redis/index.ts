@@ -31,9 +31,8 @@ import {
   redisBatchText,
   redisCommandName,
   redisQueryText,
-  redisStatusCode,
+  redisSystem,
 } from '../db/redis-command.js';
-import { DB_SYSTEM } from '../db/semconv.js';
 
 interface ClientOptions {
   database?: number;
@@ -54,13 +53,7 @@ type AnyMethod = (this: unknown, ...args: any[]) => unknown;
 let client: DbClient | undefined;
 
 function dbClient(telemetry: Telemetry): DbClient {
-  client ??= new DbClient(telemetry, {
-    instrumentation: 'redis',
-    system: DB_SYSTEM.redis,
-    defaultPort: 6379,
-    namespaceNamesSpan: false,
-    statusCodeOf: redisStatusCode,
-  });
+  client ??= new DbClient(telemetry, redisSystem('redis'));
   return client;
 }
 
