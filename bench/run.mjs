@@ -10,6 +10,8 @@
 //   --rounds 3 --duration 10s --warmup 3s --connections 50 --startup-runs 0 --out file.md
 // --before <dir> adds a config 'before': the otel-instrument checkout in <dir> (built), e.g. the last
 // commit, for a before/after comparison within one interleaved run.
+// Then the database loops (bench/lib/db-bench.mjs) for every driver whose server is installed:
+// --db pg,mysql2,redis,ioredis picks them, --db none skips them (BENCH_DB); BENCH_DB_MS (3000) per round.
 // A round in which the app got under 90% of its core (something else ran) is measured again, twice at most.
 // baseline always runs (every ratio needs it). A run of fewer apps or configs than all writes to
 // bench/results/tmp/partial.md unless --out says otherwise, so latest.md keeps the full table.
@@ -27,6 +29,7 @@ import { appPid, cpuSeconds, rssMb, startPinned } from './lib/processes.mjs';
 import { parseWrk, wrk } from './lib/wrk.mjs';
 import { startupMs } from './lib/startup.mjs';
 import { dropNotes, earlierRuns, loadTable, startupTable } from './lib/report.mjs';
+import { DRIVERS, availableDrivers, dbBench } from './lib/db-bench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -41,6 +44,7 @@ const { values: flags } = parseArgs({
     connections: { type: 'string' },
     'startup-runs': { type: 'string' },
     before: { type: 'string' },
+    db: { type: 'string' },
     out: { type: 'string' },
   },
 });
@@ -59,6 +63,10 @@ function pick(list, known, what) {
   return names;
 }
 const appNames = pick(flags.apps ?? process.env.BENCH_APPS ?? Object.keys(APPS).join(','), Object.keys(APPS), 'app');
+const dbFlag = flags.db ?? process.env.BENCH_DB;
+// undefined: every driver whose server is installed, found once the build (ensureReady) is there.
+const dbDrivers = dbFlag === 'none' ? [] : dbFlag === undefined ? undefined : pick(dbFlag, Object.keys(DRIVERS), 'database driver');
+const DB_ROUND_MS = Number(process.env.BENCH_DB_MS ?? 3000);
 const BEFORE = flags.before === undefined ? undefined : resolve(flags.before);
 const allConfigs = BEFORE === undefined ? CONFIG_NAMES : [...CONFIG_NAMES.slice(0, 1), 'before', ...CONFIG_NAMES.slice(1)];
 const picked = pick(flags.configs ?? process.env.BENCH_CONFIGS ?? allConfigs.join(','), allConfigs, 'config');
@@ -185,6 +193,10 @@ async function main() {
     }
     if (startup !== undefined) {
       sections.push(`## startup: start to exit of a script that requires express\n\n${startupTable(configNames, startup, STARTUP_RUNS)}`);
+    }
+    for (const driver of dbDrivers ?? availableDrivers()) {
+      console.log(`\ndatabase: ${driver}`);
+      sections.push(await dbBench(driver, ROUNDS, DB_ROUND_MS));
     }
 
     const smoke = ROUNDS < 3 ? ' **Smoke run: too few rounds to quote.**' : '';
