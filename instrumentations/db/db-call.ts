@@ -35,6 +35,7 @@ import {
   dbSpanName,
 } from './semconv.js';
 import { DB_CAPTURE_PARAMETERS, DB_ROOT_SPANS } from './settings.js';
+import { redactedError, type MessageRedactor } from './error-message.js';
 
 /** What an instrumentation knows about one operation when the app calls it. */
 export interface DbOperation {
@@ -65,6 +66,8 @@ export interface DbSystem {
   readonly namespaceNamesSpan?: boolean | undefined;
   /** db.response.status_code of a failure (SQLSTATE, MySQL error number, Redis error prefix, MongoDB code). */
   statusCodeOf?(error: unknown): string | undefined;
+  /** Takes out of an error message the statement's values the server repeats there (error-message.ts). */
+  readonly redactMessage?: MessageRedactor | undefined;
 }
 
 /** Starts operations for one instrumentation; made once, when its module loads. */
@@ -137,11 +140,22 @@ export class DbClient {
     this.#duration?.record(seconds, attributes);
   }
 
+  /** @internal The error as the span records it: values the server repeated in its message redacted. */
+  recordedError(error: unknown): unknown {
+    const redact = this.#system.redactMessage;
+    return redact === undefined ? error : redactedError(error, redact);
+  }
+
   /** @internal */
   statusCodeOf(error: unknown): string | undefined {
     const code = this.#system.statusCodeOf?.(error);
     return code === undefined || code === '' ? undefined : code;
   }
+}
+
+function messageOf(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : errorMessage(error);
 }
 
 function addParameters(attributes: Attributes, parameters: readonly unknown[]): void {
@@ -200,10 +214,11 @@ export class DbCall {
         measured[ATTR_ERROR_TYPE] = type;
         if (status !== undefined) measured[ATTR_DB_RESPONSE_STATUS_CODE] = status;
         if (span !== undefined) {
-          span.recordException(error as Error);
+          const recorded = client.recordedError(error);
+          span.recordException(recorded as Error);
           span.setAttribute(ATTR_ERROR_TYPE, type);
           if (status !== undefined) span.setAttribute(ATTR_DB_RESPONSE_STATUS_CODE, status);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+          span.setStatus({ code: SpanStatusCode.ERROR, message: messageOf(recorded) });
         }
       }
       span?.end();

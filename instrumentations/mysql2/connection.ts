@@ -11,6 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { DbClient, type DbCall } from '../db/db-call.js';
 import { sqlQuery } from '../db/sql-query.js';
+import { redactMysqlMessage } from '../db/error-message.js';
 import { applyInContext } from '../../src/context/als-context-manager.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { wrap } from '../../src/hook/patch.js';
@@ -37,7 +38,7 @@ class Clients {
   get(system: string): DbClient {
     let client = this.#bySystem.get(system);
     if (client === undefined) {
-      client = new DbClient(this.#telemetry, { instrumentation: 'mysql2', system, defaultPort: MYSQL_DEFAULT_PORT, statusCodeOf: mysqlStatusCode });
+      client = new DbClient(this.#telemetry, { instrumentation: 'mysql2', system, defaultPort: MYSQL_DEFAULT_PORT, statusCodeOf: mysqlStatusCode, redactMessage: redactMysqlMessage });
       this.#bySystem.set(system, client);
     }
     return client;

@@ -10,6 +10,7 @@ import type { Context } from '@opentelemetry/api';
 import { activeContext, applyInContext, bindToContext } from '../../src/context/als-context-manager.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { DbClient, type DbCall, type DbOperation } from '../db/db-call.js';
+import { redactPostgresMessage } from '../db/error-message.js';
 import { POSTGRESQL_DEFAULT_PORT, sqlStateOf } from '../db/postgresql.js';
 import { DB_SYSTEM } from '../db/semconv.js';
 import { sqlQuery } from '../db/sql-query.js';
@@ -69,6 +70,7 @@ export class PgQueries {
       system: DB_SYSTEM.postgresql,
       defaultPort: POSTGRESQL_DEFAULT_PORT,
       statusCodeOf: sqlStateOf,
+      redactMessage: redactPostgresMessage,
     });
   }
 

@@ -21,6 +21,7 @@ import type { Context } from '@opentelemetry/api';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { DbClient, type DbCall, type DbOperation } from '../db/db-call.js';
+import { redactPostgresMessage } from '../db/error-message.js';
 import { POSTGRESQL_DEFAULT_PORT, sqlStateOf } from '../db/postgresql.js';
 import { ATTR_DB_QUERY_SUMMARY, ATTR_DB_QUERY_TEXT, DB_SYSTEM } from '../db/semconv.js';
 import { sqlQuery } from '../db/sql-query.js';
@@ -72,6 +73,7 @@ function clientFor(telemetry: Telemetry): DbClient {
     system: DB_SYSTEM.postgresql,
     defaultPort: POSTGRESQL_DEFAULT_PORT,
     statusCodeOf: sqlStateOf,
+    redactMessage: redactPostgresMessage,
   });
   return client;
 }

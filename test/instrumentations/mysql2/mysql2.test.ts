@@ -139,6 +139,32 @@ describe('mysql2 against a real MariaDB', { skip: skipWithout('mariadbd', 'maria
     assert.ok(measured, 'the failure is measured with its error.type');
   });
 
+  test('values the server repeats in an error message are redacted in the span; the app gets the message whole', async () => {
+    inProcess.clear();
+    const connection = await connect();
+    const req = request();
+    const errors = await req.run(() =>
+      Promise.all(
+        ["INSERT INTO otel_items VALUES (1, 'secret-dup')", "SELECT * FROM otel_items WHERE WHERE name = 'secret-syntax'"].map(
+          (sql) => new Promise<Error>((resolve) => connection.query(sql, (err) => resolve(err as Error))),
+        ),
+      ),
+    );
+    req.span.end();
+    connection.end();
+    assert.match(errors[0]!.message, /^Duplicate entry '1' for key/);
+    assert.match(errors[1]!.message, /secret-syntax/);
+    const spans = await waitForDbSpans(2);
+    assert.deepEqual(
+      spans.map((span) => span.events[0]?.attributes?.['exception.message']),
+      [errors[0]!.message.replace("'1'", "'?'"), errors[1]!.message.replace(/ near '[\s\S]*' at line/, " near '?' at line")],
+    );
+    for (const span of spans) {
+      assert.doesNotMatch(JSON.stringify(span.events), /secret-|entry '1'/);
+      assert.doesNotMatch(span.status.message ?? '', /secret-|entry '1'/);
+    }
+  });
+
   test('execute is a span with its template kept; the duration metric carries the span\'s attributes but never the text', async () => {
     inProcess.clear();
     const connection = await connect();

@@ -155,6 +155,24 @@ describe('pg instrumentation against a real PostgreSQL', { skip: skipWithout('in
     }
   });
 
+  test('values the server repeats in an error message are redacted in the span; the app gets the message whole', async () => {
+    recorded.clear();
+    const errors: any[] = [];
+    await inRequest('r', async () => {
+      for (const sql of ["SELECT * FROM orders WHERE id = 'secret-number'", "SELECT 'a' 'secret-token'"]) {
+        errors.push(await client.query(sql).then(() => assert.fail('should reject'), (error: unknown) => error));
+      }
+    });
+    assert.equal(errors[0].message, 'invalid input syntax for type integer: "secret-number"');
+    assert.equal(errors[1].message, `syntax error at or near "'secret-token'"`);
+    const spans = querySpans();
+    assert.deepEqual(
+      spans.map((span) => span.events[0]?.attributes?.['exception.message']),
+      ['invalid input syntax for type integer: "?"', `syntax error at or near "'?'"`],
+    );
+    for (const span of spans) assert.doesNotMatch(JSON.stringify([span.events, span.status]), /secret-/);
+  });
+
   test('a Cursor and a QueryStream are each one span, ended when pg is done with them', async () => {
     recorded.clear();
     await inRequest('r', async () => {
