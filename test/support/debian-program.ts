@@ -2,6 +2,7 @@
 // tests that need them are skipped with one line saying what to install. Under CI (CI=true) a missing
 // program fails the run instead, so CI never passes by skipping.
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
@@ -34,6 +35,21 @@ export function findOnPath(name: string): string | undefined {
 export function skipWithout(program: string, debianPackage: string = program): string | false {
   if (findOnPath(program) !== undefined) return false;
   const line = `needs \`${program}\`: apt-get install -y --no-install-recommends ${debianPackage}`;
+  if (process.env.CI === 'true') throw new Error(`${line} (under CI=true a missing program fails instead of skipping)`);
+  return line;
+}
+
+/** Debian's own Python, which sees the python3-* packages (a pyenv or venv python3 first on PATH would not). */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+
+/**
+ * `false` when Debian's Python imports every one of `modules`; otherwise the one-line reason to skip,
+ * naming the packages. Throws under CI=true, as skipWithout does.
+ */
+export function skipWithoutPythonModules(modules: readonly string[], debianPackages: readonly string[]): string | false {
+  const imported = existsSync(DEBIAN_PYTHON) && spawnSync(DEBIAN_PYTHON, ['-c', `import ${modules.join(', ')}`], { stdio: 'ignore' }).status === 0;
+  if (imported) return false;
+  const line = `needs ${DEBIAN_PYTHON} with ${modules.join(', ')}: apt-get install -y --no-install-recommends ${debianPackages.join(' ')}`;
   if (process.env.CI === 'true') throw new Error(`${line} (under CI=true a missing program fails instead of skipping)`);
   return line;
 }
