@@ -5,6 +5,7 @@
 //   mysql2   pool.query('SELECT ?', [1]) on a pool of 4
 //   redis    node-redis 5: SET and GET in turn
 //   ioredis  ioredis 5: SET and GET in turn
+//   mongodb  mongodb 7: collection.findOne({ _id: 1 }) on a pool of 4
 const api = require('@opentelemetry/api');
 
 const DRIVER = process.env.DRIVER;
@@ -38,8 +39,15 @@ async function connect() {
       const client = new Redis(URL);
       return { op: (i, cb) => (i % 2 === 0 ? client.set('bench:key', 'value', cb) : client.get('bench:key', cb)), close: () => client.quit() };
     }
+    case 'mongodb': {
+      const { MongoClient } = require('mongodb');
+      const client = new MongoClient(URL, { maxPoolSize: 4 });
+      const items = client.db('bench').collection('items');
+      await items.updateOne({ _id: 1 }, { $set: { name: 'one' } }, { upsert: true });
+      return { op: (_i, cb) => items.findOne({ _id: 1 }).then(() => cb(null), cb), close: () => client.close() };
+    }
     default:
-      throw new Error(`DRIVER must be pg, mysql2, redis or ioredis, not ${DRIVER}`);
+      throw new Error(`DRIVER must be pg, mysql2, redis, ioredis or mongodb, not ${DRIVER}`);
   }
 }
 
