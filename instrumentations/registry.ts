@@ -53,8 +53,8 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     modules: ['postgres', 'postgres/cjs/src/query.js', 'postgres/src/query.js'],
     load: loader('./postgres/index.js', 'postgres'),
   },
-  // mongodb 6 and 7 (Mongoose rides on it): the connection class every command passes, and the pool's connect.
-  { name: 'mongodb', modules: ['mongodb', 'mongodb/lib/cmap/connection.js', 'mongodb/lib/cmap/connect.js'], load: loader('./mongodb/index.js', 'mongodb') },
+  // mongodb 6 and 7 (Mongoose rides on it): the connection class every command passes, the pool's connect and checkOut.
+  { name: 'mongodb', modules: ['mongodb', 'mongodb/lib/cmap/connection.js', 'mongodb/lib/cmap/connect.js', 'mongodb/lib/cmap/connection_pool.js'], load: loader('./mongodb/index.js', 'mongodb') },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];

@@ -94,9 +94,11 @@ export class DbClient {
 
   /**
    * The operation the app is starting now, or undefined when it is not ours to record (our own I/O, or
-   * this instrumentation turned itself off). Never throws.
+   * this instrumentation turned itself off). Never throws. `startedAt` (a performance.now() reading) is
+   * when the app made the call, for a driver whose single command point comes after a wait for a pooled
+   * connection: the conventions' span covers the call as the caller saw it.
    */
-  start(operation: DbOperation, parent: Context = activeContext()): DbCall | undefined {
+  start(operation: DbOperation, parent: Context = activeContext(), startedAt?: number): DbCall | undefined {
     if (!this.guard.enabled || isSuppressed(parent)) return undefined;
     try {
       const system = this.#system;
@@ -126,9 +128,9 @@ export class DbClient {
           serverAddress: operation.serverAddress,
           serverPort: operation.serverPort,
         });
-        span = this.#tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+        span = this.#tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime: startedAt }, parent);
       }
-      return new DbCall(this, span, parent, measured);
+      return new DbCall(this, span, parent, measured, startedAt);
     } catch (error) {
       this.guard.fail(error);
       return undefined;
@@ -181,14 +183,15 @@ export class DbCall {
   readonly parent: Context;
   readonly #client: DbClient;
   readonly #measured: Attributes;
-  readonly #startMs = performance.now();
+  readonly #startMs: number;
   #ended = false;
 
-  constructor(client: DbClient, span: Span | undefined, parent: Context, measured: Attributes) {
+  constructor(client: DbClient, span: Span | undefined, parent: Context, measured: Attributes, startedAt: number = performance.now()) {
     this.#client = client;
     this.span = span;
     this.parent = parent;
     this.#measured = measured;
+    this.#startMs = startedAt;
   }
 
   /** The context with this operation's span active: for driver work that should nest under it. */

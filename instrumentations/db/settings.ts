@@ -23,4 +23,14 @@ export const DB_CAPTURE_PARAMETERS = defineSetting({
   default: false,
 });
 
-export const DB_SETTINGS = [DB_ROOT_SPANS, DB_CAPTURE_PARAMETERS];
+// Waiting for a pooled connection is part of a query's span already; a span of its own for it is
+// detail most traces do not want (the official pg-pool.connect spans are a common complaint).
+export const DB_POOL_SPANS = defineSetting({
+  env: 'OTEL_NODE_DB_POOL_SPANS',
+  group: 'instrumentations',
+  help: 'a span for each wait for a pooled connection (pg, mysql2, mongodb pools), under the operation\'s trace, never a root',
+  type: bool,
+  default: false,
+});
+
+export const DB_SETTINGS = [DB_ROOT_SPANS, DB_CAPTURE_PARAMETERS, DB_POOL_SPANS];

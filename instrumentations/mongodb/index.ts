@@ -10,12 +10,16 @@
 // every reply in full; this reads the command as sent and the reply as the driver already holds it.
 //
 // The pool's connect() (lib/cmap/connect.js) is wrapped only to mark each connection with the host the
-// app named (server.ts).
+// app named (server.ts); its checkOut (lib/cmap/connection_pool.js) only when pool spans are asked for.
 
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { wrap } from '../../src/hook/patch.js';
+import { activeContext } from '../../src/context/als-context-manager.js';
+import { endPoolSpan, PoolSpans } from '../db/pool-span.js';
+import { DB_SYSTEM } from '../db/semconv.js';
 import { DbClient, type DbCall } from '../db/db-call.js';
 import { commandName, commandOperation, type MongoNamespace } from './command.js';
+import { markCheckout, takeCheckout } from './checkout.js';
 import { connectionServer, markConnection, MONGODB_SYSTEM, serverOf } from './server.js';
 import { writeFailureOf } from './write-failure.js';
 
@@ -29,11 +33,13 @@ function start(client: DbClient, connection: object, ns: unknown, command: unkno
     const name = commandName(command);
     if (name === undefined) return undefined;
     const server = connectionServer(connection);
-    return client.start({
+    const operation = {
       ...commandOperation(ns as MongoNamespace | undefined, command as Record<string, unknown>, name),
       serverAddress: server?.address,
       serverPort: server?.port,
-    });
+    };
+    // The first command after a checkout starts when the operation asked the pool for a connection.
+    return client.start(operation, undefined, takeCheckout(connection));
   } catch (error) {
     client.guard.fail(error);
     return undefined;
@@ -78,6 +84,38 @@ function patchConnection(exports: unknown, telemetry: Telemetry): unknown {
   return exports;
 }
 
+/**
+ * lib/cmap/connection_pool.js: each connection checked out is marked with when the operation asked for
+ * it, so its first command's span covers the wait (checkout.ts); with OTEL_NODE_DB_POOL_SPANS on, the
+ * wait is also a `pool acquire` span.
+ */
+function patchConnectionPool(exports: unknown, telemetry: Telemetry): unknown {
+  const proto = (exports as { ConnectionPool?: { prototype?: { checkOut?: AnyFunction } } } | null)?.ConnectionPool?.prototype;
+  if (proto === undefined || typeof proto.checkOut !== 'function') return exports;
+  const poolSpans = new PoolSpans(telemetry);
+  wrap(proto, 'checkOut', (original) =>
+    function checkOut(this: { address?: unknown }) {
+      const askedAt = performance.now();
+      const span = poolSpans.enabled ? poolSpans.start(activeContext(), DB_SYSTEM.mongodb, typeof this.address === 'string' ? this.address : undefined) : undefined;
+      const result: unknown = Reflect.apply(original, this, arguments);
+      // The driver awaits its own promise; ours is attached first, so it runs first, and never rejects.
+      if (result instanceof Promise) {
+        result.then(
+          (connection: unknown) => {
+            markCheckout(connection, askedAt);
+            endPoolSpan(span);
+          },
+          (error: unknown) => endPoolSpan(span, error),
+        );
+      } else {
+        endPoolSpan(span);
+      }
+      return result;
+    },
+  );
+  return exports;
+}
+
 /** lib/cmap/connect.js: the pool's connect(options) is given the HostAddress the app named. */
 function patchConnect(exports: unknown): unknown {
   if (exports === null || typeof exports !== 'object') return exports;
@@ -98,5 +136,6 @@ export const mongodb: Instrumentation = {
   targets: [
     { module: 'mongodb/lib/cmap/connection.js', versions: VERSIONS, patch: (exports, telemetry) => patchConnection(exports, telemetry) },
     { module: 'mongodb/lib/cmap/connect.js', versions: VERSIONS, patch: (exports) => patchConnect(exports) },
+    { module: 'mongodb/lib/cmap/connection_pool.js', versions: VERSIONS, patch: (exports, telemetry) => patchConnectionPool(exports, telemetry) },
   ],
 };

@@ -15,6 +15,7 @@ import { redactMysqlMessage } from '../db/error-message.js';
 import { applyInContext } from '../../src/context/als-context-manager.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { wrap } from '../../src/hook/patch.js';
+import { takeDispatchTime } from './pool-wait.js';
 import { MYSQL_DEFAULT_PORT, mysqlStatusCode, systemOf, type Mysql2Connection } from './server.js';
 
 type AnyFunction = (...args: any[]) => any;
@@ -98,14 +99,16 @@ function start(clients: Clients, connection: Mysql2Connection, sql: unknown, val
     const config = connection.config;
     const socketPath = config?.socketPath;
     const database = config?.database;
-    return client.start({
+    const operation = {
       queryText: query.text,
       querySummary: query.summary,
       namespace: database === undefined || database === '' ? undefined : database,
       serverAddress: socketPath ?? config?.host ?? 'localhost',
       serverPort: socketPath === undefined ? (config?.port ?? MYSQL_DEFAULT_PORT) : undefined,
       parameters: Array.isArray(params) ? params : undefined,
-    });
+    };
+    // A pool's query: its span starts when the app called the pool, before the wait for a connection.
+    return client.start(operation, undefined, takeDispatchTime());
   } catch (error) {
     client?.guard.fail(error);
     return undefined;

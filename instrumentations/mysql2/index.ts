@@ -12,6 +12,6 @@ export const mysql2: Instrumentation = {
   name: 'mysql2',
   targets: [
     { module: 'mysql2/lib/connection.js', versions: VERSIONS, patch: (exports, telemetry) => patchConnectionClass(exports, telemetry) },
-    { module: 'mysql2/lib/pool.js', versions: VERSIONS, patch: (exports) => patchPoolClass(exports) },
+    { module: 'mysql2/lib/pool.js', versions: VERSIONS, patch: (exports, telemetry) => patchPoolClass(exports, telemetry) },
   ],
 };

@@ -6,11 +6,12 @@
 // release runs its waiter's callback in the releasing request's context without us; the waiter's
 // context is restored here, for pool.query and for the app's own pool.connect(callback).
 
-import type { Context } from '@opentelemetry/api';
+import type { Context, Span } from '@opentelemetry/api';
 import { activeContext, applyInContext, bindToContext } from '../../src/context/als-context-manager.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { DbClient, type DbCall, type DbOperation } from '../db/db-call.js';
 import { redactPostgresMessage } from '../db/error-message.js';
+import { endingPoolSpan, endPoolSpan, poolName, PoolSpans } from '../db/pool-span.js';
 import { POSTGRESQL_DEFAULT_PORT, sqlStateOf } from '../db/postgresql.js';
 import { DB_SYSTEM } from '../db/semconv.js';
 import { sqlQuery } from '../db/sql-query.js';
@@ -61,6 +62,7 @@ let poolDispatch = false;
 
 export class PgQueries {
   readonly client: DbClient;
+  readonly poolSpans: PoolSpans;
   readonly #poolTargets = new WeakMap<object, ConnectionTarget>();
   readonly #patchedPrototypes = new WeakSet<object>();
 
@@ -72,6 +74,7 @@ export class PgQueries {
       statusCodeOf: sqlStateOf,
       redactMessage: redactPostgresMessage,
     });
+    this.poolSpans = new PoolSpans(telemetry);
   }
 
   /** The operation for one query, or undefined when our own code failed (the app's query goes on untraced). */
@@ -200,14 +203,25 @@ export class PgQueries {
   }
 
   wrapPoolConnect(original: AnyFunction): AnyFunction {
+    const queries = this;
     return function connect(this: object, callback: unknown): unknown {
       const call = pendingPoolCall;
       pendingPoolCall = undefined;
-      if (typeof callback !== 'function') return Reflect.apply(original, this, arguments);
-      if (call !== undefined) return original.call(this, dispatchInContext(call.parent, callback as AnyFunction));
+      // The wait is part of a pool query's span, or of the app's own trace for its pool.connect().
+      const span = queries.poolSpans.enabled ? queries.poolSpans.start(call?.context ?? activeContext(), DB_SYSTEM.postgresql, queries.#poolName(this)) : undefined;
+      if (typeof callback !== 'function') {
+        const result: unknown = Reflect.apply(original, this, arguments);
+        return span === undefined || !isPromise(result) ? result : settledPoolWait(span, result);
+      }
+      if (call !== undefined) return original.call(this, dispatchInContext(call.parent, endingPoolSpan(span, callback as AnyFunction)));
       // The app's own pool.connect(callback): its callback runs in its context, not the releasing request's.
-      return original.call(this, bindToContext(activeContext(), callback as AnyFunction));
+      return original.call(this, bindToContext(activeContext(), endingPoolSpan(span, callback as AnyFunction)));
     };
+  }
+
+  #poolName(pool: object): string | undefined {
+    const target = this.#poolTarget(pool);
+    return target === undefined ? undefined : poolName(target.host ?? 'localhost', target.port ?? POSTGRESQL_DEFAULT_PORT, target.database);
   }
 
   /** A pool's server and database, as its clients will see them: parsed once per pool. */
@@ -222,6 +236,20 @@ export class PgQueries {
     }
     return target;
   }
+}
+
+/** The app's promise of a connection, ending the wait's span when it settles; a rejection still reaches the app unhandled. */
+function settledPoolWait(span: Span, promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    (client) => {
+      endPoolSpan(span);
+      return client;
+    },
+    (error: unknown) => {
+      endPoolSpan(span, error);
+      throw error;
+    },
+  );
 }
 
 function dispatchInContext(context: Context, callback: AnyFunction): AnyFunction {
