@@ -7,7 +7,7 @@ import { diag } from '../diag/log.js';
 import type { ModuleHooks } from './module-hooks.js';
 
 export function installEsmHooks(hooks: ModuleHooks, how: string): void {
-  new Hook(hooks.moduleNames(), (namespace, name, basedir, format) => {
+  new Hook(hooks.moduleNames(), { internals: true }, (namespace, name, basedir, format) => {
     const dir = basedir ?? undefined;
     // For a builtin or CommonJS module, `default` is the very exports object require() returns:
     // patch it as the require hook would (once, shared with require), then the named bindings.
@@ -19,6 +19,20 @@ export function installEsmHooks(hooks: ModuleHooks, how: string): void {
     return hooks.onLoad(namespace, name, dir);
   });
   diag.debug(`ESM hooks installed with ${how}`);
+}
+
+/**
+ * The loader's include list: the module names, and for each internal file of a package
+ * ('postgres/src/query.js') a pattern on its resolved URL, because a package imports its own files
+ * by relative specifiers ('./query.js'), which the list's names never match.
+ */
+export function esmIncludeList(names: readonly string[]): Array<string | RegExp> {
+  const include: Array<string | RegExp> = [...names];
+  for (const name of names) {
+    const packageLength = name.startsWith('@') ? 2 : 1;
+    if (name.split('/').length > packageLength) include.push(new RegExp(`/node_modules/${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  }
+  return include;
 }
 
 export function reportEsmHookFailure(error: unknown): void {
@@ -34,12 +48,12 @@ export function reportEsmHookFailure(error: unknown): void {
  * process, by register.ts (which both preloads run only once).
  */
 export function installEsmHooksFromPreload(hooks: ModuleHooks): void {
-  const include = hooks.moduleNames();
+  const include = esmIncludeList(hooks.moduleNames());
   try {
     if (process.features.require_module === true) {
       const { supportsSyncHooks } = require('import-in-the-middle/supports-sync-hooks.mjs') as { supportsSyncHooks(): boolean };
       if (supportsSyncHooks()) {
-        (require('import-in-the-middle/register-hooks.mjs') as { register(options: { include: string[] }): void }).register({ include });
+        (require('import-in-the-middle/register-hooks.mjs') as { register(options: { include: Array<string | RegExp> }): void }).register({ include });
         installEsmHooks(hooks, 'module.registerHooks');
         return;
       }
