@@ -40,7 +40,11 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     modules: ['@redis/client', '@redis/client/dist/lib/client/index.js', '@redis/client/dist/lib/client/commands-queue.js'],
     load: loader('./redis/index.js', 'redis'),
   },
-  { name: 'ioredis', modules: ['ioredis', 'ioredis/built/Redis.js', 'ioredis/built/Pipeline.js'], load: loader('./ioredis/index.js', 'ioredis') },
+  {
+    name: 'ioredis',
+    modules: ['ioredis', 'ioredis/built/Redis.js', 'ioredis/built/Pipeline.js', 'ioredis/built/cluster/index.js'],
+    load: loader('./ioredis/index.js', 'ioredis'),
+  },
   // mysql2 3.x: its connection and pool classes (mysql2/promise loads them without the package's index).
   { name: 'mysql2', modules: ['mysql2', 'mysql2/lib/connection.js', 'mysql2/lib/pool.js'], load: loader('./mysql2/index.js', 'mysql2') },
   // node-postgres: pg's Client, and pg-pool's Pool, which pg loads; connection-parameters.js parses a pool's server.

@@ -15,9 +15,11 @@ import { createContextKey } from '../../src/otel-api/context-key.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
 import { applyInContext } from '../../src/context/als-context-manager.js';
 
+export const REDIS_DEFAULT_PORT = 6379;
+
 /** What is fixed for a Redis client instrumentation (node-redis, ioredis): the database index never names the span. */
 export function redisSystem(instrumentation: string): DbSystem {
-  return { instrumentation, system: DB_SYSTEM.redis, defaultPort: 6379, namespaceNamesSpan: false, statusCodeOf: redisStatusCode };
+  return { instrumentation, system: DB_SYSTEM.redis, defaultPort: REDIS_DEFAULT_PORT, namespaceNamesSpan: false, statusCodeOf: redisStatusCode };
 }
 
 /** db.query.text is bounded: a 10 000-key DEL is still one readable line. */

@@ -11,14 +11,18 @@
 // reconnects and the replay's SELECT make no span under whichever request first woke the client.
 //
 // db.namespace is the client's current database index (ioredis tracks SELECT in `condition.select`).
-// Cluster: its commands reach each node's Redis.sendCommand, but after slot lookups and redirections
-// that may run outside the caller's context; it is not tested here (no cluster to run cheaply).
+// Cluster: a command starts its span in Cluster.prototype.sendCommand, in the caller's context, because
+// the cluster may queue it (while it connects or refreshes its slots) and hand it to a node later, in
+// another context; the node's sendCommand only adds which node served it (server.address and
+// server.port: the node is known only then). A MOVED or ASK redirection re-sends the same Command: one
+// span, ended by the final answer. A cluster has no database index: no db.namespace.
 
 import type { Context } from '@opentelemetry/api';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { wrap } from '../../src/hook/patch.js';
 import { DbClient, type DbCall } from '../db/db-call.js';
+import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../http/semconv.js';
 import {
   inConnectionSetup,
   isConnectionSetup,
@@ -27,6 +31,7 @@ import {
   redisCommandName,
   redisQueryText,
   redisSystem,
+  REDIS_DEFAULT_PORT,
 } from '../db/redis-command.js';
 
 const VERSIONS = '>=5.0.0 <7';
@@ -37,6 +42,8 @@ interface Command {
   resolve: (value: unknown) => unknown;
   reject: (error: unknown) => unknown;
   [STARTED]?: true;
+  /** A cluster's command: its span waits for the node that serves it. */
+  [AWAITING_NODE]?: DbCall | undefined;
 }
 
 interface RedisLike {
@@ -54,6 +61,7 @@ interface PipelineLike {
 }
 
 const STARTED = Symbol('otel-instrument ioredis started');
+const AWAITING_NODE = Symbol('otel-instrument ioredis awaiting node');
 
 let client: DbClient | undefined;
 
@@ -104,6 +112,11 @@ type SendCommand = (this: RedisLike, command: Command, stream?: unknown, node?: 
 function wrapSendCommand(original: SendCommand, telemetry: Telemetry): SendCommand {
   const db = dbClient(telemetry);
   return function sendCommand(this: RedisLike, command: Command, stream?: unknown) {
+    if (command !== null && typeof command === 'object' && command[AWAITING_NODE] !== undefined) {
+      const call = command[AWAITING_NODE];
+      command[AWAITING_NODE] = undefined;
+      setServer(call, this);
+    }
     // A pipeline's command (its batch has the span), a replay from the offline queue, or not a Command.
     if (stream === undefined && command !== null && typeof command === 'object' && command[STARTED] === undefined && typeof command.name === 'string') {
       const parent = activeContext();
@@ -112,6 +125,41 @@ function wrapSendCommand(original: SendCommand, telemetry: Telemetry): SendComma
           const call = startCommand(db, this, command, parent);
           if (call !== undefined) {
             command[STARTED] = true;
+            endOnSettle(command, call);
+          }
+        } catch (error) {
+          db.guard.fail(error);
+        }
+      }
+    }
+    return Reflect.apply(original, this, arguments);
+  };
+}
+
+/** A cluster command's node, once known. */
+function setServer(call: DbCall, redis: RedisLike): void {
+  const span = call.span;
+  const options = redis.options;
+  if (span === undefined || options === undefined) return;
+  if (options.path !== undefined) span.setAttribute(ATTR_SERVER_ADDRESS, options.path);
+  else if (options.host !== undefined) {
+    span.setAttribute(ATTR_SERVER_ADDRESS, options.host);
+    if (options.port !== undefined && options.port !== REDIS_DEFAULT_PORT) span.setAttribute(ATTR_SERVER_PORT, options.port);
+  }
+}
+
+/** Cluster.prototype.sendCommand: the span starts here, in the caller's context, before any queueing. */
+function wrapClusterSendCommand(original: SendCommand, telemetry: Telemetry): SendCommand {
+  const db = dbClient(telemetry);
+  return function sendCommand(this: RedisLike, command: Command, stream?: unknown) {
+    if (stream === undefined && command !== null && typeof command === 'object' && command[STARTED] === undefined && typeof command.name === 'string') {
+      const parent = activeContext();
+      if (!isConnectionSetup(parent)) {
+        try {
+          const call = db.start({ operationName: redisCommandName(command.name), queryText: redisQueryText(command.name, command.args), parameters: command.args }, parent);
+          if (call !== undefined) {
+            command[STARTED] = true;
+            command[AWAITING_NODE] = call;
             endOnSettle(command, call);
           }
         } catch (error) {
@@ -187,6 +235,20 @@ export const ioredis: Instrumentation = {
         if (proto === undefined) return exports;
         wrap(proto, 'sendCommand', (original) => wrapSendCommand(original, telemetry));
         wrap(proto, 'connect', inConnectionSetup);
+        return exports;
+      },
+    },
+    {
+      module: 'ioredis/built/cluster/index.js',
+      versions: VERSIONS,
+      patch(exports, telemetry) {
+        const Cluster = (exports as { default?: { prototype?: Record<string, unknown> } }).default;
+        const proto = Cluster?.prototype as { sendCommand: SendCommand; connect: Connect; refreshSlotsCache: Connect } | undefined;
+        if (proto === undefined) return exports;
+        wrap(proto, 'sendCommand', (original) => wrapClusterSendCommand(original, telemetry));
+        // Its own work (CLUSTER SLOTS, the nodes' handshakes) makes no span under the request that woke it.
+        wrap(proto, 'connect', inConnectionSetup);
+        wrap(proto, 'refreshSlotsCache', inConnectionSetup);
         return exports;
       },
     },
