@@ -6,6 +6,8 @@
 //   redis    node-redis 5: SET and GET in turn
 //   ioredis  ioredis 5: SET and GET in turn
 //   mongodb  mongodb 7: collection.findOne({ _id: 1 }) on a pool of 4
+//   postgres postgres.js: sql`select ${1}::int` with max: 4
+//   sqlite   better-sqlite3: a prepared SELECT ? in memory (synchronous: each op yields to the loop once)
 const api = require('@opentelemetry/api');
 
 const DRIVER = process.env.DRIVER;
@@ -39,6 +41,26 @@ async function connect() {
       const client = new Redis(URL);
       return { op: (i, cb) => (i % 2 === 0 ? client.set('bench:key', 'value', cb) : client.get('bench:key', cb)), close: () => client.quit() };
     }
+    case 'postgres': {
+      const sql = require('postgres')(URL, { max: 4, onnotice: () => undefined });
+      return { op: (_i, cb) => sql`select ${1}::int`.then(() => cb(null), cb), close: () => sql.end() };
+    }
+    case 'sqlite': {
+      const Database = require('better-sqlite3');
+      const db = new Database(URL);
+      const statement = db.prepare('SELECT ?');
+      return {
+        op: (_i, cb) => {
+          try {
+            statement.get(1);
+          } catch (error) {
+            return setImmediate(cb, error);
+          }
+          setImmediate(cb, null);
+        },
+        close: async () => db.close(),
+      };
+    }
     case 'mongodb': {
       const { MongoClient } = require('mongodb');
       const client = new MongoClient(URL, { maxPoolSize: 4 });
@@ -47,7 +69,7 @@ async function connect() {
       return { op: (_i, cb) => items.findOne({ _id: 1 }).then(() => cb(null), cb), close: () => client.close() };
     }
     default:
-      throw new Error(`DRIVER must be pg, mysql2, redis, ioredis or mongodb, not ${DRIVER}`);
+      throw new Error(`DRIVER must be pg, mysql2, redis, ioredis, mongodb, postgres or sqlite, not ${DRIVER}`);
   }
 }
 

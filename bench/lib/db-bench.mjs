@@ -18,12 +18,18 @@ const APP = join(root, 'bench', 'db', 'loop-app.cjs');
 const OFFICIAL = join(root, 'bench', 'official', 'node_modules', '@opentelemetry', 'auto-instrumentations-node', 'build', 'src', 'register.js');
 const support = join(root, 'dist', 'test', 'support');
 
-/** Per driver: the Debian program its server needs, how to start one, what the loop does, the official instrumentation's name. */
+/**
+ * Per driver: the Debian program its server needs (or how to tell it is available), how to start one,
+ * what the loop does, the official instrumentation's name when there is one.
+ */
 export const DRIVERS = {
   pg: { program: 'initdb', start: () => require(join(support, 'servers', 'postgres.js')).startPostgres(), op: "pool.query('SELECT $1::int', [1])", official: 'pg' },
   mysql2: { program: 'mariadbd', start: () => require(join(support, 'servers', 'mariadb.js')).startMariaDb(), op: "pool.query('SELECT ?', [1])", official: 'mysql2' },
   redis: { program: 'redis-server', start: () => require(join(support, 'servers', 'redis.js')).startRedis(), op: 'node-redis SET/GET', official: 'redis' },
   ioredis: { program: 'redis-server', start: () => require(join(support, 'servers', 'redis.js')).startRedis(), op: 'ioredis SET/GET', official: 'ioredis' },
+  // The official auto-instrumentation covers neither postgres.js nor SQLite: no third column for them.
+  postgres: { program: 'initdb', start: () => require(join(support, 'servers', 'postgres.js')).startPostgres(), op: 'postgres.js sql`select ${1}::int`' },
+  sqlite: { available: () => true, start: async () => ({ url: ':memory:', stop: async () => {} }), op: "better-sqlite3 prepare('SELECT ?').get(1), in memory" },
   // No MongoDB server installs here: the emulator the tests use (Python, single-threaded), so the loop is
   // bound by it, and the ratios say less than the other drivers'.
   mongodb: {
@@ -71,7 +77,7 @@ export async function dbBench(driverName, rounds, roundMs, log = console.log) {
       uninstrumented: () => runApp([APP], common),
       'otel-instrument': () => runApp([join(root, 'bin', 'otel-instrument'), 'node', APP], { ...common, ...otelEnv(sink.port) }),
     };
-    if (existsSync(OFFICIAL)) {
+    if (driver.official !== undefined && existsSync(OFFICIAL)) {
       configs[`official (instrumentation-${driver.official})`] = () =>
         runApp(['--require', OFFICIAL, APP], { ...common, ...otelEnv(sink.port), OTEL_NODE_ENABLED_INSTRUMENTATIONS: driver.official });
     }
