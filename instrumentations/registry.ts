@@ -47,8 +47,9 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   },
   // mysql2 3.x: its connection and pool classes (mysql2/promise loads them without the package's index).
   { name: 'mysql2', modules: ['mysql2', 'mysql2/lib/connection.js', 'mysql2/lib/pool.js'], load: loader('./mysql2/index.js', 'mysql2') },
-  // node-postgres: pg's Client, and pg-pool's Pool, which pg loads; connection-parameters.js parses a pool's server.
-  { name: 'pg', modules: ['pg', 'pg/lib/connection-parameters.js', 'pg-pool'], load: loader('./pg/index.js', 'pg') },
+  // node-postgres: pg's Client, and pg-pool's Pool, which pg loads; connection-parameters.js parses a pool's server;
+  // pg-cursor's callbacks are bound to their caller's context.
+  { name: 'pg', modules: ['pg', 'pg/lib/connection-parameters.js', 'pg-pool', 'pg-cursor'], load: loader('./pg/index.js', 'pg') },
   // SQLite: better-sqlite3, and the builtin node:sqlite (hooked by that name: it has no other).
   { name: 'sqlite', modules: ['better-sqlite3', 'node:sqlite'], load: loader('./sqlite/index.js', 'sqlite') },
   // postgres.js 3.x: its factory, and its Query class (separate CommonJS and ESM copies).

@@ -8,11 +8,15 @@
 
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { wrap } from '../../src/hook/patch.js';
+import { activeContext, bindToContext } from '../../src/context/als-context-manager.js';
 import { PgQueries, rememberConnectionParameters } from './queries.js';
 
 // pg 8 ships pg-pool 3.
 const PG_VERSIONS = '>=8.0.0 <9';
 const POOL_VERSIONS = '>=3.0.0 <4';
+const CURSOR_VERSIONS = '>=2.0.0 <3';
+
+type AnyFunction = (...args: any[]) => any;
 
 let queries: PgQueries | undefined;
 
@@ -57,6 +61,25 @@ function patchPool(exports: unknown, telemetry: Telemetry): unknown {
   return exports;
 }
 
+/**
+ * pg-cursor calls a read's or close's callback from the connection's socket events, in whatever context
+ * the connection was made: bound to the caller's, as without pooling the app would expect. (The promise
+ * forms need nothing: an await resumes in its own context.)
+ */
+function patchCursor(exports: unknown): unknown {
+  const proto = typeof exports === 'function' ? (exports.prototype as Record<string, AnyFunction> | undefined) : undefined;
+  if (proto === undefined) return exports;
+  wrap(proto, 'read', (original) => function read(this: unknown, rows: unknown, callback: unknown) {
+    if (typeof callback !== 'function') return Reflect.apply(original, this, arguments);
+    return original.call(this, rows, bindToContext(activeContext(), callback as AnyFunction));
+  });
+  wrap(proto, 'close', (original) => function close(this: unknown, callback: unknown) {
+    if (typeof callback !== 'function') return Reflect.apply(original, this, arguments);
+    return original.call(this, bindToContext(activeContext(), callback as AnyFunction));
+  });
+  return exports;
+}
+
 export const pg: Instrumentation = {
   name: 'pg',
   targets: [
@@ -72,5 +95,6 @@ export const pg: Instrumentation = {
       },
     },
     { module: 'pg-pool', versions: POOL_VERSIONS, patch: patchPool },
+    { module: 'pg-cursor', versions: CURSOR_VERSIONS, patch: patchCursor },
   ],
 };

@@ -192,6 +192,25 @@ describe('pg instrumentation against a real PostgreSQL', { skip: skipWithout('in
     assert.equal(spans[1]!.attributes['db.query.text'], 'SELECT id FROM orders WHERE id = $1');
   });
 
+  test('a Cursor\'s read and close callbacks run in the request that called them', async () => {
+    recorded.clear();
+    const seen: Array<string | undefined> = [];
+    const { request } = await inRequest('r', async () => {
+      const cursor = client.query(new Cursor('SELECT generate_series(1, 3) AS n'));
+      await new Promise<void>((resolve, reject) =>
+        cursor.read(2, (error: unknown) => {
+          seen.push(activeSpanId());
+          if (error) return reject(error);
+          cursor.close((closeError: unknown) => {
+            seen.push(activeSpanId());
+            return closeError ? reject(closeError) : resolve();
+          });
+        }),
+      );
+    });
+    assert.deepEqual(seen, [request.spanContext().spanId, request.spanContext().spanId]);
+  });
+
   test('50 concurrent requests on a pool of 3: every query span is a child of its own request, waiting ones included', async () => {
     const pool = new pg.Pool({ connectionString: server.url, max: 3 });
     try {
