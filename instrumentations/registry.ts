@@ -23,6 +23,15 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     settings: EXPRESS_SETTINGS,
     load: loader('./express/index.js', 'express'),
   },
+  // hono 4: its Hono classes (default and presets) and the routers an app may pass itself; the same
+  // public names for require and import. hono/index.ts lists them too (a test keeps the two equal).
+  {
+    name: 'hono',
+    modules: ['hono', 'hono/quick', 'hono/tiny', ...['reg-exp', 'trie', 'smart', 'pattern', 'linear'].map((router) => `hono/router/${router}-router`)],
+    load: loader('./hono/index.js', 'hono'),
+  },
+  // hapi 21: the request's route lookup and the toolkit that runs every lifecycle method (internal files).
+  { name: 'hapi', modules: ['@hapi/hapi', '@hapi/hapi/lib/request.js', '@hapi/hapi/lib/toolkit.js'], load: loader('./hapi/index.js', 'hapi') },
   // The global fetch and the undici package report through diagnostics_channel: nothing to hook.
   { name: 'undici', modules: [], settings: UNDICI_SETTINGS, load: loader('./undici/index.js', 'undici') },
   // The global console: wrapped at startup when logs are exported (no module to wait for).

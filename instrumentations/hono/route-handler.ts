@@ -1,0 +1,192 @@
+// What runs in place of one route's handler (router-add.ts puts it there, in the router only): hono
+// calls it as handler(c, next) from its compose(), or directly when only that handler matched.
+//
+// On @hono/node-server, c.env.incoming is node's IncomingMessage: the way back to http's server
+// request. A handler that runs makes its path template the request's route (http names the span
+// `{method} {route}` from it); one that passes the request on by calling next() gives it back to the
+// route before it, so a middleware (`app.use('*', ...)`) is the route only when it answers itself, and
+// a request nothing answers keeps no route. A handler that does not declare `next` is a request handler:
+// it gets an INTERNAL span, active while it runs. Middleware (declaring `next`) gets none: it would
+// wrap everything after it, and costs every request. What a handler throws or rejects with is recorded
+// unless it is an HTTPException below 500 (http-exception.ts); hono's error handler still answers.
+
+import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
+import { trace } from '../../src/otel-api/trace.js';
+import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
+import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
+import { Guard } from '../../src/hook/guard.js';
+import { httpServerRequest, recordHandlerError, routeOf, setRoute, type HttpServerRequest } from '../http/framework-api.js';
+import { ATTR_HTTP_ROUTE } from '../http/semconv.js';
+import { isServerFailure } from './http-exception.js';
+
+export const guard = new Guard('hono');
+
+let tracer: Tracer | undefined;
+
+/** The first patched module hands over the instrumentation's tracer. */
+export function useTracer(t: Tracer): void {
+  tracer ??= t;
+}
+
+type Handler = (...args: unknown[]) => unknown;
+
+const WRAPPED = Symbol('otel-instrument.hono.route-handler');
+// hono's mark on the handler app.route() makes for a sub-app with its own onError: the app's handler
+// inside it, which that wrapper runs with the sub-app's error handler around it.
+const COMPOSED_HANDLER = '__COMPOSED_HANDLER';
+
+/** One registered route: what every call of its handler needs, made once. */
+class Route {
+  readonly handler: Handler;
+  readonly path: string;
+  /** The app's function declares `next`: it may pass the request on. */
+  readonly passesOn: boolean;
+  /** A sub-app's handler inside its own error handler: what it throws shows only as `c.error`. */
+  readonly composed: boolean;
+  readonly spanName: string;
+  readonly spanOptions: SpanOptions;
+
+  constructor(handler: Handler, path: string) {
+    this.handler = handler;
+    this.path = path;
+    const inner = (handler as unknown as Record<string, unknown>)[COMPOSED_HANDLER];
+    this.composed = typeof inner === 'function';
+    this.passesOn = (this.composed ? (inner as Handler) : handler).length >= 2;
+    this.spanName = `request handler - ${path}`;
+    this.spanOptions = { kind: SpanKind.INTERNAL, attributes: { [ATTR_HTTP_ROUTE]: path } };
+  }
+}
+
+export function isWrappedHandler(fn: unknown): boolean {
+  return typeof fn === 'function' && (fn as { [WRAPPED]?: boolean })[WRAPPED] === true;
+}
+
+/** The handler the router hands hono for `handler` registered at `path`. Made once, at registration. */
+export function wrapRouteHandler(handler: Handler, path: string): Handler {
+  const route = new Route(handler, path);
+  const wrapped = function (this: unknown) {
+    return run(route, this, arguments);
+  };
+  Object.defineProperty(wrapped, WRAPPED, { value: true });
+  Object.defineProperty(wrapped, 'name', { value: handler.name, configurable: true });
+  Object.defineProperty(wrapped, 'length', { value: handler.length, configurable: true });
+  return wrapped;
+}
+
+/** One call of a route's handler, for one request. */
+class HandlerCall {
+  readonly route: Route;
+  readonly server: HttpServerRequest;
+  readonly c: { error?: unknown };
+  readonly span: Span | undefined;
+  readonly context: Context | undefined;
+  /** c.error before a sub-app's handler ran: a new value afterwards is what its handler threw. */
+  readonly errorBefore: unknown;
+
+  constructor(route: Route, server: HttpServerRequest, c: { error?: unknown }, span: Span | undefined, context: Context | undefined) {
+    this.route = route;
+    this.server = server;
+    this.c = c;
+    this.span = span;
+    this.context = context;
+    this.errorBefore = route.composed ? c.error : undefined;
+  }
+
+  /** The handler returned: a promise settles later, anything else is its answer now. */
+  returned(result: unknown): void {
+    if (!(result instanceof Promise)) {
+      this.finish(undefined, false);
+      return;
+    }
+    try {
+      // A reaction beside hono's own await: the promise hono gets is the handler's, untouched.
+      result.then(
+        () => this.finish(undefined, false),
+        (error: unknown) => this.finish(error, true),
+      );
+    } catch (internal) {
+      guard.fail(internal);
+    }
+  }
+
+  finish(error: unknown, failed: boolean): void {
+    try {
+      if (!failed && this.route.composed) {
+        const caught = this.c.error;
+        if (caught !== undefined && caught !== this.errorBefore) {
+          error = caught;
+          failed = true;
+        }
+      }
+      const span = this.span;
+      if (failed && isServerFailure(error)) {
+        if (span !== undefined) {
+          span.addEvent('exception', exceptionAttributes(error));
+          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+        }
+        recordHandlerError(this.server, error);
+      }
+      if (span !== undefined) span.end();
+    } catch (internal) {
+      guard.fail(internal);
+    }
+  }
+}
+
+/** http's server request for hono's context `c`, reached through @hono/node-server's c.env.incoming. */
+function serverRequestOf(c: unknown): HttpServerRequest | undefined {
+  if (c === null || typeof c !== 'object') return undefined;
+  const env = (c as { env?: unknown }).env;
+  if (env === null || typeof env !== 'object') return undefined;
+  const incoming = (env as { incoming?: unknown }).incoming;
+  return incoming !== null && typeof incoming === 'object' ? httpServerRequest(incoming) : undefined;
+}
+
+/** hono's `next`, which first gives the request back to the route before this handler's. */
+function passingOn(server: HttpServerRequest, routeBefore: string | undefined, honoNext: Handler): Handler {
+  return function next(this: unknown) {
+    setRoute(server, routeBefore);
+    return Reflect.apply(honoNext, this, arguments);
+  };
+}
+
+/** Sets the route and starts the span; undefined when the request has no http server span (app.request(), another runtime). */
+function enter(route: Route, args: IArguments): HandlerCall | undefined {
+  const c = args[0];
+  const server = serverRequestOf(c);
+  if (server === undefined) return undefined;
+  const routeBefore = routeOf(server);
+  setRoute(server, route.path);
+  if (route.passesOn) {
+    const next = args[1];
+    // The arguments object is handed on as it is, with this one `next` replaced.
+    if (typeof next === 'function') args[1] = passingOn(server, routeBefore, next as Handler);
+    return new HandlerCall(route, server, c as { error?: unknown }, undefined, undefined);
+  }
+  if (tracer === undefined || !server.span.isRecording()) return new HandlerCall(route, server, c as { error?: unknown }, undefined, undefined);
+  const parent = activeContext();
+  const span = tracer.startSpan(route.spanName, route.spanOptions, parent);
+  return new HandlerCall(route, server, c as { error?: unknown }, span, trace.setSpan(parent, span));
+}
+
+function run(route: Route, self: unknown, args: IArguments): unknown {
+  let call: HandlerCall | undefined;
+  if (guard.enabled) {
+    try {
+      call = enter(route, args);
+    } catch (internal) {
+      guard.fail(internal);
+    }
+  }
+  if (call === undefined) return Reflect.apply(route.handler, self, args);
+  let result: unknown;
+  try {
+    result = call.context === undefined ? Reflect.apply(route.handler, self, args) : applyInContext(call.context, route.handler, self, args);
+  } catch (thrown) {
+    call.finish(thrown, true);
+    throw thrown;
+  }
+  call.returned(result);
+  return result;
+}
