@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { SETTINGS } from '../../src/cli/flags.js';
 import { README_END, README_START, settingsMarkdown, withSettingsMarkdown } from '../../src/config/settings-markdown.js';
+import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 
 const README = join(__dirname, '..', '..', '..', 'README.md');
 
@@ -23,5 +24,12 @@ describe('the README settings tables', () => {
       assert.ok(markdown.includes(`| \`--${setting.flag}\``), setting.flag);
       assert.ok(markdown.includes(`\`${setting.env}\``), setting.env);
     }
+  });
+  it('name every instrumentation of the registry for --enabled_instrumentations / --disabled_instrumentations', () => {
+    const readme = readFileSync(README, 'utf8');
+    const start = readme.indexOf('Instrumentation names for `--enabled_instrumentations`');
+    assert.ok(start >= 0, 'README.md lacks the paragraph of instrumentation names');
+    const paragraph = readme.slice(start, readme.indexOf('\n\n', start));
+    for (const entry of INSTRUMENTATIONS) assert.ok(paragraph.includes(`\`${entry.name}\``), `${entry.name} is missing from the README's instrumentation names`);
   });
 });
