@@ -79,6 +79,9 @@ function buildApp(Koa: KoaClass, Router: RouterClass): { app: KoaApp; errors: un
     throw new TypeError('answered by the app');
   });
   root.get('/refused', (ctx: Ctx) => ctx.throw(403, 'not yours'));
+  root.get(/^\/regex\/(\d+)$/, (ctx: Ctx) => {
+    ctx.body = { n: ctx.captures[0] };
+  });
   root.get('/outgoing', async (ctx: Ctx) => {
     ctx.body = await new Promise((resolve, reject) => {
       http
@@ -164,6 +167,11 @@ for (const combination of COMBINATIONS) {
     test("a router's own prefix is part of the route", async () => {
       const server = await request('/v2/status', 200, 2);
       assert.deepEqual([server.name, server.attributes['http.route'], duration()['http.route']], ['GET /v2/status', '/v2/status', '/v2/status']);
+    });
+
+    test('a RegExp route is http.route by its source', async () => {
+      const server = await request('/regex/5', 200, 2);
+      assert.deepEqual([server.name, server.attributes['http.route']], ['GET ^\\/regex\\/(\\d+)$', '^\\/regex\\/(\\d+)$']);
     });
 
     test('the handler is one INTERNAL span under the server span, in the koa scope; middleware gets none', async () => {
