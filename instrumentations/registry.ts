@@ -32,6 +32,8 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   },
   // hapi 21: the request's route lookup and the toolkit that runs every lifecycle method (internal files).
   { name: 'hapi', modules: ['@hapi/hapi', '@hapi/hapi/lib/request.js', '@hapi/hapi/lib/toolkit.js'], load: loader('./hapi/index.js', 'hapi') },
+  // koa 2 and 3 (Application.prototype.emit) with @koa/router or koa-router (Router.prototype.register).
+  { name: 'koa', modules: ['koa', '@koa/router', 'koa-router'], load: loader('./koa/index.js', 'koa') },
   // The global fetch and the undici package report through diagnostics_channel: nothing to hook.
   { name: 'undici', modules: [], settings: UNDICI_SETTINGS, load: loader('./undici/index.js', 'undici') },
   // The global console: wrapped at startup when logs are exported (no module to wait for).
