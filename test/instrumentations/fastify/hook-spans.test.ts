@@ -124,6 +124,11 @@ for (const [label, moduleName] of [['fastify 5', 'fastify'], ['fastify 4', 'fast
       assert.deepEqual(named('preHandler - checkRole').status, { code: SpanStatusCode.ERROR, message: 'no role' });
       assert.equal(denied.server.attributes['error.type'], 'RangeError');
       assert.equal(denied.server.events.filter((e) => e.name === 'exception').length, 1);
+      // The handler never ran. fastify 5 still reports the step on its handler channel, with the
+      // preHandler's error, so that span is there and failed; fastify 4 never calls the handler.
+      const handlers = recorded.spans.filter((s) => s.name === 'handler - GET /admin/:what');
+      if (moduleName === 'fastify') assert.deepEqual(handlers.map((s) => s.status), [{ code: SpanStatusCode.ERROR, message: 'no role' }]);
+      else assert.deepEqual(handlers, []);
     });
 
     test("fastify refuses and accepts the same hooks as without us, and the app's own hook list is left as it was", async () => {
