@@ -6,6 +6,7 @@ import type { Instrumentation, InstrumentationEntry } from '../src/hook/instrume
 // Settings files are data only: they load no instrumentation code.
 import { DB_SETTINGS } from './db/settings.js';
 import { EXPRESS_SETTINGS } from './express/settings.js';
+import { FASTIFY_SETTINGS } from './fastify/settings.js';
 import { HTTP_SETTINGS } from './http/settings.js';
 import { UNDICI_SETTINGS } from './undici/settings.js';
 
@@ -34,6 +35,9 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: 'hapi', modules: ['@hapi/hapi', '@hapi/hapi/lib/request.js', '@hapi/hapi/lib/toolkit.js'], load: loader('./hapi/index.js', 'hapi') },
   // koa 2 and 3 (Application.prototype.emit) with @koa/router or koa-router (Router.prototype.register).
   { name: 'koa', modules: ['koa', '@koa/router', 'koa-router'], load: loader('./koa/index.js', 'koa') },
+  // fastify 4 and 5 announce each instance on a diagnostics channel, whatever name they were loaded by:
+  // nothing to hook (the instrumentation's code loads with the first instance).
+  { name: 'fastify', modules: [], settings: FASTIFY_SETTINGS, load: loader('./fastify/index.js', 'fastify') },
   // The global fetch and the undici package report through diagnostics_channel: nothing to hook.
   { name: 'undici', modules: [], settings: UNDICI_SETTINGS, load: loader('./undici/index.js', 'undici') },
   // The global console: wrapped at startup when logs are exported (no module to wait for).

@@ -6,7 +6,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { APPS } from './apps.mjs';
 
 export const CONFIG_NAMES = ['baseline', 'otel-instrument', 'collector down', 'official'];
 /** Configs that are expected to reach the sink (collector down must not). */
@@ -43,6 +44,12 @@ export function otelEnv(sinkPort) {
   };
 }
 
+/** The official configuration's extra preloads for the app whose script this is (APPS[app].official, in bench/official). */
+function officialPreloads(root, script) {
+  const app = Object.values(APPS).find((entry) => entry.script === basename(script));
+  return (app?.official ?? []).flatMap((file) => ['--require', join(root, 'bench', 'official', file)]);
+}
+
 /**
  * name -> (script) => [command, args]; the official preload resolves from bench/official only.
  * `before`: another built otel-instrument checkout, run as config 'before' (run.mjs --before).
@@ -55,7 +62,7 @@ export function configCommands(root, before) {
     baseline: (script) => [node, [script]],
     'otel-instrument': (script) => [node, [join(root, 'bin', 'otel-instrument'), node, script]],
     'collector down': (script) => [node, [join(root, 'bin', 'otel-instrument'), node, script]],
-    official: (script) => [node, ['--require', officialRegister, script]],
+    official: (script) => [node, ['--require', officialRegister, ...officialPreloads(root, script), script]],
     ...(before === undefined ? {} : { before: (script) => [node, [join(before, 'bin', 'otel-instrument'), node, script]] }),
   };
 }

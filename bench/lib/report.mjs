@@ -71,7 +71,9 @@ export function dropNotes(names, exported) {
   if (names.includes('collector down')) {
     notes.push('collector down: otel-instrument with OTEL_EXPORTER_OTLP_ENDPOINT at a local port nothing listens on, so it exports nothing by design; its req/s, p99, RSS and CPU are what an outage costs.');
   }
-  notes.push('Spans per request differ by design: otel-instrument makes no span per express middleware by default (`OTEL_NODE_EXPRESS_IGNORE_LAYER_TYPES=none` adds them); the official SDK makes one per middleware.');
+  notes.push(
+    'Spans per request differ by design: otel-instrument makes no span per express middleware or fastify hook by default (`OTEL_NODE_EXPRESS_IGNORE_LAYER_TYPES=none`, `OTEL_NODE_FASTIFY_HOOK_SPANS=true` add them); the official SDK makes one per middleware, and @fastify/otel one per hook plus a request span beside the http one.',
+  );
   return notes;
 }
 

@@ -1,7 +1,7 @@
 // Makes `npm run bench` work on a fresh clone: our dist/ built, the official SDK installed in
 // bench/official (its own package, never a dependency of ours), wrk on the PATH.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function run(command, args, cwd) {
@@ -20,7 +20,9 @@ export function ensureReady(root) {
     }
   }
   const official = join(root, 'bench', 'official');
-  if (!existsSync(join(official, 'node_modules', '@opentelemetry', 'auto-instrumentations-node'))) {
+  // Every dependency there, so that one added later (@fastify/otel) reaches an older install too.
+  const wanted = Object.keys(JSON.parse(readFileSync(join(official, 'package.json'), 'utf8')).dependencies);
+  if (wanted.some((name) => !existsSync(join(official, 'node_modules', name, 'package.json')))) {
     run('npm', ['ci', '--prefix', official, '--no-audit', '--no-fund'], root);
   }
   for (const tool of ['wrk', 'taskset']) {

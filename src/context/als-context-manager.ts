@@ -2,6 +2,7 @@
 // Registered as the @opentelemetry/api global for apps; our own code calls it directly.
 
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Channel } from 'node:diagnostics_channel';
 import type { Context, ContextManager } from '@opentelemetry/api';
 import { ROOT_CONTEXT } from './context.js';
 
@@ -30,6 +31,16 @@ export function bindToContext<T extends (...args: never[]) => unknown>(ctx: Cont
   };
   Object.defineProperty(bound, 'length', { value: target.length, configurable: true });
   return bound as unknown as T;
+}
+
+/**
+ * For a library's TracingChannel: `channel.runStores(message, fn)` runs fn with the context that
+ * transform(message) returns active (a span started from the message, say), and what fn schedules
+ * keeps it. transform must return a context (the active one when it has nothing to add) and must
+ * not throw: Node reports a throwing transform as an uncaught exception.
+ */
+export function bindContextToChannel<M extends object>(channel: Channel, transform: (message: M) => Context): void {
+  (channel as unknown as Channel<Context, M>).bindStore(storage, transform);
 }
 
 export const contextManager: ContextManager = {

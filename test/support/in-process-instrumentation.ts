@@ -68,6 +68,8 @@ export function instrumentInProcess(names: readonly string[], env: NodeJS.Proces
     config: loadConfig(env, { extra: INSTRUMENTATION_SETTINGS }),
   });
   hooks.install();
+  // Channel-only instrumentations have no module to wait for: they subscribe now, as the bootstrap does.
+  for (const entry of entries) if (entry.modules.length === 0) entry.load().subscribe?.(hooks.telemetryFor(entry.name));
   return {
     spans,
     measurements,

@@ -1,0 +1,23 @@
+// What fastify reads off the functions an app gives it, kept on the wrappers we hand it instead:
+// `length` and `constructor.name` decide a hook's style and whether it is valid
+// (`fn.constructor.name === 'AsyncFunction' && fn.length === 3` is refused), and `name` shows in
+// printRoutes() and errors. The wrapper keeps the original's prototype, so an async function's
+// wrapper still has AsyncFunction as its constructor, while returning the original's own promise.
+
+type AnyFunction = (...args: never[]) => unknown;
+
+export function sameShape<W extends AnyFunction>(wrapper: W, original: AnyFunction): W {
+  Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
+  Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+  const proto = Object.getPrototypeOf(original) as object | null;
+  if (proto !== Object.getPrototypeOf(wrapper)) Object.setPrototypeOf(wrapper, proto);
+  return wrapper;
+}
+
+/**
+ * A native promise, whose then() we may call beside fastify's: a thenable of another kind may do
+ * its work when then() is called (a query builder runs its query), and must be left to fastify alone.
+ */
+export function isNativePromise(value: unknown): value is Promise<unknown> {
+  return value instanceof Promise && value.constructor === Promise;
+}
