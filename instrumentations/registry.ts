@@ -6,6 +6,7 @@ import type { Instrumentation, InstrumentationEntry } from '../src/hook/instrume
 // Settings files are data only: they load no instrumentation code.
 import { DB_SETTINGS } from './db/settings.js';
 import { EXPRESS_SETTINGS } from './express/settings.js';
+import { GRAPHQL_SETTINGS } from './graphql/settings.js';
 import { HTTP_SETTINGS } from './http/settings.js';
 import { UNDICI_SETTINGS } from './undici/settings.js';
 
@@ -52,6 +53,21 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     name: 'postgres',
     modules: ['postgres', 'postgres/cjs/src/query.js', 'postgres/src/query.js'],
     load: loader('./postgres/index.js', 'postgres'),
+  },
+  // graphql 15-17: 17 reports through its diagnostics channels (the package's first load subscribes);
+  // 15 and 16 are patched in the files that define parse, validate, execute and subscribe.
+  {
+    name: 'graphql',
+    modules: [
+      'graphql',
+      'graphql/language/parser.js',
+      'graphql/validation/validate.js',
+      'graphql/execution/execute.js',
+      'graphql/execution/subscribe.js',
+      'graphql/subscription/subscribe.js',
+    ],
+    settings: GRAPHQL_SETTINGS,
+    load: loader('./graphql/index.js', 'graphql'),
   },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
