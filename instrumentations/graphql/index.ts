@@ -3,6 +3,8 @@
 // resolver spans when asked for (settings.ts).
 //
 // graphql 17 publishes diagnostics channels for all of it (channels.ts): nothing of it is patched.
+// It finds them through process.getBuiltinModule (Node 20.16 and later; graphql 17 asks for Node 22):
+// on an older Node it publishes nothing, and gets no spans.
 // graphql 15 and 16 have none: their parse, validate, execute and subscribe are wrapped on the
 // exports of the CommonJS files that define them. In Node their CommonJS build is the only one
 // loaded, by require and by import alike (their package.json has no "exports", and Node does not read
