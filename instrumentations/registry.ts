@@ -7,6 +7,7 @@ import type { Instrumentation, InstrumentationEntry } from '../src/hook/instrume
 import { DB_SETTINGS } from './db/settings.js';
 import { EXPRESS_SETTINGS } from './express/settings.js';
 import { FASTIFY_SETTINGS } from './fastify/settings.js';
+import { GRAPHQL_SETTINGS } from './graphql/settings.js';
 import { HTTP_SETTINGS } from './http/settings.js';
 import { UNDICI_SETTINGS } from './undici/settings.js';
 
@@ -75,6 +76,21 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   },
   // mongodb 6 and 7 (Mongoose rides on it): the connection class every command passes, the pool's connect and checkOut.
   { name: 'mongodb', modules: ['mongodb', 'mongodb/lib/cmap/connection.js', 'mongodb/lib/cmap/connect.js', 'mongodb/lib/cmap/connection_pool.js'], load: loader('./mongodb/index.js', 'mongodb') },
+  // graphql 15-17: 17 reports through its diagnostics channels (the package's first load subscribes);
+  // 15 and 16 are patched in the files that define parse, validate, execute and subscribe.
+  {
+    name: 'graphql',
+    modules: [
+      'graphql',
+      'graphql/language/parser.js',
+      'graphql/validation/validate.js',
+      'graphql/execution/execute.js',
+      'graphql/execution/subscribe.js',
+      'graphql/subscription/subscribe.js',
+    ],
+    settings: GRAPHQL_SETTINGS,
+    load: loader('./graphql/index.js', 'graphql'),
+  },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];
