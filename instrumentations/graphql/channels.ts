@@ -5,8 +5,7 @@
 //
 // The operation and resolver spans must be current while graphql runs, so that the resolvers' own
 // calls are their children: their start channels get a bound store, which diagnostics_channel runs
-// the traced call in (`store.run(transform(message), call)`). The store is our context manager's:
-// an object with the `run` of an AsyncLocalStorage, doing runWithContext.
+// the traced call in (`store.run(transform(message), call)`): our context manager's own store.
 //
 // A subscriber that throws would reach the app as an uncaught exception (diagnostics_channel reports
 // it so), and a transform that throws likewise: every handler here catches all and turns the
@@ -14,10 +13,9 @@
 // subscriber makes graphql build a message and trace every field.
 
 import * as diagnosticsChannel from 'node:diagnostics_channel';
-import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context, Span } from '@opentelemetry/api';
 import { trace } from '../../src/otel-api/trace.js';
-import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
+import { activeContext, bindContextToChannel } from '../../src/context/als-context-manager.js';
 import { activeTracing, guard, type GraphqlTracing } from './graphql-tracing.js';
 import { startOperation, type OperationRun } from './operation-span.js';
 import { endPhase, startPhase } from './phase-span.js';
@@ -31,9 +29,6 @@ type TracingChannel = diagnosticsChannel.TracingChannel<object, object>;
 
 const RUN = Symbol('otel-instrument.graphql.operation');
 const SPAN = Symbol('otel-instrument.graphql.span');
-
-/** Our context manager, in the shape diagnostics_channel's bindStore uses. */
-const contextStore = { run: runWithContext } as unknown as AsyncLocalStorage<Context>;
 
 /** Held here: a channel nobody references may be collected with its subscribers (Node 20). */
 const held: TracingChannel[] = [];
@@ -178,14 +173,14 @@ export function subscribeGraphqlChannels(): void {
 
   for (const name of ['graphql:execute', 'graphql:subscribe']) {
     const operation = tracingChannel(name);
-    operation.start.bindStore(contextStore, guardedTransform(startOperationOf));
+    bindContextToChannel(operation.start, guardedTransform(startOperationOf));
     operation.end.subscribe(guarded(onOperationEnd));
     operation.asyncEnd.subscribe(guarded(finishOperation));
   }
 
   if (tracing.resolverSpans !== 'none') {
     const resolve = tracingChannel('graphql:resolve');
-    resolve.start.bindStore(contextStore, guardedTransform(resolverTransform(tracing)));
+    bindContextToChannel(resolve.start, guardedTransform(resolverTransform(tracing)));
     resolve.end.subscribe(guarded(onResolverEnd));
     resolve.asyncEnd.subscribe(guarded(finishResolver));
   }
