@@ -35,7 +35,7 @@ import {
   dbSpanName,
 } from './semconv.js';
 import { DB_CAPTURE_PARAMETERS, DB_ROOT_SPANS } from './settings.js';
-import { redactedError, type MessageRedactor } from './error-message.js';
+import { redactedError, type MessageRedactor } from '../../src/core/redacted-error.js';
 
 /** What an instrumentation knows about one operation when the app calls it. */
 export interface DbOperation {

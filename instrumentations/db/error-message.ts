@@ -4,18 +4,7 @@
 // message carry the message, so those values become `?` there, as they do in db.query.text. The error
 // the app gets is untouched; only what we record is redacted.
 
-import { errorClassName } from '../../src/core/exception-attributes.js';
-
-/** Rewrites a server's error message (and the stack's copy of it) without the values it repeats. */
-export type MessageRedactor = (message: string) => string;
-
-function redactorOf(rules: ReadonlyArray<readonly [RegExp, string]>): MessageRedactor {
-  return (message) => {
-    let out = message;
-    for (const [pattern, replacement] of rules) out = out.replace(pattern, replacement);
-    return out;
-  };
-}
+import { redactorOf, type MessageRedactor } from '../../src/core/redacted-error.js';
 
 // A quoted MySQL value: '' and backslash escapes inside.
 const MYSQL_VALUE = String.raw`'(?:[^'\\]|\\[\s\S]|'')*'`;
@@ -40,16 +29,3 @@ export const redactMongoMessage: MessageRedactor = redactorOf([
   // E11000: "... index: email_1 dup key: { email: "bob@example.com" }".
   [/dup key: \{[\s\S]*\}/g, 'dup key: { ? }'],
 ]);
-
-/**
- * What to record for `error`: the error itself when redaction changes nothing, else a plain copy of
- * its class name, message and stack with the values redacted.
- */
-export function redactedError(error: unknown, redact: MessageRedactor): unknown {
-  if (error === null || typeof error !== 'object') return typeof error === 'string' ? redact(error) : error;
-  const { message, stack } = error as { message?: unknown; stack?: unknown };
-  const redactedMessage = typeof message === 'string' ? redact(message) : message;
-  const redactedStack = typeof stack === 'string' ? redact(stack) : stack;
-  if (redactedMessage === message && redactedStack === stack) return error;
-  return { type: errorClassName(error), message: redactedMessage, stack: redactedStack };
-}

@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redactedError, redactMongoMessage, redactMysqlMessage, redactPostgresMessage } from '../../../instrumentations/db/error-message.js';
+import { redactMongoMessage, redactMysqlMessage, redactPostgresMessage } from '../../../instrumentations/db/error-message.js';
+import { redactedError } from '../../../src/core/redacted-error.js';
 
 test('MySQL and MariaDB: duplicate entries, incorrect values and the statement quoted by a syntax error', () => {
   assert.equal(redactMysqlMessage("Duplicate entry 'bob@example.com' for key 'users.email'"), "Duplicate entry '?' for key 'users.email'");

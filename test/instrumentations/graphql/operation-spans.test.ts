@@ -213,6 +213,24 @@ for (const { label, major, graphql: g } of versions) {
       );
     });
 
+    test('values of the document quoted in graphql\'s own parse and validation messages are ? on the spans; the app\'s errors keep them', () => {
+      const request = inRequest();
+      recorded.clear();
+      let thrown: any;
+      try {
+        runIn(request.ctx, () => g.parse('{ hello(name: "secret-parse" "secret-token") }'));
+      } catch (error) {
+        thrown = error;
+      }
+      const errors = runIn(request.ctx, () => g.validate(schema, g.parse('{ user(id: 42.5) { name } hello(name: 7) }')));
+      assert.match(thrown.message, /secret-token/);
+      assert.match(errors.map((e: Error) => e.message).join('\n'), /42\.5/);
+      const recordedText = JSON.stringify(graphqlSpans().map((span) => [span.events, span.status]));
+      assert.doesNotMatch(recordedText, /secret-|42\.5/);
+      const [parse] = graphqlSpans();
+      assert.equal(exceptionEvents(parse!)[0]?.['exception.message'], thrown.message.replace('"secret-token"', '"?"'));
+    });
+
     test('graphql() parses, validates and executes, each in its own span under the request, none failed', async () => {
       const request = inRequest();
       recorded.clear();
