@@ -6,6 +6,7 @@ import type { Instrumentation, InstrumentationEntry } from '../src/hook/instrume
 // Settings files are data only: they load no instrumentation code.
 import { DB_SETTINGS } from './db/settings.js';
 import { EXPRESS_SETTINGS } from './express/settings.js';
+import { GRPC_SETTINGS } from './grpc/settings.js';
 import { HTTP_SETTINGS } from './http/settings.js';
 import { UNDICI_SETTINGS } from './undici/settings.js';
 
@@ -52,6 +53,20 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     name: 'postgres',
     modules: ['postgres', 'postgres/cjs/src/query.js', 'postgres/src/query.js'],
     load: loader('./postgres/index.js', 'postgres'),
+  },
+  // @grpc/grpc-js: its client, call, server and server-call files (the package is listed for its internals).
+  {
+    name: 'grpc',
+    modules: [
+      '@grpc/grpc-js',
+      '@grpc/grpc-js/build/src/client.js',
+      '@grpc/grpc-js/build/src/call.js',
+      '@grpc/grpc-js/build/src/server.js',
+      '@grpc/grpc-js/build/src/server-interceptors.js',
+      '@grpc/grpc-js/build/src/server-call.js',
+    ],
+    settings: GRPC_SETTINGS,
+    load: loader('./grpc/index.js', 'grpc'),
   },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
