@@ -26,7 +26,7 @@ import { wrap } from '../../src/hook/patch.js';
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../http/semconv.js';
 import { metadataSetter, type MetadataLike } from './metadata.js';
 import { clientMethod } from './method.js';
-import { RpcCall, type GrpcTelemetry, type PeerSource } from './rpc-call.js';
+import { MetricSite, RpcCall, type GrpcTelemetry, type PeerSource } from './rpc-call.js';
 import { ATTR_RPC_METHOD, ATTR_RPC_METHOD_ORIGINAL, ATTR_RPC_SYSTEM_NAME, RPC_SYSTEM_GRPC, STATUS_OK } from './semconv.js';
 import { parseTarget, type ServerTarget } from './target.js';
 
@@ -61,19 +61,48 @@ const UNKNOWN = 2;
 
 // --- where the client sends its calls --------------------------------------------------------------
 
-const targets = new WeakMap<object, ServerTarget>();
+/** A method called on one channel: the span's first attributes and the metric's, made once. */
+interface ClientSite {
+  readonly attributes: Attributes;
+  readonly metric: MetricSite;
+}
 
-/** server.address and server.port of a channel, worked out once per channel. */
-function targetOf(client: ClientLike): ServerTarget {
+/** Where a channel sends its calls, and the sites of the methods called on it. */
+class ChannelCalls {
+  readonly target: ServerTarget;
+  readonly #sites = new Map<string, ClientSite>();
+
+  constructor(target: ServerTarget) {
+    this.target = target;
+  }
+
+  /** The site of a method (rpc.method's value: recognized ones and '_OTHER', so there are few). */
+  site(method: string): ClientSite {
+    let site = this.#sites.get(method);
+    if (site === undefined) {
+      const target = this.target;
+      const attributes: Attributes = { [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_GRPC, [ATTR_RPC_METHOD]: method, [ATTR_SERVER_ADDRESS]: target.address };
+      if (target.port !== undefined) attributes[ATTR_SERVER_PORT] = target.port;
+      site = { attributes: Object.freeze(attributes), metric: new MetricSite(attributes) };
+      this.#sites.set(method, site);
+    }
+    return site;
+  }
+}
+
+const channels = new WeakMap<object, ChannelCalls>();
+
+/** server.address and server.port of a client's channel, worked out once per channel. */
+function channelOf(client: ClientLike): ChannelCalls {
   const channel = client.getChannel();
-  let target = targets.get(channel);
-  if (target === undefined) {
+  let calls = channels.get(channel);
+  if (calls === undefined) {
     // Behind an HTTP CONNECT proxy the channel's target is the proxy; grpc-js keeps the server's here.
     const proxied = channel.internalChannel?.options?.['grpc.http_connect_target'];
-    target = parseTarget(typeof proxied === 'string' ? proxied : channel.getTarget());
-    targets.set(channel, target);
+    calls = new ChannelCalls(parseTarget(typeof proxied === 'string' ? proxied : channel.getTarget()));
+    channels.set(channel, calls);
   }
-  return target;
+  return calls;
 }
 
 // --- the arguments ---------------------------------------------------------------------------------
@@ -143,14 +172,11 @@ function makeRequest(rpc: GrpcTelemetry, original: AnyFunction, first: number, w
       prepared = prepare(this, arguments, first, withCallback);
       if (prepared === undefined) return Reflect.apply(original, this, arguments);
       const method = clientMethod(this, path, rpc.knownMethods);
-      const target = targetOf(this);
-      const measured: Attributes = { [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_GRPC, [ATTR_RPC_METHOD]: method.name, [ATTR_SERVER_ADDRESS]: target.address };
-      if (target.port !== undefined) measured[ATTR_SERVER_PORT] = target.port;
-      const attributes: Attributes = { ...measured };
-      if (method.original !== undefined) attributes[ATTR_RPC_METHOD_ORIGINAL] = method.original;
+      const site = channelOf(this).site(method.name);
+      const attributes = method.original === undefined ? site.attributes : { ...site.attributes, [ATTR_RPC_METHOD_ORIGINAL]: method.original };
       const span: Span = rpc.tracer.startSpan(method.spanName, { kind: SpanKind.CLIENT, attributes }, parent);
       rpc.propagator.inject(trace.setSpan(parent, span), prepared.metadata, metadataSetter);
-      call = new RpcCall(rpc, span, parent, measured, false);
+      call = new RpcCall(rpc, span, parent, site.metric, false);
       if (withCallback) prepared.args[prepared.callbackIndex] = endingCallback(call, prepared.args[prepared.callbackIndex] as AnyFunction);
     } catch (error) {
       rpc.guard.fail(error);

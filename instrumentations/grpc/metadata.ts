@@ -11,10 +11,18 @@ export interface MetadataLike {
   clone(): MetadataLike;
 }
 
-/** Writes a key only when the app's metadata has none: a value the app set is sent as it set it. */
+/**
+ * Writes a key only when the app's metadata has none: a value the app set is sent as it set it. A
+ * value gRPC metadata cannot carry (grpc-js throws on characters outside printable ASCII) is left out.
+ */
 export const metadataSetter: TextMapSetter<MetadataLike> = {
   set(metadata, key, value) {
-    if (metadata.get(key).length === 0) metadata.set(key, value);
+    if (metadata.get(key).length !== 0) return;
+    try {
+      metadata.set(key, value);
+    } catch {
+      // Not sendable as metadata: the call goes without this key.
+    }
   },
 };
 

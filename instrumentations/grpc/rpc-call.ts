@@ -69,6 +69,42 @@ export function grpcTelemetry(telemetry: Telemetry): GrpcTelemetry {
   return shared;
 }
 
+/**
+ * The metric attributes of one method (and, on the client, one server), one frozen object per
+ * outcome, made once: the histogram then finds each outcome's series by identity, without hashing.
+ */
+export class MetricSite {
+  readonly #base: Attributes;
+  readonly #byCode: (Attributes | undefined)[] = [];
+  readonly #byErrorType = new Map<string, Attributes>();
+
+  constructor(base: Attributes) {
+    this.#base = base;
+  }
+
+  /** rpc.status_code, and error.type when the code is an error on this side. */
+  forStatus(code: number, name: string, failed: boolean): Attributes {
+    const known = Number.isInteger(code) && code >= 0 && code < 32;
+    let attributes = known ? this.#byCode[code] : undefined;
+    if (attributes === undefined) {
+      attributes = Object.freeze(failed ? { ...this.#base, [ATTR_RPC_STATUS_CODE]: name, [ATTR_ERROR_TYPE]: name } : { ...this.#base, [ATTR_RPC_STATUS_CODE]: name });
+      if (known) this.#byCode[code] = attributes;
+    }
+    return attributes;
+  }
+
+  /** error.type alone: the call failed without a status. */
+  forErrorType(type: string): Attributes {
+    let attributes = this.#byErrorType.get(type);
+    if (attributes === undefined) {
+      attributes = Object.freeze({ ...this.#base, [ATTR_ERROR_TYPE]: type });
+      // Error types are class names and codes, few; a flood of them is not kept.
+      if (this.#byErrorType.size < 64) this.#byErrorType.set(type, attributes);
+    }
+    return attributes;
+  }
+}
+
 // Calls whose span is open: at exit, their status will never come.
 const inFlight = new OpenList<RpcCall>();
 atExit(() => {
@@ -79,8 +115,8 @@ export class RpcCall extends OpenEntry {
   readonly span: Span;
   /** The context the app's code for this call runs in: the caller's (client), the span's (server). */
   readonly context: Context;
-  /** The metric's attributes, known at the start; the outcome's are added at the end. */
-  readonly measured: Attributes;
+  /** Where the call's outcome is measured. */
+  readonly site: MetricSite;
   readonly isServer: boolean;
   readonly #rpc: GrpcTelemetry;
   readonly #startMs = performance.now();
@@ -90,12 +126,12 @@ export class RpcCall extends OpenEntry {
   peerSource: PeerSource | undefined = undefined;
   ended = false;
 
-  constructor(rpc: GrpcTelemetry, span: Span, context: Context, measured: Attributes, isServer: boolean) {
+  constructor(rpc: GrpcTelemetry, span: Span, context: Context, site: MetricSite, isServer: boolean) {
     super();
     this.#rpc = rpc;
     this.span = span;
     this.context = context;
-    this.measured = measured;
+    this.site = site;
     this.isServer = isServer;
     inFlight.add(this);
   }
@@ -109,9 +145,6 @@ export class RpcCall extends OpenEntry {
       const name = statusName(code);
       const failed = this.isServer ? isServerError(code) : isClientError(code);
       const span = this.span;
-      const measured = this.measured;
-      measured[ATTR_RPC_STATUS_CODE] = name;
-      if (failed) measured[ATTR_ERROR_TYPE] = name;
       if (span.isRecording()) {
         span.setAttribute(ATTR_RPC_STATUS_CODE, name);
         const address = this.peerSource === undefined ? undefined : parsePeer(this.peerSource.getPeer());
@@ -125,7 +158,7 @@ export class RpcCall extends OpenEntry {
           span.setStatus(typeof details === 'string' && details !== '' ? { code: SpanStatusCode.ERROR, message: details } : { code: SpanStatusCode.ERROR });
         }
       }
-      this.#finish();
+      this.#finish(this.site.forStatus(code, name, failed));
     } catch (internal) {
       this.#rpc.guard.fail(internal);
     }
@@ -138,7 +171,6 @@ export class RpcCall extends OpenEntry {
     inFlight.delete(this);
     try {
       const type = error === undefined ? ERROR_TYPE_ABORTED : errorTypeOf(error);
-      this.measured[ATTR_ERROR_TYPE] = type;
       const span = this.span;
       span.setAttribute(ATTR_ERROR_TYPE, type);
       if (error !== undefined) {
@@ -147,15 +179,15 @@ export class RpcCall extends OpenEntry {
       } else {
         span.setStatus({ code: SpanStatusCode.ERROR });
       }
-      this.#finish();
+      this.#finish(this.site.forErrorType(type));
     } catch (internal) {
       this.#rpc.guard.fail(internal);
     }
   }
 
-  #finish(): void {
+  #finish(measured: Attributes): void {
     this.span.end();
     const histogram = this.isServer ? this.#rpc.serverDuration : this.#rpc.clientDuration;
-    histogram?.record((performance.now() - this.#startMs) / 1000, this.measured);
+    histogram?.record((performance.now() - this.#startMs) / 1000, measured);
   }
 }

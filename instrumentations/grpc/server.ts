@@ -30,7 +30,7 @@ import { wrap } from '../../src/hook/patch.js';
 import { ATTR_NETWORK_PEER_ADDRESS, ATTR_NETWORK_PEER_PORT, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, parseHostHeader } from '../http/semconv.js';
 import { headersGetter } from './metadata.js';
 import { knownMethod } from './method.js';
-import { RpcCall, type GrpcTelemetry } from './rpc-call.js';
+import { MetricSite, RpcCall, type GrpcTelemetry } from './rpc-call.js';
 import { ATTR_RPC_METHOD, ATTR_RPC_SYSTEM_NAME, RPC_SYSTEM_GRPC, STATUS_CANCELLED } from './semconv.js';
 
 type AnyFunction = (...args: any[]) => any;
@@ -77,12 +77,23 @@ function peerOf(stream: ServerHttp2Stream): Peer {
   return peer;
 }
 
+// The metric's sites, one per registered method.
+const sites = new Map<string, MetricSite>();
+
+function siteOf(method: string): MetricSite {
+  let site = sites.get(method);
+  if (site === undefined) {
+    site = new MetricSite({ [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_GRPC, [ATTR_RPC_METHOD]: method });
+    sites.set(method, site);
+  }
+  return site;
+}
+
 function startServerCall(rpc: GrpcTelemetry, stream: ServerHttp2Stream, headers: IncomingHttpHeaders, handler: HandlerLike): ServerCall | undefined {
   const path = handler?.path;
   if (typeof path !== 'string' || typeof headers !== 'object' || headers === null) return undefined;
   const method = knownMethod(path);
-  const measured: Attributes = { [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_GRPC, [ATTR_RPC_METHOD]: method.name };
-  const attributes: Attributes = { ...measured };
+  const attributes: Attributes = { [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_GRPC, [ATTR_RPC_METHOD]: method.name };
   // The address the client used to reach this server: the :authority it sent (grpc.md).
   const authority = headers[':authority'] ?? headers.host;
   if (typeof authority === 'string' && authority !== '') {
@@ -99,7 +110,7 @@ function startServerCall(rpc: GrpcTelemetry, stream: ServerHttp2Stream, headers:
   const parent = rpc.propagator.extract(ROOT_CONTEXT, headers, headersGetter);
   const span = rpc.tracer.startSpan(method.spanName, { kind: SpanKind.SERVER, attributes }, parent);
   const context: Context = trace.setSpan(parent, span);
-  return new ServerCall(rpc, span, context, measured, true);
+  return new ServerCall(rpc, span, context, siteOf(method.name), true);
 }
 
 // --- server-interceptors.js ------------------------------------------------------------------------

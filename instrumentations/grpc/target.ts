@@ -84,8 +84,19 @@ export interface Peer {
  * network.peer.* from grpc-js's getPeer(): `ip:port`, `[ipv6]:port` or a socket path. Before a
  * connection was picked it answers 'unknown' or the channel's target: those give nothing.
  */
+let lastPeer: string | undefined;
+let lastParsed: Peer | undefined;
+
 export function parsePeer(peer: unknown): Peer | undefined {
   if (typeof peer !== 'string' || peer === '') return undefined;
+  // A channel's calls mostly go to one peer: its parse is kept.
+  if (peer === lastPeer) return lastParsed;
+  lastParsed = splitPeer(peer);
+  lastPeer = peer;
+  return lastParsed;
+}
+
+function splitPeer(peer: string): Peer | undefined {
   if (peer.charCodeAt(0) === 47 /* / */) return { address: peer, port: undefined };
   const hostPort = splitHostPort(peer);
   if (hostPort === undefined || isIP(hostPort.host) === 0) return undefined;
