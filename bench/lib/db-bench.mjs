@@ -1,6 +1,7 @@
-// The database benchmark, for `npm run bench` and bench/db/run.mjs: one driver's operation in a loop
-// (bench/db/loop-app.cjs) on a real server, inside an active span, 100% sampled, exporting to the local
-// OTLP sink; uninstrumented vs otel-instrument vs the official instrumentation of that driver (when
+// The operation benchmarks, for `npm run bench`, bench/db/run.mjs and bench/grpc/run.mjs: one driver's
+// operation in a loop (bench/db/loop-app.cjs on a real database server; bench/grpc/loop-app.cjs for gRPC,
+// whose server is in the app itself), inside an active span, 100% sampled, exporting to the local OTLP
+// sink; uninstrumented vs otel-instrument vs the official instrumentation of that driver (when
 // bench/official is installed), in interleaved rounds, median operations/s. The server, the app and the
 // sink share the machine's cores.
 
@@ -14,22 +15,36 @@ import { startSink } from '../sink.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const APP = join(root, 'bench', 'db', 'loop-app.cjs');
+const DB_APP = join(root, 'bench', 'db', 'loop-app.cjs');
 const OFFICIAL = join(root, 'bench', 'official', 'node_modules', '@opentelemetry', 'auto-instrumentations-node', 'build', 'src', 'register.js');
 const support = join(root, 'dist', 'test', 'support');
 
-/** Per driver: the Debian program its server needs, how to start one, what the loop does, the official instrumentation's name. */
+/** No server to start: the app serves itself. */
+const IN_APP = { url: '', stop: async () => {} };
+
+/**
+ * Per driver: the Debian program its server needs (none: always available), how to start one, what
+ * the loop does, the official instrumentation's name; the loop app and the report's heading when not
+ * the database ones.
+ */
 export const DRIVERS = {
   pg: { program: 'initdb', start: () => require(join(support, 'servers', 'postgres.js')).startPostgres(), op: "pool.query('SELECT $1::int', [1])", official: 'pg' },
   mysql2: { program: 'mariadbd', start: () => require(join(support, 'servers', 'mariadb.js')).startMariaDb(), op: "pool.query('SELECT ?', [1])", official: 'mysql2' },
   redis: { program: 'redis-server', start: () => require(join(support, 'servers', 'redis.js')).startRedis(), op: 'node-redis SET/GET', official: 'redis' },
   ioredis: { program: 'redis-server', start: () => require(join(support, 'servers', 'redis.js')).startRedis(), op: 'ioredis SET/GET', official: 'ioredis' },
+  grpc: {
+    start: async () => IN_APP,
+    op: 'unary Echo calls to a @grpc/grpc-js server in the same process',
+    official: 'grpc',
+    app: join(root, 'bench', 'grpc', 'loop-app.cjs'),
+    heading: 'rpc',
+  },
 };
 
 /** The drivers whose server program is installed here (or named by OTEL_TEST_*_URL). */
 export function availableDrivers() {
   const { findOnPath } = require(join(support, 'debian-program.js'));
-  return Object.keys(DRIVERS).filter((name) => findOnPath(DRIVERS[name].program) !== undefined);
+  return Object.keys(DRIVERS).filter((name) => DRIVERS[name].program === undefined || findOnPath(DRIVERS[name].program) !== undefined);
 }
 
 function runApp(args, env) {
@@ -40,7 +55,7 @@ function runApp(args, env) {
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('{"ops"'));
       if (code !== 0 || line === undefined) reject(new Error(`${args.join(' ')} exited ${code}: ${out}`));
-      else resolve(JSON.parse(line).ops);
+      else resolve(JSON.parse(line));
     });
   });
 }
@@ -52,36 +67,42 @@ export async function dbBench(driverName, rounds, roundMs, log = console.log) {
   const sink = await startSink();
   try {
     const common = { DRIVER: driverName, DB_URL: db.url, DURATION_MS: String(roundMs) };
+    const app = driver.app ?? DB_APP;
     const configs = {
-      uninstrumented: () => runApp([APP], common),
-      'otel-instrument': () => runApp([join(root, 'bin', 'otel-instrument'), 'node', APP], { ...common, ...otelEnv(sink.port) }),
+      uninstrumented: () => runApp([app], common),
+      'otel-instrument': () => runApp([join(root, 'bin', 'otel-instrument'), 'node', app], { ...common, ...otelEnv(sink.port) }),
     };
     if (existsSync(OFFICIAL)) {
       configs[`official (instrumentation-${driver.official})`] = () =>
-        runApp(['--require', OFFICIAL, APP], { ...common, ...otelEnv(sink.port), OTEL_NODE_ENABLED_INSTRUMENTATIONS: driver.official });
+        runApp(['--require', OFFICIAL, app], { ...common, ...otelEnv(sink.port), OTEL_NODE_ENABLED_INSTRUMENTATIONS: driver.official });
     }
     const results = Object.fromEntries(Object.keys(configs).map((name) => [name, []]));
+    const cpu = Object.fromEntries(Object.keys(configs).map((name) => [name, []]));
     for (let round = 0; round < rounds; round++) {
       for (const [name, run] of Object.entries(configs)) {
         sink.take();
-        const ops = await run();
+        const { ops, cpuUsPerOp } = await run();
         results[name].push(ops);
+        cpu[name].push(cpuUsPerOp);
         const exported = sink.take().traces.items;
         if (name !== 'uninstrumented' && exported === 0) throw new Error(`${driverName}/${name} exported no spans`);
-        log(`round ${round + 1}/${rounds} ${driverName.padEnd(8)} ${name.padEnd(34)} ${ops.toFixed(0).padStart(7)} ops/s`);
+        log(`round ${round + 1}/${rounds} ${driverName.padEnd(8)} ${name.padEnd(34)} ${ops.toFixed(0).padStart(7)} ops/s ${cpuUsPerOp.toFixed(0).padStart(5)} us CPU/op`);
       }
     }
     const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const base = median(results.uninstrumented);
+    const baseCpu = median(cpu.uninstrumented);
     const rows = Object.entries(results).map(([name, values]) => {
       const m = median(values);
-      return `| ${name} | ${Math.round(m)} | ${(m / base).toFixed(2)}x | ${Math.round(Math.min(...values))} | ${Math.round(Math.max(...values))} |`;
+      const c = median(cpu[name]);
+      return `| ${name} | ${Math.round(m)} | ${(m / base).toFixed(2)}x | ${Math.round(Math.min(...values))} | ${Math.round(Math.max(...values))} | ${Math.round(c)} | ${(baseCpu / c).toFixed(2)}x |`;
     });
     return [
-      `## db ${driverName}: ${driver.op} in a loop, 8 at a time (${rounds} rounds of ${roundMs} ms)`,
+      `## ${driver.heading ?? 'db'} ${driverName}: ${driver.op} in a loop, 8 at a time (${rounds} rounds of ${roundMs} ms)`,
       '',
-      '| config | median ops/s | vs uninstrumented | min | max |',
-      '|---|---:|---:|---:|---:|',
+      // CPU time per operation (the app process's): what a machine shared with other work disturbs least.
+      '| config | median ops/s | vs uninstrumented | min | max | median app CPU us/op | ops per CPU second vs uninstrumented |',
+      '|---|---:|---:|---:|---:|---:|---:|',
       ...rows,
     ].join('\n');
   } finally {
