@@ -18,6 +18,7 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
     assert.deepEqual(probe.ours.sort(), [
       'instrumentations/db/settings.js',
       'instrumentations/express/settings.js',
+      'instrumentations/grpc/settings.js',
       'instrumentations/http/settings.js',
       'instrumentations/registry.js',
       'instrumentations/undici/settings.js',
