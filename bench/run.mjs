@@ -10,8 +10,9 @@
 //   --rounds 3 --duration 10s --warmup 3s --connections 50 --startup-runs 0 --out file.md
 // --before <dir> adds a config 'before': the otel-instrument checkout in <dir> (built), e.g. the last
 // commit, for a before/after comparison within one interleaved run.
-// Then the database loops (bench/lib/db-bench.mjs) for every driver whose server is installed:
-// --db pg,mysql2,redis,ioredis picks them, --db none skips them (BENCH_DB); BENCH_DB_MS (3000) per round.
+// Then the database loops (bench/lib/db-bench.mjs) for every driver whose server is installed, and the
+// gRPC loop: --db pg,mysql2,redis,ioredis,grpc picks them, --db none skips them (BENCH_DB); BENCH_DB_MS
+// (3000) per round.
 // A round in which the app got under 90% of its core (something else ran) is measured again, twice at most.
 // baseline always runs (every ratio needs it). A run of fewer apps or configs than all writes to
 // bench/results/tmp/partial.md unless --out says otherwise, so latest.md keeps the full table.

@@ -8,6 +8,7 @@ import { DB_SETTINGS } from './db/settings.js';
 import { EXPRESS_SETTINGS } from './express/settings.js';
 import { FASTIFY_SETTINGS } from './fastify/settings.js';
 import { GRAPHQL_SETTINGS } from './graphql/settings.js';
+import { GRPC_SETTINGS } from './grpc/settings.js';
 import { HTTP_SETTINGS } from './http/settings.js';
 import { UNDICI_SETTINGS } from './undici/settings.js';
 
@@ -90,6 +91,20 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     ],
     settings: GRAPHQL_SETTINGS,
     load: loader('./graphql/index.js', 'graphql'),
+  },
+  // @grpc/grpc-js: its client, call, server and server-call files (the package is listed for its internals).
+  {
+    name: 'grpc',
+    modules: [
+      '@grpc/grpc-js',
+      '@grpc/grpc-js/build/src/client.js',
+      '@grpc/grpc-js/build/src/call.js',
+      '@grpc/grpc-js/build/src/server.js',
+      '@grpc/grpc-js/build/src/server-interceptors.js',
+      '@grpc/grpc-js/build/src/server-call.js',
+    ],
+    settings: GRPC_SETTINGS,
+    load: loader('./grpc/index.js', 'grpc'),
   },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },

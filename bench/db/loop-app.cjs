@@ -1,6 +1,5 @@
-// The measured loop (run by bench/db/run.mjs, plain or under a launcher): one driver's operation,
-// CONCURRENCY at a time, inside one active span (the global API: a no-op when plain). Prints one JSON
-// line: operations per second over DURATION_MS after a warmup.
+// The database loop (run by bench/db/run.mjs, plain or under a launcher): one driver's operation in
+// the measured loop of bench/lib/op-loop.cjs.
 //   pg       pool.query('SELECT $1::int', [1]) on a pool of 4
 //   mysql2   pool.query('SELECT ?', [1]) on a pool of 4
 //   redis    node-redis 5: SET and GET in turn
@@ -8,13 +7,10 @@
 //   mongodb  mongodb 7: collection.findOne({ _id: 1 }) on a pool of 4
 //   postgres postgres.js: sql`select ${1}::int` with max: 4
 //   sqlite   better-sqlite3: a prepared SELECT ? in memory (synchronous: each op yields to the loop once)
-const api = require('@opentelemetry/api');
+const { measureLoop } = require('../lib/op-loop.cjs');
 
 const DRIVER = process.env.DRIVER;
 const URL = process.env.DB_URL;
-const DURATION_MS = Number(process.env.DURATION_MS ?? 3000);
-const WARMUP_MS = Number(process.env.WARMUP_MS ?? 1000);
-const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
 
 /** { op(i, callback), close() } for DRIVER. */
 async function connect() {
@@ -73,31 +69,4 @@ async function connect() {
   }
 }
 
-function run(client, ms) {
-  return new Promise((resolve, reject) => {
-    const deadline = performance.now() + ms;
-    let done = 0;
-    let running = CONCURRENCY;
-    const next = () => {
-      client.op(done, (error) => {
-        if (error) return reject(error);
-        done++;
-        if (performance.now() < deadline) next();
-        else if (--running === 0) resolve(done);
-      });
-    };
-    for (let i = 0; i < CONCURRENCY; i++) next();
-  });
-}
-
-connect().then((client) =>
-  api.trace.getTracer('bench').startActiveSpan('bench loop', async (span) => {
-    await run(client, WARMUP_MS);
-    const started = performance.now();
-    const done = await run(client, DURATION_MS);
-    const seconds = (performance.now() - started) / 1000;
-    span.end();
-    console.log(JSON.stringify({ ops: done / seconds }));
-    await client.close();
-  }),
-);
+measureLoop(connect);

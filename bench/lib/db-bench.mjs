@@ -1,6 +1,7 @@
-// The database benchmark, for `npm run bench` and bench/db/run.mjs: one driver's operation in a loop
-// (bench/db/loop-app.cjs) on a real server, inside an active span, 100% sampled, exporting to the local
-// OTLP sink; uninstrumented vs otel-instrument vs the official instrumentation of that driver (when
+// The operation benchmarks, for `npm run bench`, bench/db/run.mjs and bench/grpc/run.mjs: one driver's
+// operation in a loop (bench/db/loop-app.cjs on a real database server; bench/grpc/loop-app.cjs for gRPC,
+// whose server is in the app itself), inside an active span, 100% sampled, exporting to the local OTLP
+// sink; uninstrumented vs otel-instrument vs the official instrumentation of that driver (when
 // bench/official is installed), in interleaved rounds, median operations/s. The server, the app and the
 // sink share the machine's cores.
 
@@ -14,13 +15,17 @@ import { startSink } from '../sink.mjs';
 
 const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const APP = join(root, 'bench', 'db', 'loop-app.cjs');
+const DB_APP = join(root, 'bench', 'db', 'loop-app.cjs');
 const OFFICIAL = join(root, 'bench', 'official', 'node_modules', '@opentelemetry', 'auto-instrumentations-node', 'build', 'src', 'register.js');
 const support = join(root, 'dist', 'test', 'support');
 
+/** No server to start: the app serves itself. */
+const IN_APP = { url: '', stop: async () => {} };
+
 /**
- * Per driver: the Debian program its server needs (or how to tell it is available), how to start one,
- * what the loop does, the official instrumentation's name when there is one.
+ * Per driver: the Debian program its server needs (none: always available) or how to tell it is
+ * available, how to start one, what the loop does, the official instrumentation's name when there is
+ * one; the loop app and the report's heading when not the database ones.
  */
 export const DRIVERS = {
   pg: { program: 'initdb', start: () => require(join(support, 'servers', 'postgres.js')).startPostgres(), op: "pool.query('SELECT $1::int', [1])", official: 'pg' },
@@ -29,7 +34,7 @@ export const DRIVERS = {
   ioredis: { program: 'redis-server', start: () => require(join(support, 'servers', 'redis.js')).startRedis(), op: 'ioredis SET/GET', official: 'ioredis' },
   // The official auto-instrumentation covers neither postgres.js nor SQLite: no third column for them.
   postgres: { program: 'initdb', start: () => require(join(support, 'servers', 'postgres.js')).startPostgres(), op: 'postgres.js sql`select ${1}::int`' },
-  sqlite: { available: () => true, start: async () => ({ url: ':memory:', stop: async () => {} }), op: "better-sqlite3 prepare('SELECT ?').get(1), in memory" },
+  sqlite: { start: async () => ({ url: ':memory:', stop: async () => {} }), op: "better-sqlite3 prepare('SELECT ?').get(1), in memory" },
   // No MongoDB server installs here: the emulator the tests use (Python, single-threaded), so the loop is
   // bound by it, and the ratios say less than the other drivers'.
   mongodb: {
@@ -38,6 +43,13 @@ export const DRIVERS = {
     op: 'collection.findOne({ _id: 1 }) on a MongoDB emulator (MockupDB over mongomock)',
     official: 'mongodb',
   },
+  grpc: {
+    start: async () => IN_APP,
+    op: 'unary Echo calls to a @grpc/grpc-js server in the same process',
+    official: 'grpc',
+    app: join(root, 'bench', 'grpc', 'loop-app.cjs'),
+    heading: 'rpc',
+  },
 };
 
 /** The drivers whose server program is installed here (or named by OTEL_TEST_*_URL). */
@@ -45,7 +57,8 @@ export function availableDrivers() {
   const { findOnPath } = require(join(support, 'debian-program.js'));
   const available = (driver) => {
     try {
-      return driver.available ? driver.available() : findOnPath(driver.program) !== undefined;
+      if (driver.available !== undefined) return driver.available();
+      return driver.program === undefined || findOnPath(driver.program) !== undefined;
     } catch {
       return false;
     }
@@ -61,7 +74,7 @@ function runApp(args, env) {
     child.on('close', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('{"ops"'));
       if (code !== 0 || line === undefined) reject(new Error(`${args.join(' ')} exited ${code}: ${out}`));
-      else resolve(JSON.parse(line).ops);
+      else resolve(JSON.parse(line));
     });
   });
 }
@@ -73,36 +86,42 @@ export async function dbBench(driverName, rounds, roundMs, log = console.log) {
   const sink = await startSink();
   try {
     const common = { DRIVER: driverName, DB_URL: db.url, DURATION_MS: String(roundMs) };
+    const app = driver.app ?? DB_APP;
     const configs = {
-      uninstrumented: () => runApp([APP], common),
-      'otel-instrument': () => runApp([join(root, 'bin', 'otel-instrument'), 'node', APP], { ...common, ...otelEnv(sink.port) }),
+      uninstrumented: () => runApp([app], common),
+      'otel-instrument': () => runApp([join(root, 'bin', 'otel-instrument'), 'node', app], { ...common, ...otelEnv(sink.port) }),
     };
     if (driver.official !== undefined && existsSync(OFFICIAL)) {
       configs[`official (instrumentation-${driver.official})`] = () =>
-        runApp(['--require', OFFICIAL, APP], { ...common, ...otelEnv(sink.port), OTEL_NODE_ENABLED_INSTRUMENTATIONS: driver.official });
+        runApp(['--require', OFFICIAL, app], { ...common, ...otelEnv(sink.port), OTEL_NODE_ENABLED_INSTRUMENTATIONS: driver.official });
     }
     const results = Object.fromEntries(Object.keys(configs).map((name) => [name, []]));
+    const cpu = Object.fromEntries(Object.keys(configs).map((name) => [name, []]));
     for (let round = 0; round < rounds; round++) {
       for (const [name, run] of Object.entries(configs)) {
         sink.take();
-        const ops = await run();
+        const { ops, cpuUsPerOp } = await run();
         results[name].push(ops);
+        cpu[name].push(cpuUsPerOp);
         const exported = sink.take().traces.items;
         if (name !== 'uninstrumented' && exported === 0) throw new Error(`${driverName}/${name} exported no spans`);
-        log(`round ${round + 1}/${rounds} ${driverName.padEnd(8)} ${name.padEnd(34)} ${ops.toFixed(0).padStart(7)} ops/s`);
+        log(`round ${round + 1}/${rounds} ${driverName.padEnd(8)} ${name.padEnd(34)} ${ops.toFixed(0).padStart(7)} ops/s ${cpuUsPerOp.toFixed(0).padStart(5)} us CPU/op`);
       }
     }
     const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
     const base = median(results.uninstrumented);
+    const baseCpu = median(cpu.uninstrumented);
     const rows = Object.entries(results).map(([name, values]) => {
       const m = median(values);
-      return `| ${name} | ${Math.round(m)} | ${(m / base).toFixed(2)}x | ${Math.round(Math.min(...values))} | ${Math.round(Math.max(...values))} |`;
+      const c = median(cpu[name]);
+      return `| ${name} | ${Math.round(m)} | ${(m / base).toFixed(2)}x | ${Math.round(Math.min(...values))} | ${Math.round(Math.max(...values))} | ${Math.round(c)} | ${(baseCpu / c).toFixed(2)}x |`;
     });
     return [
-      `## db ${driverName}: ${driver.op} in a loop, 8 at a time (${rounds} rounds of ${roundMs} ms)`,
+      `## ${driver.heading ?? 'db'} ${driverName}: ${driver.op} in a loop, 8 at a time (${rounds} rounds of ${roundMs} ms)`,
       '',
-      '| config | median ops/s | vs uninstrumented | min | max |',
-      '|---|---:|---:|---:|---:|',
+      // CPU time per operation (the app process's): what a machine shared with other work disturbs least.
+      '| config | median ops/s | vs uninstrumented | min | max | median app CPU us/op | ops per CPU second vs uninstrumented |',
+      '|---|---:|---:|---:|---:|---:|---:|',
       ...rows,
     ].join('\n');
   } finally {

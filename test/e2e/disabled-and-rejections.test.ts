@@ -20,6 +20,7 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
       'instrumentations/express/settings.js',
       'instrumentations/fastify/settings.js',
       'instrumentations/graphql/settings.js',
+      'instrumentations/grpc/settings.js',
       'instrumentations/http/settings.js',
       'instrumentations/registry.js',
       'instrumentations/undici/settings.js',
