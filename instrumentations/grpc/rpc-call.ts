@@ -9,13 +9,12 @@
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '../../src/otel-api/enums.js';
 import { atExit } from '../../src/exit/app-exit-callbacks.js';
-import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
+import { ATTR_ERROR_TYPE, ERROR_TYPE_ABORTED, errorTypeOf } from '../../src/core/error-type.js';
 import { errorMessage } from '../../src/core/exception-attributes.js';
 import { Guard } from '../../src/hook/guard.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
 import { settingValue } from '../../src/config/setting-value.js';
-import { ERROR_TYPE_ABORTED } from '../http/error-type.js';
 import { ATTR_NETWORK_PEER_ADDRESS, ATTR_NETWORK_PEER_PORT } from '../http/semconv.js';
 import { KnownMethods } from './method.js';
 import {

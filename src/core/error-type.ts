@@ -7,6 +7,9 @@
 import { errorClassName } from './exception-attributes.js';
 
 export const ATTR_ERROR_TYPE = 'error.type';
+/** Our component-specific identifier for a call or response cut off before it completed, with no exception. */
+export const ERROR_TYPE_ABORTED = 'aborted';
+
 /** The conventions' fallback value when nothing better identifies the error. */
 export const ERROR_TYPE_OTHER = '_OTHER';
 
