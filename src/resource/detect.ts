@@ -7,6 +7,7 @@ import type { Config } from '../config/types.js';
 import { diag } from '../diag/log.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from '../package-info.js';
 import type { Attributes, Resource } from '../core/types.js';
+import { findAppPackage } from './app-package.js';
 
 // Semantic conventions name architectures and OS types differently from Node.
 const HOST_ARCH: Record<string, string> = {
@@ -55,6 +56,13 @@ const DETECTORS: Record<string, Detector> = {
   serviceinstance(attributes) {
     attributes['service.instance.id'] ??= crypto.randomUUID();
   },
+  package(attributes) {
+    // A name of the app's own: better than unknown_service when nothing configured one.
+    const app = findAppPackage();
+    if (app === undefined) return;
+    attributes['service.name'] ??= app.name;
+    if (app.version !== undefined) attributes['service.version'] ??= app.version;
+  },
   container(attributes) {
     // The cgroup v1 path carries the container id; v2 has it in mountinfo. Both are local files.
     const id = readContainerId();
@@ -87,10 +95,13 @@ export function detectResource(config: Config): Resource {
       diag.debug(`resource detector ${name} failed: ${String(error)}`);
     }
   }
-  // service.name: OTEL_SERVICE_NAME, then OTEL_RESOURCE_ATTRIBUTES, then the spec fallback.
+  // service.name: OTEL_SERVICE_NAME, then OTEL_RESOURCE_ATTRIBUTES, then the app's package.json (the
+  // package detector), then the spec fallback.
+  const detectedName = attributes['service.name'];
   const serviceName =
     config.serviceName ??
     config.resourceAttributes['service.name'] ??
+    (typeof detectedName === 'string' ? detectedName : undefined) ??
     `unknown_service:${basename(process.execPath)}`;
   attributes['service.name'] = serviceName;
   attributes['telemetry.sdk.name'] = PACKAGE_NAME;

@@ -24,7 +24,7 @@ describe('loadConfig defaults', () => {
       logLevel: 'info',
       serviceName: undefined,
       resourceAttributes: {},
-      resourceDetectors: ['env', 'host', 'os', 'process'],
+      resourceDetectors: ['env', 'host', 'os', 'process', 'package'],
       tracesExporters: ['otlp'],
       metricsExporters: ['otlp'],
       logsExporters: ['otlp'],
@@ -203,8 +203,8 @@ describe('loadConfig resource', () => {
   });
   it('expands, de-duplicates and filters resource detectors', () => {
     const detectors = (value: string): readonly string[] => loadConfig({ OTEL_NODE_RESOURCE_DETECTORS: value }).resourceDetectors;
-    assert.deepEqual(detectors('all'), ['env', 'host', 'os', 'process', 'serviceinstance', 'container']);
-    assert.deepEqual(detectors('process,all'), ['process', 'env', 'host', 'os', 'serviceinstance', 'container']);
+    assert.deepEqual(detectors('all'), ['env', 'host', 'os', 'process', 'package', 'serviceinstance', 'container']);
+    assert.deepEqual(detectors('process,all'), ['process', 'env', 'host', 'os', 'package', 'serviceinstance', 'container']);
     assert.deepEqual(detectors('none'), []);
     assert.deepEqual(detectors('env,aws,foo,host'), ['env', 'host']);
   });

@@ -4,7 +4,7 @@ import { defineSetting } from '../setting.js';
 import { bool, integer, keyValues, listOf, text } from '../setting-types.js';
 import { PROMETHEUS_HOST, PROMETHEUS_PORT, SERVICE_NAME } from '../spec-defaults.js';
 
-export const RESOURCE_DETECTORS = ['env', 'host', 'os', 'process', 'serviceinstance', 'container'] as const;
+export const RESOURCE_DETECTORS = ['env', 'host', 'os', 'process', 'package', 'serviceinstance', 'container'] as const;
 
 const exporters = (env: string, signal: string, allowed: readonly string[], unsupported: readonly string[]) =>
   defineSetting({
@@ -19,7 +19,7 @@ export const EXPORTER_SETTINGS = [
   defineSetting({
     env: 'OTEL_SERVICE_NAME',
     group: 'exporters',
-    help: 'service.name of this process',
+    help: "service.name of this process (unset: the name in the app's package.json, else the default)",
     type: text,
     default: undefined,
     defaultText: SERVICE_NAME,
@@ -42,7 +42,8 @@ export const EXPORTER_SETTINGS = [
       expand: { all: RESOURCE_DETECTORS },
       unsupported: ['alibaba', 'aws', 'azure', 'gcp'],
     }),
-    default: ['env', 'host', 'os', 'process'],
+    // package: service.name and service.version from the app's package.json when not configured.
+    default: ['env', 'host', 'os', 'process', 'package'],
   }),
   exporters('OTEL_TRACES_EXPORTER', 'trace', ['otlp', 'console'], ['zipkin', 'jaeger', 'otlp/stdout', 'logging']),
   exporters('OTEL_METRICS_EXPORTER', 'metric', ['otlp', 'prometheus', 'console'], ['otlp/stdout', 'logging']),
