@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The folder the OpenTelemetry Operator's Node.js injection copies into an app's pod:
+#   deploy/operator/build.sh OUT_DIR [TARBALL]
+# OUT_DIR gets otel-instrument (from TARBALL, else `npm pack` of this repository, which builds it) with
+# its runtime dependencies only, and autoinstrumentation.js, the entry the Operator appends to
+# NODE_OPTIONS as `--require <mount>/autoinstrumentation.js`. The Dockerfile beside this script runs it.
+set -euo pipefail
+out="${1:?usage: build.sh OUT_DIR [TARBALL]}"
+tarball="${2:-}"
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+if [ -z "$tarball" ]; then
+  (cd "$repo" && npm pack --silent --pack-destination "$work" >/dev/null)
+  tarball="$(ls "$work"/otel-instrument-*.tgz)"
+fi
+mkdir -p "$out"
+out="$(cd "$out" && pwd)"
+# A package.json of its own, so npm installs into OUT_DIR and not into a project above it.
+echo '{"name":"otel-instrument-operator-image","private":true}' > "$out/package.json"
+(cd "$out" && npm install --omit=dev --no-audit --no-fund --no-package-lock --loglevel=error "$tarball" >/dev/null)
+cat > "$out/autoinstrumentation.js" <<'JS'
+'use strict';
+// The Operator's NODE_OPTIONS entry: `--require /otel-auto-instrumentation-nodejs/autoinstrumentation.js`.
+require('otel-instrument/register');
+JS
+# What npm leaves beside the packages that nothing loads at run time (licenses stay).
+find "$out/node_modules" -type f \( -name '*.md' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
+files=$(find "$out" -type f | wc -l)
+kib=$(du -sk "$out" | cut -f1)
+echo "operator folder: $out, $files files, ${kib} KiB"
