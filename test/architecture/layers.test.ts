@@ -23,7 +23,7 @@ const LAYERS: readonly (readonly string[])[] = [
   // through export, the launcher (src/cli) receives what the app hands over.
   ['src/exit'],
   ['instrumentations'],
-  ['src/bootstrap'],
+  ['src/bootstrap', 'src/bundlers'],
   ['src/cli'],
 ];
 
