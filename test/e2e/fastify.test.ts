@@ -5,94 +5,37 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { GrpcReceiver, type FlatMetric, type FlatSpan } from '../support/otlp-receiver.js';
-import { FIXTURES, httpGet, startCli, startProcess, waitFor, type Running } from '../support/run-cli.js';
+import type { FlatSpan } from '../support/otlp-receiver.js';
+import { FIXTURES } from '../support/run-cli.js';
+import {
+  child,
+  childrenOf,
+  CLIENT,
+  exceptionEvents,
+  INTERNAL,
+  runInstrumented as runApp,
+  runPlain as runPlainApp,
+  SERVER,
+  serverSpan,
+  type Answer,
+  type InstrumentedRun,
+} from '../support/web-app-run.js';
 
 const APP = join(FIXTURES, 'fastify', 'app.js');
-const INTERNAL = 1;
-const SERVER = 2;
-const CLIENT = 3;
-
 const PATHS = ['/api/users/42', '/api/outgoing', '/api/fail/throw', '/api/fail/send', '/private', '/nope'];
+const COMMAND = ['node', APP];
 
-interface Response {
-  readonly status: number;
-  readonly body: string;
+/** Under the launcher: one server span per request, plus the one /api/outgoing's own call produces. */
+function runInstrumented(fastifyModule: string, env: NodeJS.ProcessEnv = {}): Promise<InstrumentedRun> {
+  return runApp(COMMAND, PATHS, PATHS.length + 1, { FASTIFY_MODULE: fastifyModule, ...env });
 }
 
-interface AppRun {
-  readonly spans: FlatSpan[];
-  readonly metrics: FlatMetric[];
-  readonly responses: ReadonlyMap<string, Response>;
-  readonly stderr: string;
-}
-
-async function requestAll(app: Running): Promise<Map<string, Response>> {
-  const port = Number((await app.waitForLine(/listening (\d+)/))[1]);
-  const responses = new Map<string, Response>();
-  for (const path of PATHS) responses.set(path, await httpGet(`http://127.0.0.1:${port}${path}`));
-  return responses;
-}
-
-function stop(app: Running | undefined): void {
-  if (app !== undefined && app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
-}
-
-/** Runs the fixture under the launcher, requests every path once, stops it and collects spans and metrics. */
-async function runInstrumented(fastifyModule: string, env: NodeJS.ProcessEnv = {}): Promise<AppRun> {
-  const receiver = await GrpcReceiver.start();
-  let app: Running | undefined;
-  try {
-    app = startCli(['node', APP], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_LOGS_EXPORTER: 'none', FASTIFY_MODULE: fastifyModule, ...env });
-    const responses = await requestAll(app);
-    app.child.kill('SIGTERM');
-    const exit = await app.exited();
-    // One server span per request, plus the one /api/outgoing's own call produces.
-    const servers = PATHS.length + 1;
-    const spans = await waitFor(() => {
-      const all = receiver.spans();
-      return all.filter((s) => s.kind === SERVER).length >= servers && all;
-    }, `${servers} server spans`);
-    const metrics = await receiver.waitForMetrics((all: FlatMetric[]) => all.some((m) => m.name === 'http.server.request.duration'));
-    return { spans, metrics, responses, stderr: exit.stderr };
-  } finally {
-    stop(app);
-    await receiver.close();
-  }
-}
-
-/** The same app and requests with plain node, no launcher. */
-async function runPlain(fastifyModule: string): Promise<Map<string, Response>> {
-  let app: Running | undefined;
-  try {
-    app = startProcess(process.execPath, [APP], { FASTIFY_MODULE: fastifyModule });
-    const responses = await requestAll(app);
-    app.child.kill('SIGTERM');
-    await app.exited();
-    return responses;
-  } finally {
-    stop(app);
-  }
-}
-
-function serverSpan(spans: readonly FlatSpan[], path: string): FlatSpan {
-  const found = spans.filter((s) => s.kind === SERVER && s.attributes['url.path'] === path);
-  assert.equal(found.length, 1, `one server span for ${path}; got ${found.length}`);
-  return found[0]!;
-}
-
-function childrenOf(spans: readonly FlatSpan[], parent: FlatSpan): FlatSpan[] {
-  return spans.filter((s) => s.traceId === parent.traceId && s.parentSpanId === parent.spanId);
-}
-
-function child(spans: readonly FlatSpan[], parent: FlatSpan, name: string): FlatSpan {
-  const found = childrenOf(spans, parent).filter((s) => s.name === name);
-  assert.equal(found.length, 1, `"${name}" under "${parent.name}"; children: ${childrenOf(spans, parent).map((s) => s.name).join(', ')}`);
-  return found[0]!;
+function runPlain(fastifyModule: string): Promise<Map<string, Answer>> {
+  return runPlainApp(COMMAND, PATHS, { FASTIFY_MODULE: fastifyModule });
 }
 
 function exceptionEvent(span: FlatSpan): Record<string, unknown> | undefined {
-  return span.events.find((e) => e.name === 'exception')?.attributes;
+  return exceptionEvents(span)[0];
 }
 
 const ROUTES: Record<string, string> = {
@@ -109,15 +52,15 @@ for (const { label, module } of [
   { label: 'fastify 4', module: 'fastify-4' },
 ]) {
   describe(`${label}, default settings`, () => {
-    let run: AppRun;
-    let plain: Map<string, Response>;
+    let run: InstrumentedRun;
+    let plain: Map<string, Answer>;
     before(async () => {
       [run, plain] = await Promise.all([runInstrumented(module), runPlain(module)]);
     });
 
     test('the app answers every request exactly as it does without the launcher', () => {
-      assert.deepEqual([...run.responses], [...plain]);
-      assert.equal(run.responses.get('/api/users/42')?.body, '{"user":"42"}');
+      assert.deepEqual([...run.answers], [...plain]);
+      assert.equal(run.answers.get('/api/users/42')?.body, '{"user":"42"}');
       assert.doesNotMatch(run.stderr, /otel-instrument/);
     });
 
@@ -127,7 +70,7 @@ for (const { label, module } of [
         assert.equal(span.name, `GET ${route}`, path);
         assert.equal(span.attributes['http.route'], route, path);
       }
-      const points = run.metrics.find((m) => m.name === 'http.server.request.duration')!.points;
+      const points = run.durations;
       const users = points.find((p) => p.attributes['http.route'] === '/api/users/:id');
       // /api/users/42 and the call /api/outgoing made to /api/users/7.
       assert.equal(Number(users?.count), 2);
@@ -135,7 +78,7 @@ for (const { label, module } of [
     });
 
     test('a 404 has no route: its server span is named GET, without http.route, and without a handler span', () => {
-      assert.equal(run.responses.get('/nope')?.status, 404);
+      assert.equal(run.answers.get('/nope')?.status, 404);
       const span = serverSpan(run.spans, '/nope');
       assert.equal(span.name, 'GET');
       assert.equal(span.attributes['http.route'], undefined);
@@ -164,7 +107,7 @@ for (const { label, module } of [
         ['/api/fail/throw', 'RangeError', 'out of range', true],
         ['/api/fail/send', 'TypeError', 'sent as the answer', false],
       ] as const) {
-        assert.equal(run.responses.get(path)?.status, 500);
+        assert.equal(run.answers.get(path)?.status, 500);
         const server = serverSpan(run.spans, path);
         assert.deepEqual(server.status, { code: 2, message });
         assert.equal(server.attributes['error.type'], type);
@@ -177,7 +120,7 @@ for (const { label, module } of [
 
     test('a request an onRequest hook answers keeps its route and runs no handler; hooks get no spans by default', () => {
       const server = serverSpan(run.spans, '/private');
-      assert.equal(run.responses.get('/private')?.status, 401);
+      assert.equal(run.answers.get('/private')?.status, 401);
       assert.deepEqual(childrenOf(run.spans, server), []);
       assert.deepEqual(run.spans.filter((s) => s.attributes['fastify.type'] === 'hook'), []);
     });
@@ -202,7 +145,7 @@ for (const { label, module } of [
   describe(`${label}, OTEL_NODE_DISABLED_INSTRUMENTATIONS=fastify`, () => {
     test('fastify is left alone: server spans named by method only, no fastify spans, the same answers', async () => {
       const [run, plain] = await Promise.all([runInstrumented(module, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fastify' }), runPlain(module)]);
-      assert.deepEqual([...run.responses], [...plain]);
+      assert.deepEqual([...run.answers], [...plain]);
       assert.deepEqual([...new Set(run.spans.filter((s) => s.kind === SERVER).map((s) => s.name))], ['GET']);
       assert.deepEqual(run.spans.filter((s) => s.kind === INTERNAL), []);
       assert.equal(serverSpan(run.spans, '/api/fail/send').events.length, 0);

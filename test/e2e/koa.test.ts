@@ -10,30 +10,26 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { GrpcReceiver, type FlatSpan } from '../support/otlp-receiver.js';
-import { FIXTURES, ROOT, httpGet, startCli, startProcess, waitFor, type Running } from '../support/run-cli.js';
+import type { FlatSpan } from '../support/otlp-receiver.js';
+import { FIXTURES, ROOT } from '../support/run-cli.js';
+import {
+  childrenOf,
+  CLIENT,
+  exceptionEvents,
+  INTERNAL,
+  runInstrumented as runApp,
+  runPlain as runPlainApp,
+  serverSpan,
+  type Answer,
+  type InstrumentedRun,
+} from '../support/web-app-run.js';
 
 const APP = join(FIXTURES, 'koa', 'app.js');
-const INTERNAL = 1;
-const SERVER = 2;
-const CLIENT = 3;
 
 const koa2Folder = mkdtempSync(join(ROOT, 'dist', 'koa-2-'));
 const KOA_2 = join(koa2Folder, 'node_modules', 'koa');
 cpSync(join(ROOT, 'node_modules', 'koa-2'), KOA_2, { recursive: true, dereference: true });
 after(() => rmSync(koa2Folder, { recursive: true, force: true }));
-
-interface Response {
-  readonly status: number;
-  readonly body: string;
-}
-
-interface AppRun {
-  readonly spans: FlatSpan[];
-  readonly responses: ReadonlyMap<string, Response>;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 const PATHS = [
   '/api/users/42',
@@ -53,61 +49,15 @@ const PATHS = [
   '/outgoing',
 ];
 
-async function requestAll(app: Running, paths: readonly string[]): Promise<Map<string, Response>> {
-  const port = Number((await app.waitForLine(/listening (\d+)/))[1]);
-  const responses = new Map<string, Response>();
-  for (const path of paths) responses.set(path, await httpGet(`http://127.0.0.1:${port}${path}`));
-  return responses;
+const COMMAND = ['node', APP];
+
+/** Under the launcher: one server span per request, plus the one the /outgoing handler's own call produces. */
+function runInstrumented(env: NodeJS.ProcessEnv): Promise<InstrumentedRun> {
+  return runApp(COMMAND, PATHS, PATHS.length + 1, { OTEL_METRICS_EXPORTER: 'none', ...env });
 }
 
-function stop(app: Running | undefined): void {
-  if (app !== undefined && app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
-}
-
-/** Runs the fixture under the launcher, requests every path one after another, stops it and collects the spans. */
-async function runInstrumented(env: NodeJS.ProcessEnv): Promise<AppRun> {
-  const receiver = await GrpcReceiver.start();
-  let app: Running | undefined;
-  try {
-    app = startCli(['node', APP], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', ...env });
-    const responses = await requestAll(app, PATHS);
-    app.child.kill('SIGTERM');
-    const exit = await app.exited();
-    // One server span per request, plus the one the /outgoing handler's own call produces.
-    const servers = PATHS.length + 1;
-    const spans = await waitFor(() => {
-      const all = receiver.spans();
-      return all.filter((s) => s.kind === SERVER).length >= servers && all;
-    }, `${servers} server spans`);
-    return { spans, responses, stdout: exit.stdout, stderr: exit.stderr };
-  } finally {
-    stop(app);
-    await receiver.close();
-  }
-}
-
-/** The same app and requests with plain node, no launcher. */
-async function runPlain(env: NodeJS.ProcessEnv): Promise<Map<string, Response>> {
-  let app: Running | undefined;
-  try {
-    app = startProcess(process.execPath, [APP], env);
-    const responses = await requestAll(app, PATHS);
-    app.child.kill('SIGTERM');
-    await app.exited();
-    return responses;
-  } finally {
-    stop(app);
-  }
-}
-
-function serverSpan(spans: readonly FlatSpan[], path: string): FlatSpan {
-  const found = spans.filter((s) => s.kind === SERVER && s.attributes['url.path'] === path);
-  assert.equal(found.length, 1, `one server span for ${path}; got ${found.length}`);
-  return found[0]!;
-}
-
-function childrenOf(spans: readonly FlatSpan[], parent: FlatSpan): FlatSpan[] {
-  return spans.filter((s) => s.traceId === parent.traceId && s.parentSpanId === parent.spanId);
+function runPlain(env: NodeJS.ProcessEnv): Promise<Map<string, Answer>> {
+  return runPlainApp(COMMAND, PATHS, env);
 }
 
 /** The one handler span of a request: the only child of its server span. */
@@ -117,9 +67,7 @@ function handlerOf(spans: readonly FlatSpan[], server: FlatSpan): FlatSpan {
   return children[0]!;
 }
 
-function exceptionsOf(span: FlatSpan): Record<string, unknown>[] {
-  return span.events.filter((e) => e.name === 'exception').map((e) => e.attributes);
-}
+const exceptionsOf = exceptionEvents;
 
 const ROUTES: Record<string, string> = {
   '/api/users/42': '/api/users/:id',
@@ -145,8 +93,8 @@ const VERSIONS = [
 
 for (const version of VERSIONS) {
   describe(version.label, () => {
-    let run: AppRun;
-    let plain: Map<string, Response>;
+    let run: InstrumentedRun;
+    let plain: Map<string, Answer>;
     before(async () => {
       [run, plain] = await Promise.all([runInstrumented(version.env), runPlain(version.env)]);
     });
@@ -161,7 +109,7 @@ for (const version of VERSIONS) {
     });
 
     test('a path no route answers is a 404 named GET without http.route, and has no handler span', () => {
-      assert.equal(run.responses.get('/nope')?.status, 404);
+      assert.equal(run.answers.get('/nope')?.status, 404);
       const span = serverSpan(run.spans, '/nope');
       assert.deepEqual([span.name, span.attributes['http.route'], span.status.code], ['GET', undefined, 0]);
       assert.deepEqual(childrenOf(run.spans, span), []);
@@ -181,7 +129,7 @@ for (const version of VERSIONS) {
     });
 
     test('an outgoing http.get from a handler is a child of its handler span, and the callee is its child', () => {
-      assert.deepEqual(run.responses.get('/outgoing'), { status: 200, body: '{"downstream":{"user":"7"}}' });
+      assert.deepEqual(run.answers.get('/outgoing'), { status: 200, body: '{"downstream":{"user":"7"}}' });
       const outer = serverSpan(run.spans, '/outgoing');
       const handler = handlerOf(run.spans, outer);
       const client = childrenOf(run.spans, handler).find((s) => s.kind === CLIENT);
@@ -201,7 +149,7 @@ for (const version of VERSIONS) {
     ];
     test("thrown and rejected errors are recorded once on the server span, which the 500 marks with the error's type, whether koa or the app answered it", () => {
       for (const { path, type, message, handler, body } of failures) {
-        assert.deepEqual(run.responses.get(path), { status: 500, body }, path);
+        assert.deepEqual(run.answers.get(path), { status: 500, body }, path);
         const server = serverSpan(run.spans, path);
         assert.deepEqual([server.status.code, server.status.message], [2, message], path);
         assert.equal(server.attributes['error.type'], type, path);
@@ -219,7 +167,7 @@ for (const version of VERSIONS) {
     });
 
     test('ctx.throw(400) in a route middleware is recorded but is no error of the server or of the handler', () => {
-      assert.deepEqual(run.responses.get('/checked/0'), { status: 400, body: 'n must not be 0' });
+      assert.deepEqual(run.answers.get('/checked/0'), { status: 400, body: 'n must not be 0' });
       const server = serverSpan(run.spans, '/checked/0');
       assert.equal(server.status.code, 0);
       assert.equal(server.attributes['error.type'], undefined);
@@ -228,7 +176,7 @@ for (const version of VERSIONS) {
     });
 
     test('the app answers every request exactly as it does without the launcher, and its own error listener still hears every error', () => {
-      assert.deepEqual([...run.responses], [...plain]);
+      assert.deepEqual([...run.answers], [...plain]);
       assert.doesNotMatch(run.stderr, /otel-instrument/);
       if ('KOA_ERROR_LISTENER' in version.env) {
         for (const line of ['app error on /fail/throw: out of range', 'app error on /guarded/emit: answered and emitted by the app', 'app error on /middleware-fail: from a middleware']) {
@@ -245,7 +193,7 @@ for (const version of VERSIONS) {
 test('OTEL_NODE_DISABLED_INSTRUMENTATIONS=koa: server spans without routes, no handler spans, the same answers', async () => {
   const env = { KOA_MODULE: 'koa', ROUTER_MODULE: '@koa/router' };
   const [run, plain] = await Promise.all([runInstrumented({ ...env, OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'koa' }), runPlain(env)]);
-  assert.deepEqual([...run.responses], [...plain]);
+  assert.deepEqual([...run.answers], [...plain]);
   assert.deepEqual(run.spans.filter((s) => s.kind === INTERNAL), []);
   for (const path of PATHS) assert.equal(serverSpan(run.spans, path).name, 'GET', path);
   // http alone sees the 500, not the error behind it.

@@ -1,4 +1,4 @@
-// Test support for web framework e2e tests (hono, hapi): a fixture app that prints "listening <port>"
+// Test support for web framework e2e tests (fastify, koa, hono, hapi): a fixture app that prints "listening <port>"
 // is run under the launcher against a real OTLP receiver, or with plain node, and asked for a list of
 // paths one after another; then stopped with SIGTERM, which flushes what it recorded.
 
@@ -20,6 +20,7 @@ export interface InstrumentedRun {
   /** The points of http.server.request.duration. */
   readonly durations: FlatMetricPoint[];
   readonly answers: ReadonlyMap<string, Answer>;
+  readonly stdout: string;
   readonly stderr: string;
 }
 
@@ -60,7 +61,7 @@ export async function runInstrumented(
       const metrics = await receiver.waitForMetrics((all) => all.some((m) => m.name === 'http.server.request.duration'));
       durations = metrics.filter((m) => m.name === 'http.server.request.duration').flatMap((m) => m.points);
     }
-    return { spans, durations, answers, stderr: exit.stderr };
+    return { spans, durations, answers, stdout: exit.stdout, stderr: exit.stderr };
   } finally {
     stop(app);
     await receiver.close();
@@ -68,10 +69,10 @@ export async function runInstrumented(
 }
 
 /** The same app and paths with plain node, no launcher: what the instrumented run must answer too. */
-export async function runPlain(command: readonly string[], paths: readonly string[]): Promise<Map<string, Answer>> {
+export async function runPlain(command: readonly string[], paths: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Map<string, Answer>> {
   let app: Running | undefined;
   try {
-    app = startProcess(process.execPath, command.slice(1), {});
+    app = startProcess(process.execPath, command.slice(1), env);
     const answers = await askAll(app, paths);
     app.child.kill('SIGTERM');
     await app.exited();
@@ -89,6 +90,13 @@ export function serverSpan(spans: readonly FlatSpan[], path: string): FlatSpan {
 
 export function childrenOf(spans: readonly FlatSpan[], parent: FlatSpan): FlatSpan[] {
   return spans.filter((s) => s.traceId === parent.traceId && s.parentSpanId === parent.spanId);
+}
+
+/** The one child of `parent` named `name`. */
+export function child(spans: readonly FlatSpan[], parent: FlatSpan, name: string): FlatSpan {
+  const found = childrenOf(spans, parent).filter((s) => s.name === name);
+  assert.equal(found.length, 1, `"${name}" under "${parent.name}"; children: ${childrenOf(spans, parent).map((s) => s.name).join(', ')}`);
+  return found[0]!;
 }
 
 export function exceptionEvents(span: FlatSpan): Record<string, unknown>[] {
