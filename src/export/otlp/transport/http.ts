@@ -14,7 +14,7 @@ import { userAgent } from '../user-agent.js';
 import { codedError, MAX_RESPONSE_BYTES, rootErrorCode, type Transport, type TransportHooks } from './types.js';
 import { AcceptedSends, compressThen } from './accepted-sends.js';
 import { forwardThroughProxy, HttpsTunnelAgent, TUNNEL_DEADLINE } from './http-proxy-agents.js';
-import { proxyRefusal } from './proxy-tunnel.js';
+import { proxyAnswer, proxyRefusal } from './proxy-tunnel.js';
 import { parseProxy, type ProxyEndpoint } from './proxy-url.js';
 
 export type OtlpHttpContentType = 'application/x-protobuf' | 'application/json';
@@ -93,6 +93,8 @@ export class HttpTransport implements Transport {
   readonly #request: typeof http.request;
   readonly #headers: Record<string, string>;
   readonly #proxy: ProxyEndpoint | undefined;
+  /** http:// through a proxy: requests go to the proxy, which forwards them (absolute form). */
+  readonly #forwarded: boolean;
   #agent: http.Agent | undefined;
   #agentError: Error | undefined;
   readonly #accepted = new AcceptedSends();
@@ -103,6 +105,7 @@ export class HttpTransport implements Transport {
     this.#url = new URL(opts.url);
     this.#request = this.#url.protocol === 'https:' ? https.request : http.request;
     this.#proxy = opts.proxy === undefined ? undefined : parseProxy(opts.proxy);
+    this.#forwarded = this.#proxy !== undefined && this.#url.protocol === 'http:';
     const headers: Record<string, string> = {};
     for (const name of Object.keys(opts.headers)) {
       const lower = name.toLowerCase();
@@ -173,7 +176,7 @@ export class HttpTransport implements Transport {
     try {
       const options: http.RequestOptions = { method: 'POST', agent, headers: { ...this.#headers, 'content-length': String(payload.length) } };
       if (this.#proxy === undefined) req = this.#request(this.#url, options);
-      else if (this.#url.protocol === 'http:') req = http.request(forwardThroughProxy(this.#url, this.#proxy, options));
+      else if (this.#forwarded) req = http.request(forwardThroughProxy(this.#url, this.#proxy, options));
       else req = this.#request(this.#url, { ...options, [TUNNEL_DEADLINE]: deadlineMs } as http.RequestOptions);
     } catch (err) {
       process.nextTick(done, { ok: false, retryable: false, error: codedError(`HTTP request failed: ${(err as Error).message}`, 'HTTP_REQUEST', err) });
@@ -201,6 +204,15 @@ export class HttpTransport implements Transport {
     });
 
     req.on('response', (res: http.IncomingMessage) => {
+      const fromProxy = this.#forwarded ? proxyAnswer(res.statusCode ?? 0, res.headers['content-type']) : undefined;
+      if (fromProxy !== undefined) {
+        // Its page is not read: tinyproxy resets the connection right after it, which would otherwise
+        // turn the answer into a retried ECONNRESET.
+        finish(fromProxy);
+        res.on('error', () => undefined);
+        res.resume();
+        return;
+      }
       const chunks: Buffer[] = [];
       let received = 0;
       res.on('data', (chunk: Buffer) => {
@@ -259,8 +271,7 @@ export class HttpTransport implements Transport {
       }
       return EXPORT_OK;
     }
-    // Only a proxy answers 407 (an http:// collector's requests go through it): its page says nothing more.
-    const detail = status === 407 ? 'Proxy Authentication Required' : errorBodyMessage(body, contentType);
+    const detail = errorBodyMessage(body, contentType);
     const error = codedError(`HTTP status ${status}${detail ? `: ${detail}` : ''}`, `HTTP_${status}`);
     if (!RETRYABLE_STATUS.has(status)) return { ok: false, retryable: false, error };
     const retryAfterMs = parseRetryAfter(res.headers['retry-after']);

@@ -1,8 +1,8 @@
 // An HTTP CONNECT tunnel through a proxy, made with node:http: gRPC (any scheme) and OTLP/HTTP over https
-// speak to the collector inside it, as curl and grpc-core do. The proxy's refusal (407, 403, 5xx) is a
-// failed export whose message carries the status and the standard reason phrase, never the proxy's own
-// text; 429 and 5xx are retried (the tunnel was never opened, so nothing reached the collector), the
-// others are not, as for any HTTP answer.
+// speak to the collector inside it, as curl and grpc-core do. The proxy's refusal (407, 403, 5xx), of a
+// tunnel or of a plain http request, is a failed export whose message carries the status and the
+// standard reason phrase, never the proxy's own text; 429 and 5xx are retried (nothing reached the
+// collector) and count as the collector being unreachable, the others are not retried.
 
 import * as http from 'node:http';
 import type { Socket } from 'node:net';
@@ -60,17 +60,37 @@ export function openTunnel(
       return;
     }
     socket.destroy();
-    const reason = http.STATUS_CODES[status];
-    finish(codedError(`the proxy refused the tunnel to ${authority}: ${status}${reason === undefined ? '' : ` ${reason}`}`, `PROXY_${status}`));
+    finish(codedError(`the proxy refused the tunnel to ${authority}: ${statusText(status)}`, `PROXY_${status}`));
   });
   req.once('error', (err: Error) => finish(err));
   req.end();
 }
 
+/** `407 Proxy Authentication Required`: the standard reason phrase, never the proxy's own. */
+function statusText(status: number): string {
+  const reason = http.STATUS_CODES[status];
+  return reason === undefined ? String(status) : `${status} ${reason}`;
+}
+
+function refusalResult(status: number, error: Error): ExportResult {
+  return { ok: false, retryable: status === 429 || status >= 500, error };
+}
+
 /** The export result for a CONNECT the proxy refused; undefined for any other error. */
 export function proxyRefusal(err: Error): ExportResult | undefined {
   const match = REFUSAL_CODE.exec((err as CodedError).code ?? '');
-  if (match === null) return undefined;
-  const status = Number(match[1]);
-  return { ok: false, retryable: status === 429 || status >= 500, error: err };
+  return match === null ? undefined : refusalResult(Number(match[1]), err);
+}
+
+/**
+ * A plain http request's answer that the proxy made itself (it asks for credentials, refuses, or cannot
+ * reach the collector), or undefined for the collector's. An OTLP collector answers errors with a
+ * Status in protobuf or JSON (spec); anything else between us and it is the proxy's, and its page is
+ * not read.
+ */
+export function proxyAnswer(status: number, contentType: string | undefined): ExportResult | undefined {
+  if (status >= 200 && status < 300) return undefined;
+  const type = (contentType ?? '').toLowerCase();
+  if (type.includes('protobuf') || type.includes('json')) return undefined;
+  return refusalResult(status, codedError(`the proxy answered ${statusText(status)}`, `PROXY_${status}`));
 }
