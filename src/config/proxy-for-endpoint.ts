@@ -27,7 +27,7 @@ export interface ProxyChoice {
 const DIRECT: ProxyChoice = { url: undefined, note: undefined };
 
 /** curl's port for a proxy given without one (CURL_DEFAULT_PROXY_PORT). */
-export const DEFAULT_PROXY_PORT = 1080;
+const DEFAULT_PROXY_PORT = 1080;
 
 /** The first of `names` that is set and not empty, with its value. */
 function firstSet(env: Env, names: readonly string[]): [name: string, value: string] | undefined {
@@ -38,6 +38,13 @@ function firstSet(env: Env, names: readonly string[]): [name: string, value: str
   return undefined;
 }
 
+/** The variables that name the proxy for a scheme, in the order they are read. */
+function proxyVariables(env: Env, protocol: string): readonly string[] {
+  if (protocol === 'https:') return ['https_proxy', 'HTTPS_PROXY'];
+  if (protocol !== 'http:') return [];
+  return readRaw(env, 'REQUEST_METHOD') === undefined ? ['http_proxy', 'HTTP_PROXY'] : ['http_proxy'];
+}
+
 /** The proxy for `endpoint` (an http:// or https:// URL), or direct, and why. */
 export function proxyForEndpoint(env: Env, endpoint: string): ProxyChoice {
   let target: URL;
@@ -46,15 +53,7 @@ export function proxyForEndpoint(env: Env, endpoint: string): ProxyChoice {
   } catch {
     return DIRECT;
   }
-  const names =
-    target.protocol === 'https:'
-      ? ['https_proxy', 'HTTPS_PROXY']
-      : target.protocol === 'http:'
-        ? readRaw(env, 'REQUEST_METHOD') === undefined
-          ? ['http_proxy', 'HTTP_PROXY']
-          : ['http_proxy']
-        : [];
-  const proxy = firstSet(env, names);
+  const proxy = firstSet(env, proxyVariables(env, target.protocol));
   if (proxy === undefined) return DIRECT;
   const [name, raw] = proxy;
 

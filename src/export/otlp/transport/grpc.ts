@@ -5,7 +5,7 @@
 import * as http2 from 'node:http2';
 import { readFileSync } from 'node:fs';
 import { isIP, type Socket } from 'node:net';
-import * as tls from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { gunzipSync } from 'node:zlib';
 import type { ExportResult } from '../../../core/export-result.js';
 import { EXPORT_OK } from '../../../core/export-result.js';
@@ -209,8 +209,8 @@ export class GrpcTransport implements Transport {
     if (existing !== undefined) return existing;
     let session: http2.ClientHttp2Session;
     if (this.#secure) {
-      const material = this.#tlsMaterial();
-      const options = { ca: material.ca, key: material.key, cert: material.cert };
+      const tls = this.#tlsMaterial();
+      const options = { ca: tls.ca, key: tls.key, cert: tls.cert };
       session = tunnel === undefined ? http2.connect(this.#origin, options) : http2.connect(this.#origin, { createConnection: () => this.#tlsInside(tunnel, options) });
     } else {
       session = tunnel === undefined ? http2.connect(this.#origin) : http2.connect(this.#origin, { createConnection: () => tunnel });
@@ -231,11 +231,11 @@ export class GrpcTransport implements Transport {
   }
 
   /** TLS to the collector inside the tunnel: its certificate is checked against the collector's name, not the proxy's. */
-  #tlsInside(socket: Socket, material: tls.ConnectionOptions): tls.TLSSocket {
+  #tlsInside(socket: Socket, material: ConnectionOptions): TLSSocket {
     const { hostname } = new URL(this.#origin);
     const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
     // SNI takes names only (RFC 6066), as http2.connect itself decides.
-    return tls.connect({ ...material, socket, host, servername: isIP(host) === 0 ? host : undefined, ALPNProtocols: ['h2'] });
+    return tlsConnect({ ...material, socket, host, servername: isIP(host) === 0 ? host : undefined, ALPNProtocols: ['h2'] });
   }
 
   /** Opens the tunnel through the proxy once for every call waiting on it; `then` gets the failure, if any. */
