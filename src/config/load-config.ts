@@ -7,6 +7,7 @@ import type { LogLevel } from '../diag/log.js';
 import { quietIfChecked, warnConfig } from './config-warnings.js';
 import { type Env, readRaw, trackAcceptedVars, trackRejectedVars } from './env-readers.js';
 import { maskRawHeaderList, redactUrlSecrets } from '../diag/redact.js';
+import { proxyForEndpoint } from './proxy-for-endpoint.js';
 import { OTLP_SIGNALS, defaultOtlpEndpoint, otlpChain, otlpVar, resolveOtlp, resolveOtlpProtocol } from './otlp-endpoint.js';
 import { type Setting, namesOf } from './setting.js';
 import { CORE_SETTINGS, type SettingsTable, buildSettingsTable } from './settings-table.js';
@@ -53,6 +54,8 @@ interface Built {
   readonly values: ReadonlyMap<string, unknown>;
   /** Where a value came from when that is not the setting's own variables (service.name from the resource). */
   readonly sourceNames: ReadonlyMap<string, readonly string[]>;
+  /** What else --print-config says of a value (the proxy an endpoint is reached through). */
+  readonly extraNotes: ReadonlyMap<string, string>;
   readonly accepted: ReadonlySet<string>;
   readonly rejected: ReadonlyMap<string, string>;
 }
@@ -64,6 +67,7 @@ function buildConfig(source: Env, table: SettingsTable): Built {
   const rejected = trackRejectedVars(env);
   const values = new Map<string, unknown>();
   const sourceNames = new Map<string, readonly string[]>();
+  const extraNotes = new Map<string, string>();
   const get = <T>(name: string): T => {
     if (!values.has(name)) {
       const setting = table.byEnv.get(name);
@@ -99,7 +103,7 @@ function buildConfig(source: Env, table: SettingsTable): Built {
   }
 
   const otlp = resolveOtlp(env);
-  describeOtlp(env, otlp, accepted, set, sourceNames);
+  describeOtlp(env, otlp, accepted, set, sourceNames, extraNotes);
 
   const resourceAttributes = get<Readonly<Record<string, string>>>('OTEL_RESOURCE_ATTRIBUTES');
   const serviceName = get<string | undefined>('OTEL_SERVICE_NAME');
@@ -149,7 +153,7 @@ function buildConfig(source: Env, table: SettingsTable): Built {
   };
   // Whatever is left (settings only --print-config shows on their own, e.g. the generic limits).
   for (const setting of table.all) get(setting.env);
-  return { config, values, sourceNames, accepted, rejected };
+  return { config, values, sourceNames, extraNotes, accepted, rejected };
 }
 
 const copyList = (items: readonly string[] | undefined): string[] | undefined => (items === undefined ? undefined : [...items]);
@@ -193,6 +197,7 @@ function describeOtlp(
   accepted: ReadonlySet<string>,
   set: SetValue,
   sourceNames: Map<string, readonly string[]>,
+  extraNotes: Map<string, string>,
 ): void {
   const genericEndpoint = otlpVar(undefined, 'ENDPOINT');
   set(genericEndpoint, accepted.has(genericEndpoint) ? readRaw(env, genericEndpoint) : defaultOtlpEndpoint(resolveOtlpProtocol(env)));
@@ -201,6 +206,8 @@ function describeOtlp(
     const v = (suffix: string): string => otlpVar(signal, suffix);
     set(v('PROTOCOL'), o.protocol);
     set(v('ENDPOINT'), o.url);
+    const proxy = proxyForEndpoint(env, o.url).note;
+    if (proxy !== undefined) extraNotes.set(v('ENDPOINT'), proxy);
     set(v('HEADERS'), o.headers);
     set(v('COMPRESSION'), o.compression);
     set(v('TIMEOUT'), o.timeoutMs);
@@ -264,6 +271,8 @@ export function describeConfig(env: NodeJS.ProcessEnv, flagKeys: ReadonlySet<str
       if (reason !== undefined) notes.push(name === setting.env ? reason : `${name}: ${reason}`);
     }
     if (from !== undefined && from !== setting.env) notes.push(`from ${from}`);
+    const extra = built.extraNotes.get(setting.env);
+    if (extra !== undefined) notes.push(extra);
     entries.push({
       name: setting.env,
       value: setting.type.show(built.values.get(setting.env)),

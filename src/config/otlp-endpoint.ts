@@ -10,6 +10,7 @@ import { warnConfig } from './config-warnings.js';
 import type { OtlpProtocol, OtlpSignalConfig, Signal } from './types.js';
 import { type Env, markAccepted, markRejected, readBoolOrUndefined, readRaw, warnInvalid } from './env-readers.js';
 import { redactUrlSecrets } from '../diag/redact.js';
+import { proxyForEndpoint } from './proxy-for-endpoint.js';
 import { OTLP_GRPC_ENDPOINT, OTLP_HTTP_ENDPOINT } from './spec-defaults.js';
 import {
   OTLP_CERTIFICATE,
@@ -186,6 +187,7 @@ export function resolveOtlpHeaders(env: Env, signal: Signal | undefined): Record
 export function resolveOtlpSignal(env: Env, signal: Signal): OtlpSignalConfig {
   const protocol = resolveOtlpProtocol(env, signal);
   const endpoint = resolveOtlpEndpoint(env, signal, protocol);
+  const proxy = proxyForEndpoint(env, endpoint.url).url;
   return {
     protocol,
     url: endpoint.url,
@@ -196,6 +198,7 @@ export function resolveOtlpSignal(env: Env, signal: Signal): OtlpSignalConfig {
     certificateFile: readForSignal(env, signal, OTLP_CERTIFICATE),
     clientKeyFile: readForSignal(env, signal, OTLP_CLIENT_KEY),
     clientCertificateFile: readForSignal(env, signal, OTLP_CLIENT_CERTIFICATE),
+    ...(proxy === undefined ? {} : { proxy }),
   };
 }
 

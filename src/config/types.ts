@@ -24,6 +24,11 @@ export interface OtlpSignalConfig {
   readonly certificateFile: string | undefined;
   readonly clientKeyFile: string | undefined;
   readonly clientCertificateFile: string | undefined;
+  /**
+   * The HTTP proxy to go through, `http://[user:password@]host:port`, from HTTPS_PROXY / HTTP_PROXY unless
+   * NO_PROXY matches (src/config/proxy-for-endpoint.ts); absent: direct. Its credentials are secrets.
+   */
+  readonly proxy?: string;
 }
 
 export interface BatchConfig {

@@ -31,6 +31,7 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
       'src/config/env-readers.js',
       'src/config/load-config.js',
       'src/config/otlp-endpoint.js',
+      'src/config/proxy-for-endpoint.js',
       'src/config/setting-types-patterns.js',
       'src/config/setting-types.js',
       'src/config/setting.js',

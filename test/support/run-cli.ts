@@ -24,11 +24,14 @@ export interface Running {
   exited(timeoutMs?: number): Promise<Exit>;
 }
 
-/** Environment for child runs: ours without anything OTEL_* or NODE_OPTIONS leaking in. */
+/** Proxy variables of the machine the tests run on: our exporters honour them, so they would reroute the tests' own. */
+const PROXY_VARIABLE = /^(https?|no|all)_proxy$/i;
+
+/** Environment for child runs: ours without anything OTEL_*, NODE_OPTIONS or *_proxy leaking in. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (key.startsWith('OTEL_') || key === 'NODE_OPTIONS' || key.startsWith('NODE_TEST')) continue;
+    if (key.startsWith('OTEL_') || key === 'NODE_OPTIONS' || key.startsWith('NODE_TEST') || PROXY_VARIABLE.test(key)) continue;
     env[key] = value;
   }
   return { ...env, ...extra };

@@ -16,8 +16,8 @@ import { InFlightCount } from './exporter/in-flight-count.js';
 import { OutageReporter } from './exporter/outage-reporter.js';
 import { partialSuccessWarnings } from './exporter/partial-success-warnings.js';
 import { splittingSender } from './exporter/split-too-large.js';
-import { redactEndpointUrl } from '../../diag/redact.js';
 import { transportFor } from './transport/for-protocol.js';
+import { describeTarget } from './transport/proxy-url.js';
 import { RetryingTransport, type BackoffOptions } from './transport/retry.js';
 import { failure, MAX_REQUEST_BYTES, type PartialSuccessInfo, type Transport } from './transport/types.js';
 
@@ -77,7 +77,8 @@ function observed(base: Transport, outages: OutageReporter): Transport {
 /** Transport, retries, 413 splitting, warnings and shutdown for one signal; each part is in ./exporter/. */
 export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T> {
   const { signal, config } = opts;
-  const url = redactEndpointUrl(config.url);
+  // Warnings name the proxy too when there is one: `https://collector/v1/traces through the proxy http://proxy:3128`.
+  const url = describeTarget(config);
   const outages = new OutageReporter(signal, config, url);
   const base = transportOrSetupFailure(signal, config, url, partialSuccessWarnings(signal, url));
   const transport = new RetryingTransport(observed(base, outages), opts.backoff);

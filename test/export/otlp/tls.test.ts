@@ -1,9 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { OtlpSignalConfig } from '../../../src/config/types.js';
 import type { ExportResult, Exporter } from '../../../src/core/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
@@ -12,46 +8,22 @@ import { resetWarnOnce } from '../../../src/diag/log.js';
 import { skipWithout } from '../../support/debian-program.js';
 import { withDiag } from '../../support/exporter-helpers.js';
 import { makeTestSpan, startGrpcReceiver, startHttpReceiver, type TlsServerOptions } from '../../support/otlp-receiver.js';
+import { makeTestCertificates, type TestCertificates } from '../../support/test-certificates.js';
 
 // A throwaway CA, a server certificate for 127.0.0.1 and a client certificate, made with openssl per run.
-let dir: string | undefined;
-const files = { ca: '', serverKey: '', serverCert: '', clientKey: '', clientCert: '', otherCa: '' };
-
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-}
+let files: TestCertificates;
 
 describe('OTLP over TLS and mTLS, with certificates made by openssl', { skip: skipWithout('openssl') }, () => {
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'otlp-tls-'));
-    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-    openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '1', '-subj', '/CN=otlp-test-ca');
-    openssl('req', '-x509', ...ec, '-keyout', 'other-ca.key', '-out', 'other-ca.crt', '-days', '1', '-subj', '/CN=other-ca');
-    writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-    writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
-    for (const who of ['server', 'client']) {
-      openssl('req', ...ec, '-keyout', `${who}.key`, '-out', `${who}.csr`, '-subj', `/CN=${who}`);
-      openssl('x509', '-req', '-in', `${who}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${who}.crt`, '-days', '1', '-extfile', `${who}.ext`);
-    }
-    files.ca = join(dir, 'ca.crt');
-    files.otherCa = join(dir, 'other-ca.crt');
-    files.serverKey = join(dir, 'server.key');
-    files.serverCert = join(dir, 'server.crt');
-    files.clientKey = join(dir, 'client.key');
-    files.clientCert = join(dir, 'client.crt');
+    files = makeTestCertificates();
   });
 
   after(() => {
-    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    files?.remove();
   });
 
   function serverTls(requireClientCert: boolean): TlsServerOptions {
-    return {
-      key: readFileSync(files.serverKey),
-      cert: readFileSync(files.serverCert),
-      ca: readFileSync(files.ca),
-      requireClientCert,
-    };
+    return files.serverTls(requireClientCert);
   }
 
   function config(protocol: OtlpSignalConfig['protocol'], url: string, overrides: Partial<OtlpSignalConfig> = {}): OtlpSignalConfig {

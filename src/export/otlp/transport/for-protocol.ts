@@ -10,6 +10,7 @@ export function transportFor(signal: Signal, config: OtlpSignalConfig, onPartial
     certificateFile: config.certificateFile,
     clientKeyFile: config.clientKeyFile,
     clientCertificateFile: config.clientCertificateFile,
+    proxy: config.proxy,
   };
   if (config.protocol === 'grpc') {
     const { createGrpcTransport } = require('./grpc.js') as typeof import('./grpc.js');

@@ -4,6 +4,8 @@
 
 import * as http2 from 'node:http2';
 import { readFileSync } from 'node:fs';
+import { isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { gunzipSync } from 'node:zlib';
 import type { ExportResult } from '../../../core/export-result.js';
 import { EXPORT_OK } from '../../../core/export-result.js';
@@ -20,6 +22,7 @@ import {
   type TransportHooks,
 } from './types.js';
 import { AcceptedSends, compressThen } from './accepted-sends.js';
+import { connectAuthority, parseProxy, type ProxyEndpoint } from './proxy-url.js';
 
 export interface GrpcTransportOptions extends TransportHooks {
   /** `http://host:port` (plaintext) or `https://host:port` (TLS). */
@@ -33,6 +36,8 @@ export interface GrpcTransportOptions extends TransportHooks {
   readonly certificateFile?: string | undefined;
   readonly clientKeyFile?: string | undefined;
   readonly clientCertificateFile?: string | undefined;
+  /** `http://[user:password@]host:port`: the session runs inside a CONNECT tunnel through it. */
+  readonly proxy?: string | undefined;
 }
 
 // gRPC status codes (https://grpc.github.io/grpc/core/md_doc_statuscodes.html)
@@ -128,6 +133,9 @@ export class GrpcTransport implements Transport {
   readonly #headers: Record<string, string>;
   #tls: TlsMaterial | undefined;
   #session: http2.ClientHttp2Session | undefined;
+  readonly #proxy: ProxyEndpoint | undefined;
+  /** Through a proxy: the calls waiting for the tunnel being opened. */
+  #tunnelWaiters: Array<(failure: ExportResult | undefined) => void> | undefined;
   /** Streams in flight per session: a session is ref'd exactly while it has one. */
   readonly #inFlight = new WeakMap<http2.ClientHttp2Session, number>();
   #shutdown = false;
@@ -150,6 +158,7 @@ export class GrpcTransport implements Transport {
     }
     this.#origin = origin;
     this.#secure = secure;
+    this.#proxy = opts.proxy === undefined ? undefined : parseProxy(opts.proxy);
     const headers: Record<string, string> = {};
     for (const name of Object.keys(opts.headers)) {
       const lower = name.toLowerCase();
@@ -189,15 +198,22 @@ export class GrpcTransport implements Transport {
     return tls;
   }
 
-  #getSession(): http2.ClientHttp2Session {
+  #liveSession(): http2.ClientHttp2Session | undefined {
     const existing = this.#session;
-    if (existing !== undefined && !existing.closed && !existing.destroyed) return existing;
+    return existing !== undefined && !existing.closed && !existing.destroyed ? existing : undefined;
+  }
+
+  /** The live session, or a new one: over `tunnel` when given (the proxy's CONNECT socket), else direct. */
+  #getSession(tunnel?: Socket): http2.ClientHttp2Session {
+    const existing = this.#liveSession();
+    if (existing !== undefined) return existing;
     let session: http2.ClientHttp2Session;
     if (this.#secure) {
       const tls = this.#tlsMaterial();
-      session = http2.connect(this.#origin, { ca: tls.ca, key: tls.key, cert: tls.cert });
+      const options = { ca: tls.ca, key: tls.key, cert: tls.cert };
+      session = tunnel === undefined ? http2.connect(this.#origin, options) : http2.connect(this.#origin, { createConnection: () => this.#tlsInside(tunnel, options) });
     } else {
-      session = http2.connect(this.#origin);
+      session = tunnel === undefined ? http2.connect(this.#origin) : http2.connect(this.#origin, { createConnection: () => tunnel });
     }
     const forget = (): void => {
       if (this.#session === session) this.#session = undefined;
@@ -214,6 +230,42 @@ export class GrpcTransport implements Transport {
     return session;
   }
 
+  /** TLS to the collector inside the tunnel: its certificate is checked against the collector's name, not the proxy's. */
+  #tlsInside(socket: Socket, material: ConnectionOptions): TLSSocket {
+    const { hostname } = new URL(this.#origin);
+    const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+    // SNI takes names only (RFC 6066), as http2.connect itself decides.
+    return tlsConnect({ ...material, socket, host, servername: isIP(host) === 0 ? host : undefined, ALPNProtocols: ['h2'] });
+  }
+
+  /** Opens the tunnel through the proxy once for every call waiting on it; `then` gets the failure, if any. */
+  #tunnelThen(proxy: ProxyEndpoint, deadlineMs: number, then: (failure: ExportResult | undefined) => void): void {
+    if (this.#tunnelWaiters !== undefined) {
+      this.#tunnelWaiters.push(then);
+      return;
+    }
+    const waiters = [then];
+    this.#tunnelWaiters = waiters;
+    const { openTunnel, proxyRefusal } = require('./proxy-tunnel.js') as typeof import('./proxy-tunnel.js');
+    openTunnel(proxy, connectAuthority(new URL(this.#origin)), deadlineMs, (err, socket) => {
+      this.#tunnelWaiters = undefined;
+      let failure: ExportResult | undefined;
+      if (err !== undefined) {
+        failure = proxyRefusal(err) ?? { ok: false, retryable: true, error: codedError(`gRPC transport error: ${err.message}`, rootErrorCode(err) ?? 'ECONNRESET', err) };
+      } else if (this.#liveSession() !== undefined) {
+        socket!.destroy();
+      } else {
+        try {
+          this.#getSession(socket);
+        } catch (e) {
+          socket!.destroy();
+          failure = { ok: false, retryable: true, error: codedError(`gRPC request failed: ${(e as Error).message}`, rootErrorCode(e) ?? 'ERR_HTTP2_SESSION_ERROR', e) };
+        }
+      }
+      for (const waiter of waiters) waiter(failure);
+    });
+  }
+
   #call(payload: Uint8Array, compressedFlag: 0 | 1, deadlineMs: number, done: (r: ExportResult) => void): void {
     const remaining = deadlineMs - Date.now();
     if (remaining <= 0) {
@@ -226,6 +278,14 @@ export class GrpcTransport implements Transport {
         process.nextTick(done, { ok: false, retryable: false, error: tls.error });
         return;
       }
+    }
+    if (this.#proxy !== undefined && this.#liveSession() === undefined) {
+      // The session needs its tunnel first; the call starts (with its own deadline timer) once it is open.
+      this.#tunnelThen(this.#proxy, deadlineMs, (failure) => {
+        if (failure === undefined) this.#call(payload, compressedFlag, deadlineMs, done);
+        else done(failure);
+      });
+      return;
     }
 
     let finished = false;

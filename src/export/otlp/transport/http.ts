@@ -13,6 +13,9 @@ import { decodePartialSuccess, decodeRpcStatus, longToNumber } from '../encode-p
 import { userAgent } from '../user-agent.js';
 import { codedError, MAX_RESPONSE_BYTES, rootErrorCode, type Transport, type TransportHooks } from './types.js';
 import { AcceptedSends, compressThen } from './accepted-sends.js';
+import { forwardThroughProxy, HttpsTunnelAgent, TUNNEL_DEADLINE } from './http-proxy-agents.js';
+import { proxyAnswer, proxyRefusal } from './proxy-tunnel.js';
+import { parseProxy, type ProxyEndpoint } from './proxy-url.js';
 
 export type OtlpHttpContentType = 'application/x-protobuf' | 'application/json';
 
@@ -25,6 +28,8 @@ export interface HttpTransportOptions extends TransportHooks {
   readonly certificateFile?: string | undefined;
   readonly clientKeyFile?: string | undefined;
   readonly clientCertificateFile?: string | undefined;
+  /** `http://[user:password@]host:port` to go through (src/config/proxy-for-endpoint.ts). */
+  readonly proxy?: string | undefined;
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -87,6 +92,9 @@ export class HttpTransport implements Transport {
   readonly #url: URL;
   readonly #request: typeof http.request;
   readonly #headers: Record<string, string>;
+  readonly #proxy: ProxyEndpoint | undefined;
+  /** http:// through a proxy: requests go to the proxy, which forwards them (absolute form). */
+  readonly #forwarded: boolean;
   #agent: http.Agent | undefined;
   #agentError: Error | undefined;
   readonly #accepted = new AcceptedSends();
@@ -96,6 +104,8 @@ export class HttpTransport implements Transport {
     this.#opts = opts;
     this.#url = new URL(opts.url);
     this.#request = this.#url.protocol === 'https:' ? https.request : http.request;
+    this.#proxy = opts.proxy === undefined ? undefined : parseProxy(opts.proxy);
+    this.#forwarded = this.#proxy !== undefined && this.#url.protocol === 'http:';
     const headers: Record<string, string> = {};
     for (const name of Object.keys(opts.headers)) {
       const lower = name.toLowerCase();
@@ -114,17 +124,20 @@ export class HttpTransport implements Transport {
     if (this.#url.protocol === 'https:') {
       const o = this.#opts;
       try {
-        this.#agent = new https.Agent({
+        const options: https.AgentOptions = {
           ...common,
           ca: o.certificateFile ? readFileSync(o.certificateFile) : undefined,
           key: o.clientKeyFile ? readFileSync(o.clientKeyFile) : undefined,
           cert: o.clientCertificateFile ? readFileSync(o.clientCertificateFile) : undefined,
-        });
+        };
+        this.#agent = this.#proxy === undefined ? new https.Agent(options) : new HttpsTunnelAgent(this.#proxy, options);
       } catch (err) {
         this.#agentError = codedError(`cannot read TLS file: ${(err as Error).message}`, 'TLS_FILE', err);
       }
     } else {
-      this.#agent = new http.Agent(common);
+      // Through a proxy, one connection per request: tinyproxy, for one, only relays bytes after the first
+      // request of a connection and closes it when the collector does, so a kept one fails the next export.
+      this.#agent = new http.Agent(this.#proxy === undefined ? common : { ...common, keepAlive: false });
     }
     return this.#agent;
   }
@@ -161,11 +174,10 @@ export class HttpTransport implements Transport {
 
     let req: http.ClientRequest;
     try {
-      req = this.#request(this.#url, {
-        method: 'POST',
-        agent,
-        headers: { ...this.#headers, 'content-length': String(payload.length) },
-      });
+      const options: http.RequestOptions = { method: 'POST', agent, headers: { ...this.#headers, 'content-length': String(payload.length) } };
+      if (this.#proxy === undefined) req = this.#request(this.#url, options);
+      else if (this.#forwarded) req = http.request(forwardThroughProxy(this.#url, this.#proxy, options));
+      else req = this.#request(this.#url, { ...options, [TUNNEL_DEADLINE]: deadlineMs } as http.RequestOptions);
     } catch (err) {
       process.nextTick(done, { ok: false, retryable: false, error: codedError(`HTTP request failed: ${(err as Error).message}`, 'HTTP_REQUEST', err) });
       return;
@@ -182,11 +194,25 @@ export class HttpTransport implements Transport {
     }
 
     req.on('error', (err: Error) => {
+      const refused = proxyRefusal(err);
+      if (refused !== undefined) {
+        finish(refused);
+        return;
+      }
       const code = rootErrorCode(err) ?? 'HTTP_NETWORK';
       finish({ ok: false, retryable: true, error: codedError(`HTTP transport error: ${err.message}`, code, err) });
     });
 
     req.on('response', (res: http.IncomingMessage) => {
+      const fromProxy = this.#forwarded ? proxyAnswer(res.statusCode ?? 0, res.headers['content-type']) : undefined;
+      if (fromProxy !== undefined) {
+        // Its page is not read: tinyproxy resets the connection right after it, which would otherwise
+        // turn the answer into a retried ECONNRESET.
+        finish(fromProxy);
+        res.on('error', () => undefined);
+        res.resume();
+        return;
+      }
       const chunks: Buffer[] = [];
       let received = 0;
       res.on('data', (chunk: Buffer) => {

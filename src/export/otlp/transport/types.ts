@@ -77,9 +77,12 @@ export function isTlsError(err: Error | undefined): boolean {
   return typeof code === 'string' && TLS_ERROR_CODE.test(code);
 }
 
+/** A proxy that could not open a tunnel to the collector (tinyproxy 500, squid 503, others 502 or 504). */
+const PROXY_GATEWAY_ERROR = /^PROXY_5\d\d$/;
+
 export function isConnectionError(err: Error | undefined): boolean {
   const code = (err as CodedError | undefined)?.code;
-  return (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) || isTlsError(err);
+  return (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || PROXY_GATEWAY_ERROR.test(code))) || isTlsError(err);
 }
 
 /** Node errors sometimes hide the socket error behind a wrapper (http2 stream cancel): find the innermost code. */
