@@ -53,7 +53,7 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
     }
     if (sends.length === 0) return;
     // Under the launcher, the launcher sends them after we are gone (lossless, and no wait here).
-    if (handOff(sends)) return;
+    if (handOff(sends) !== 'no launcher') return;
     // Otherwise one sender process for every signal: each spawn costs the exit about 100 ms.
     try {
       (require('./app-send-at-exit.js') as typeof import('./app-send-at-exit.js')).sendAtExit(sends);
