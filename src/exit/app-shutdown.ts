@@ -16,6 +16,7 @@ import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { ExitSend } from './exit-sends.js';
 import { detectHandoff, handOff } from './app-handoff.js';
 import type { Pipeline } from './app-pipeline.js';
+import { markOwnSignalListener } from './own-signal-listeners.js';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
@@ -100,6 +101,7 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
       process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
     };
+    markOwnSignalListener(onSignal);
     process.on(signal, onSignal);
   }
 }
