@@ -102,8 +102,8 @@ function reportSignals(send: (message: LinkMessage) => void): void {
     listening.add(signal);
     send({ kind: 'listening', signal });
   }
-  const emit = process.emit;
-  process.emit = function (this: NodeJS.Process, ...args: unknown[]): boolean {
+  const originalEmit = process.emit;
+  process.emit = function emit(this: NodeJS.Process, ...args: unknown[]): boolean {
     const [event, name, listener] = args;
     try {
       // Node emits a received signal as (name, name); an app's own process.emit('SIGINT') is not one.
@@ -122,6 +122,6 @@ function reportSignals(send: (message: LinkMessage) => void): void {
     } catch {
       // never in the app's way
     }
-    return Reflect.apply(emit, this, args) as boolean;
+    return Reflect.apply(originalEmit, this, args) as boolean;
   } as typeof process.emit;
 }
