@@ -5,8 +5,9 @@
 // (docker stop, a supervisor) reaches only the launcher. The launcher cannot tell the two apart, but
 // the app can: over the link it says which signals it listens to and reports each it receives
 // (src/exit/app-launcher-link.ts). So, for each signal the launcher receives:
-//   - the app does not listen to it: forward at once. The signal ends the app by its default action, and
-//     a second copy of it changes nothing, so this is right whether or not the app got it too;
+//   - the app does not listen to it (our own listeners, which only send what is pending first, do not
+//     count): forward at once. The signal ends the app, and a second copy of it changes nothing, so this
+//     is right whether or not the app got it too;
 //   - the app reported the same signal a moment ago: it got this one already, nothing to forward;
 //   - otherwise the launcher asks the app to sync, and forwards the signal only if no report of it came
 //     before the answer. A busy or stopped app answers late, but would also have handled the signal late.
