@@ -3,12 +3,14 @@
 
 import { diag } from '../diag/log.js';
 import { isLauncherProcess, isLoaderHooksThread } from './dormant.js';
+import { LINK_FD_VAR } from '../exit/link-messages.js';
 
 const STARTED = Symbol.for('otel-instrument.started');
 const globals = globalThis as Record<symbol, unknown>;
 
 if (globals[STARTED] !== true) {
   globals[STARTED] = true;
+  if (process.env[LINK_FD_VAR] !== undefined && !isLoaderHooksThread()) linkToLauncher();
   if (isLoaderHooksThread()) {
     // Nothing to say: this thread exists in every ESM-hooked process.
   } else if (isLauncherProcess()) {
@@ -26,3 +28,15 @@ if (globals[STARTED] !== true) {
   }
 }
 
+/**
+ * Under the launcher, its direct child links to it (src/exit/app-launcher-link.ts), whether it is the app or
+ * a dormant npm, and whatever the SDK's settings: the link is what delivers each signal once, and what ends
+ * the child with a killed launcher.
+ */
+function linkToLauncher(): void {
+  try {
+    (require('../exit/app-launcher-link.js') as typeof import('../exit/app-launcher-link.js')).linkToLauncher();
+  } catch (error) {
+    diag.debug(`could not link to the launcher: ${String(error)}`);
+  }
+}

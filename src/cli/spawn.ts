@@ -1,18 +1,16 @@
 // Runs the user's command as our child and makes the launcher disappear from the outside: signals are
-// forwarded, the child's exit code is ours, and a child killed by a signal makes us die by the same signal.
+// forwarded (each reaching the app once: signal-forwarding.ts), the child's exit code is ours, and a child
+// killed by a signal makes us die by the same signal.
 
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import type { Socket } from 'node:net';
 import { HANDOFF_FD_VAR } from '../exit/app-handoff.js';
 import { HandoffCollector } from '../exit/launcher-receiver.js';
+import { LINK_FD_VAR, LINKED_SIGNALS, LineReader, encodeLinkMessage } from '../exit/link-messages.js';
+import { SignalForwarding } from './signal-forwarding.js';
 import { constants } from 'node:os';
 import { isatty } from 'node:tty';
-
-export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
-
-// Ctrl-C and Ctrl-\ in a terminal reach the whole foreground process group, the child included.
-// Forwarding them again would deliver them twice, and many apps treat a second Ctrl-C as "force quit".
-const KEYBOARD_SIGNALS = new Set<string>(['SIGINT', 'SIGQUIT']);
 
 /** Exit codes for a command we could not start, as shells use them. */
 export const EXIT_NOT_FOUND = 127;
@@ -25,6 +23,8 @@ function fail(message: string, code: number): never {
 
 /** The child's fd for the exit handoff: the first after stdin, stdout and stderr. */
 const HANDOFF_FD = 3;
+/** The child's fd for the launcher link (src/exit/link-messages.ts). */
+const LINK_FD = 4;
 
 /**
  * Spawns `command` (no shell) with `env` and stdio inherited, then ends this process the way the child ended,
@@ -33,27 +33,40 @@ const HANDOFF_FD = 3;
  */
 export function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv): void {
   const child = spawn(command, args, {
-    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-    env: { ...env, [HANDOFF_FD_VAR]: String(HANDOFF_FD) },
+    stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'],
+    env: { ...env, [HANDOFF_FD_VAR]: String(HANDOFF_FD), [LINK_FD_VAR]: String(LINK_FD) },
   });
   const handoff = new HandoffCollector(child.stdio[HANDOFF_FD] as Readable);
+  const link = child.stdio[LINK_FD] as Socket;
   let finished = false;
 
-  const interactive = isatty(0);
-  const forward = (signal: NodeJS.Signals): void => {
-    if (interactive && KEYBOARD_SIGNALS.has(signal)) return;
-    if (child.exitCode === null && child.signalCode === null) {
+  const forwarding = new SignalForwarding({
+    interactive: isatty(0),
+    deliver: (signal) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
       try {
         child.kill(signal);
       } catch {
         // The child is already gone; its 'exit' event decides what we do.
       }
-    }
-  };
+    },
+    requestSync: (n) => link.write(encodeLinkMessage({ kind: 'sync', n })),
+  });
+  const reader = new LineReader((message) => {
+    if (message.kind === 'signal') forwarding.reported(message.signal);
+    else if (message.kind === 'synced') forwarding.synced(message.n);
+    else if (message.kind === 'listening' || message.kind === 'default') forwarding.listens(message.signal, message.kind === 'listening');
+    else if (message.kind === 'hello') forwarding.linked();
+  });
+  link.on('data', (chunk: Buffer) => reader.push(chunk));
+  link.on('error', () => undefined); // EPIPE/ECONNRESET as the child ends: its 'exit' decides
+  const forward = (signal: NodeJS.Signals): void => forwarding.received(signal);
   // While the child lives we must not die from these ourselves: listening replaces Node's default action.
-  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  for (const signal of LINKED_SIGNALS) process.on(signal, forward);
   const stopForwarding = (): void => {
-    for (const signal of FORWARDED_SIGNALS) process.removeListener(signal, forward);
+    for (const signal of LINKED_SIGNALS) process.removeListener(signal, forward);
+    forwarding.childGone();
+    link.destroy();
   };
 
   child.once('error', (error: NodeJS.ErrnoException) => {

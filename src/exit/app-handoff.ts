@@ -45,15 +45,26 @@ function writeFully(fd: number, data: Buffer): void {
   }
 }
 
-/** Writes every request to the launcher. False (nothing or part written) means: send them yourself. */
-export function handOff(sends: readonly ExitSend[]): boolean {
-  if (!detectHandoff() || sends.length === 0) return false;
+/** Errors that say the launcher's end of the socket is closed: the launcher is gone. */
+const LAUNCHER_GONE = new Set(['EPIPE', 'ECONNRESET', 'ENOTCONN']);
+
+/**
+ * Writes every request to the launcher. 'handed': the launcher sends them. 'no launcher' (none, or the
+ * write failed): send them yourself. 'launcher gone': it died without warning, and this process ends as if
+ * killed with it (app-launcher-link.ts), sending nothing: a sender process would only hold up its exit.
+ */
+export function handOff(sends: readonly ExitSend[]): 'handed' | 'no launcher' | 'launcher gone' {
+  if (!detectHandoff() || sends.length === 0) return 'no launcher';
   try {
     writeFully(handoffFd!, Buffer.concat(sends.map(encodeFrame)));
     diag.debug(`handed pending ${sends.map((s) => s.signal).join(', ')} to the launcher at exit`);
-    return true;
+    return 'handed';
   } catch (error) {
+    if (LAUNCHER_GONE.has((error as NodeJS.ErrnoException).code ?? '')) {
+      diag.debug(`the launcher is gone: pending ${sends.map((s) => s.signal).join(', ')} dropped at exit`);
+      return 'launcher gone';
+    }
     diag.debug(`could not hand pending telemetry to the launcher: ${String(error)}`);
-    return false;
+    return 'no launcher';
   }
 }

@@ -16,6 +16,7 @@ import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { ExitSend } from './exit-sends.js';
 import { detectHandoff, handOff } from './app-handoff.js';
 import type { Pipeline } from './app-pipeline.js';
+import { markOwnSignalListener } from './own-signal-listeners.js';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
@@ -53,7 +54,7 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
     }
     if (sends.length === 0) return;
     // Under the launcher, the launcher sends them after we are gone (lossless, and no wait here).
-    if (handOff(sends)) return;
+    if (handOff(sends) !== 'no launcher') return;
     // Otherwise one sender process for every signal: each spawn costs the exit about 100 ms.
     try {
       (require('./app-send-at-exit.js') as typeof import('./app-send-at-exit.js')).sendAtExit(sends);
@@ -100,6 +101,7 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
       process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
     };
+    markOwnSignalListener(onSignal);
     process.on(signal, onSignal);
   }
 }

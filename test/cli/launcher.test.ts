@@ -109,12 +109,13 @@ describe('otel-instrument flags', () => {
   });
   it('leave variables the user did not set alone', () => {
     const out = printEnv([]);
-    // Ours only: the preload, the exit handoff, and the mark that the configuration was checked.
+    // Ours only: the preload, the exit handoff, the launcher link, and the mark that the configuration was checked.
     assert.deepEqual(Object.keys(out.env).sort(), [
       'NODE_OPTIONS',
       'OTEL_INSTRUMENT_CONFIG_CHECKED',
       'OTEL_INSTRUMENT_HANDOFF_FD',
       'OTEL_INSTRUMENT_LAUNCHER_PID',
+      'OTEL_INSTRUMENT_LINK_FD',
       'OTEL_SDK_DISABLED',
     ]);
   });

@@ -47,6 +47,10 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
       'src/diag/log.js',
       // Config masks secrets in its warnings with the shared redaction rules.
       'src/diag/redact.js',
+      // The launcher's child links to it whatever the SDK does: each signal once, no orphan.
+      'src/exit/app-launcher-link.js',
+      'src/exit/link-messages.js',
+      'src/exit/own-signal-listeners.js',
     ]);
     assert.equal(exit.stderr, '');
     assert.deepEqual(receiver.requests, []);
