@@ -16,7 +16,7 @@ import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { ExitSend } from './exit-sends.js';
 import { detectHandoff, handOff } from './app-handoff.js';
 import type { Pipeline } from './app-pipeline.js';
-import { markOwnSignalListener } from './own-signal-listeners.js';
+import { markOwnSignalListener, signalExitListeners } from './own-signal-listeners.js';
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP'];
 
@@ -96,7 +96,9 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
   for (const signal of SIGNALS) {
     const onSignal = (): void => {
       // Someone else listens: the app decides what the signal means; 'exit' will flush if it exits.
-      if (process.listenerCount(signal) > 1) return;
+      // signal-exit's listeners (execa, write-file-atomic, ...) are no such decision: they re-raise the
+      // signal only when they are the last listeners, so counting them would leave the process alive.
+      if (process.listenerCount(signal) - signalExitListeners() > 1) return;
       exportAllAtExit();
       process.removeListener(signal, onSignal);
       process.kill(process.pid, signal);
