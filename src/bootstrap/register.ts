@@ -3,13 +3,10 @@
 
 import { diag } from '../diag/log.js';
 import { isLauncherProcess, isLoaderHooksThread } from './dormant.js';
+import { claimStart, setRunningSdk } from './start-once.js';
 import { LINK_FD_VAR } from '../exit/link-messages.js';
 
-const STARTED = Symbol.for('otel-instrument.started');
-const globals = globalThis as Record<symbol, unknown>;
-
-if (globals[STARTED] !== true) {
-  globals[STARTED] = true;
+if (claimStart()) {
   if (process.env[LINK_FD_VAR] !== undefined && !isLoaderHooksThread()) linkToLauncher();
   if (isLoaderHooksThread()) {
     // Nothing to say: this thread exists in every ESM-hooked process.
@@ -17,10 +14,11 @@ if (globals[STARTED] !== true) {
     diag.debug(`dormant in launcher process ${process.argv[1] ?? ''}`);
   } else {
     try {
-      const hooks = (require('./start.js') as typeof import('./start.js')).start();
-      if (hooks !== undefined && (require('../hook/entry-type.js') as typeof import('../hook/entry-type.js')).esmHooksNeeded()) {
-        (require('../hook/esm-hooks.js') as typeof import('../hook/esm-hooks.js')).installEsmHooksFromPreload(hooks);
+      const started = (require('./start.js') as typeof import('./start.js')).start();
+      if (started !== undefined && (require('../hook/entry-type.js') as typeof import('../hook/entry-type.js')).esmHooksNeeded()) {
+        (require('../hook/esm-hooks.js') as typeof import('../hook/esm-hooks.js')).installEsmHooksFromPreload(started.hooks);
       }
+      setRunningSdk(started);
     } catch (error) {
       diag.warn(`failed to start; the app runs uninstrumented: ${error instanceof Error ? error.message : String(error)}`);
       diag.debug(error instanceof Error && error.stack ? error.stack : String(error));

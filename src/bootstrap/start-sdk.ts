@@ -13,7 +13,7 @@ import { detectResource } from '../resource/detect.js';
 import { onAppApiLoaded, registerApiGlobals, registerLogsGlobal } from './api-globals.js';
 import type { Pipeline } from '../exit/app-pipeline.js';
 import { createPropagator } from './propagators.js';
-import { installShutdown } from '../exit/app-shutdown.js';
+import { installShutdown, type ShutdownNow } from '../exit/app-shutdown.js';
 import { recordFatalExceptions } from '../exit/app-crash-log.js';
 import { startTracing } from './start-tracing.js';
 
@@ -45,7 +45,13 @@ function subscribeChannelInstrumentations(entries: readonly InstrumentationEntry
   }
 }
 
-export function startSdk(config: Config): ModuleHooks {
+/** A running SDK: its module hooks, and how to flush and shut it down from the app (src/programmatic). */
+export interface StartedSdk {
+  readonly hooks: ModuleHooks;
+  readonly shutdown: ShutdownNow;
+}
+
+export function startSdk(config: Config): StartedSdk {
   const resource = detectResource(config);
   const propagator = createPropagator(config.propagators);
   const pipelines: Pipeline[] = [];
@@ -82,11 +88,11 @@ export function startSdk(config: Config): ModuleHooks {
   hooks.install();
   subscribeChannelInstrumentations(selected, hooks);
 
-  installShutdown(pipelines, config.otlp.traces.timeoutMs || OTLP_TIMEOUT_MS);
+  const shutdown = installShutdown(pipelines, config.otlp.traces.timeoutMs || OTLP_TIMEOUT_MS);
   diag.debug(
     `started in pid ${process.pid}${threadLabel()} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, ` +
       `traces=${config.tracesExporters.join(',') || 'none'}, metrics=${metricsSetup === undefined ? 'none' : config.metricsExporters.join(',')}, ` +
       `logs=${config.logsExporters.join(',') || 'none'}`,
   );
-  return hooks;
+  return { hooks, shutdown };
 }

@@ -5,10 +5,11 @@
 import { loadConfig } from '../config/load-config.js';
 import { INSTRUMENTATION_SETTINGS, INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import { diag, setLogLevel } from '../diag/log.js';
-import type { ModuleHooks } from '../hook/module-hooks.js';
+import type { StartedSdk } from './start-sdk.js';
 
-export function start(): ModuleHooks | undefined {
-  const config = loadConfig(process.env, {
+/** Starts from `env` (the process's, or the launcher's flags and the app's start() options over it). */
+export function start(env: NodeJS.ProcessEnv = process.env): StartedSdk | undefined {
+  const config = loadConfig(env, {
     extra: INSTRUMENTATION_SETTINGS,
     instrumentationNames: INSTRUMENTATIONS.map((entry) => entry.name),
   });

@@ -5,7 +5,8 @@
 // (launcher-receiver.ts), bounded by the export timeout. Without the launcher (or in a grandchild, or
 // a worker thread) the spawnSync sender of app-send-at-exit.ts is the fallback.
 
-import { fstatSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
+import { launcherFd } from './launcher-fd.js';
 import { diag } from '../diag/log.js';
 import { encodeFrame, type ExitSend } from './exit-sends.js';
 
@@ -13,18 +14,8 @@ export const HANDOFF_FD_VAR = 'OTEL_INSTRUMENT_HANDOFF_FD';
 
 let handoffFd: number | undefined | null = null;
 
-/** The handoff fd, if this process is the launcher's direct child and the fd is the socket it gave. */
 function fdForThisProcess(): number | undefined {
-  const fd = Number(process.env[HANDOFF_FD_VAR]);
-  if (!Number.isInteger(fd) || fd < 3) return undefined;
-  if (String(process.ppid) !== process.env.OTEL_INSTRUMENT_LAUNCHER_PID) return undefined;
-  const { isMainThread } = require('node:worker_threads') as typeof import('node:worker_threads');
-  if (!isMainThread) return undefined;
-  try {
-    return fstatSync(fd).isSocket() ? fd : undefined;
-  } catch {
-    return undefined;
-  }
+  return launcherFd(HANDOFF_FD_VAR);
 }
 
 /** Reads (once) whether a handoff is possible; call at startup, before the app can open fds. */

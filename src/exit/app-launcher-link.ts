@@ -12,7 +12,8 @@
 // seen through process.emit instead, which Node calls with (name, name) for each signal it receives.
 // The socket is unref'd: the link never keeps the app alive.
 
-import { fstatSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
+import { launcherFd } from './launcher-fd.js';
 import { diag } from '../diag/log.js';
 import { isOwnSignalListener } from './own-signal-listeners.js';
 import { LINK_FD_VAR, LINKED_SIGNALS, LineReader, encodeLinkMessage, type LinkMessage } from './link-messages.js';
@@ -29,18 +30,8 @@ const WATCHED = new Set<unknown>(LINKED_SIGNALS);
 
 let linked = false;
 
-/** The link's fd, if this process is the launcher's direct child (main thread) and the fd is its socket. */
 function linkFd(): number | undefined {
-  const fd = Number(process.env[LINK_FD_VAR]);
-  if (!Number.isInteger(fd) || fd < 3) return undefined;
-  if (String(process.ppid) !== process.env.OTEL_INSTRUMENT_LAUNCHER_PID) return undefined;
-  const { isMainThread } = require('node:worker_threads') as typeof import('node:worker_threads');
-  if (!isMainThread) return undefined;
-  try {
-    return fstatSync(fd).isSocket() ? fd : undefined;
-  } catch {
-    return undefined;
-  }
+  return launcherFd(LINK_FD_VAR);
 }
 
 export function linkToLauncher(): void {

@@ -34,8 +34,11 @@ function reportDropped(pipelines: readonly Pipeline[]): void {
   diag.debug(dropped.length === 0 ? 'dropped nothing during this run' : `dropped during this run: ${dropped.join(', ')} (full queues and failed exports)`);
 }
 
-export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: number): void {
-  if (pipelines.length === 0) return;
+/** Flushes and shuts down every pipeline: the app's own `shutdown()` (src/programmatic). */
+export type ShutdownNow = () => Promise<void>;
+
+export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: number): ShutdownNow {
+  if (pipelines.length === 0) return async () => undefined;
   detectHandoff();
   let exited = false;
 
@@ -106,4 +109,13 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
     markOwnSignalListener(onSignal);
     process.on(signal, onSignal);
   }
+
+  let shutDown: Promise<void> | undefined;
+  return () => {
+    // Once: what it sends is gone, and at exit there is nothing left to send.
+    shutDown ??= Promise.all(pipelines.map((p) => p.shutdown(flushTimeoutMs))).then(() => {
+      exited = true;
+    });
+    return shutDown;
+  };
 }

@@ -82,7 +82,7 @@ for (const driver of ['mongodb', 'mongodb-6']) {
         assert.equal(span.attributes['db.collection.name'], 'orders');
         assert.equal(span.attributes['server.address'], server.host);
         assert.equal(span.attributes['server.port'], server.port);
-        assert.doesNotMatch(JSON.stringify(span.attributes), /example\.com|15/);
+        assert.doesNotMatch(JSON.stringify(span.attributes), /example\.com|"15"|:15[,}]/);
       }
       assert.equal(spans[0]!.attributes['db.operation.name'], 'find');
       assert.equal(spans[0]!.attributes['db.query.text'], '{"find":"orders","filter":{"total":{"$gt":"?"},"email":{"$in":["?"]}},"batchSize":"?"}');
