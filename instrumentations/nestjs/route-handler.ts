@@ -93,11 +93,12 @@ function isNativePromise(value: unknown): value is Promise<unknown> {
 
 /** `route` (what create() returned), run as described above; made once per route. */
 export function wrapRouteFunction(route: RouteFunction, naming: HandlerSpanNaming): RouteFunction {
-  const wrapper = function (this: unknown, req: unknown) {
+  // No named parameters beside `arguments` (Nest calls it with (req, res, next)): the arguments are handed on as they came.
+  const wrapper = function (this: unknown) {
     if (!guard.enabled) return Reflect.apply(route, this, arguments);
     let run: RouteRun | undefined;
     try {
-      run = startRun(req, naming);
+      run = startRun(arguments[0], naming);
     } catch (internal) {
       guard.fail(internal);
     }
