@@ -5,10 +5,11 @@
 // Nest answers 404, not a failure, so it is recorded nowhere. 500 and above, or anything that is
 // not an HttpException, is.
 //
-// Recognised by shape, not by class: an app may hold another copy of @nestjs/common than the one
-// we could load, and loading it ourselves is what we must not do. An exception filter of the app's
-// own that answers something else (a domain error as 404) is not known here: such an error is still
-// recorded, while http leaves the server span's status unset for the 4xx that went out.
+// Recognised by shape (getStatus and getResponse), not by class: an app may hold another copy of
+// @nestjs/common than one we could load, loading it ourselves is what we must not do, and a bundler
+// may rename the class. An exception filter of the app's own that answers something else (a domain
+// error as 404) is not known here: such an error is still recorded, while http leaves the server
+// span's status unset for the 4xx that went out.
 
 import { serverStatusErrorType } from '../http/error-type.js';
 
@@ -27,7 +28,7 @@ export function isServerFailure(error: unknown): boolean {
   try {
     status = error.getStatus();
   } catch {
-    // An app's own exception class with a getStatus that fails: Nest's filter would fail on it too.
+    // A getStatus that fails says nothing about an answer: a failure.
     return true;
   }
   return typeof status !== 'number' || serverStatusErrorType(status) !== undefined;
