@@ -35,6 +35,8 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   },
   // hapi 21: the request's route lookup and the toolkit that runs every lifecycle method (internal files).
   { name: 'hapi', modules: ['@hapi/hapi', '@hapi/hapi/lib/request.js', '@hapi/hapi/lib/toolkit.js'], load: loader('./hapi/index.js', 'hapi') },
+  // NestJS 10, 11 and 12: its entry point only (12 is ES modules only; nestjs/router-execution-context.ts says why).
+  { name: 'nestjs', modules: ['@nestjs/core'], load: loader('./nestjs/index.js', 'nestjs') },
   // koa 2 and 3 (Application.prototype.emit) with @koa/router or koa-router (Router.prototype.register).
   { name: 'koa', modules: ['koa', '@koa/router', 'koa-router'], load: loader('./koa/index.js', 'koa') },
   // fastify 4 and 5 announce each instance on a diagnostics channel, whatever name they were loaded by:

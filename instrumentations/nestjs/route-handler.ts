@@ -1,0 +1,129 @@
+// The function Nest runs for every request of one route: RouterExecutionContext#create returns it
+// (router-execution-context.ts) and Nest's RouterProxy awaits it, sending whatever it rejects with to
+// the exception filters. It is handed back wrapped; per request the wrapper
+//   - names the http server span after the platform's matched route, if nothing did yet (express's
+//     and fastify's instrumentations normally have, with the same template);
+//   - runs the route in an INTERNAL span `{Controller}.{method}` (handler-span.ts) under the active
+//     one, so the method's outgoing calls nest under it; guards, pipes and interceptors run inside it
+//     and get no spans of their own;
+//   - when the route's promise rejects with a server failure (http-exception.ts), records it on that
+//     span and on the server span (recordHandlerError), before Nest's filter answers it: the answer
+//     does not say what failed.
+// The route's own promise goes back to Nest unchanged; ours is a side branch that never rejects, so
+// the order in which Nest's code runs is the same as without us.
+
+import type { Context, Span, Tracer } from '@opentelemetry/api';
+import { SpanStatusCode } from '../../src/otel-api/enums.js';
+import { trace } from '../../src/otel-api/trace.js';
+import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
+import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
+import { httpServerRequest, recordHandlerError, routeOf, setRoute, type HttpServerRequest } from '../http/framework-api.js';
+import { guard } from './guard.js';
+import type { HandlerSpanNaming } from './handler-span.js';
+import { isServerFailure } from './http-exception.js';
+import { nodeRequest, platformRoute } from './platform-request.js';
+
+export type RouteFunction = (this: unknown, req: unknown, res: unknown, next: unknown) => unknown;
+
+let tracer: Tracer | undefined;
+
+/** The first @nestjs/core patched fixes the tracer. */
+export function useTracer(t: Tracer): void {
+  tracer ??= t;
+}
+
+/** One request through a route: its span (none outside a trace) and its server request. A class, not a literal (see express's request-state.ts). */
+class RouteRun {
+  readonly span: Span | undefined;
+  readonly server: HttpServerRequest | undefined;
+  readonly context: Context;
+
+  constructor(span: Span | undefined, server: HttpServerRequest | undefined, context: Context) {
+    this.span = span;
+    this.server = server;
+    this.context = context;
+  }
+
+  /** The callbacks carry the run: a promise reaction gets only the value. */
+  watch(promise: Promise<unknown>): void {
+    promise.then(
+      () => endRun(this, undefined, false),
+      (error: unknown) => endRun(this, error, true),
+    );
+  }
+}
+
+function endRun(run: RouteRun, error: unknown, failed: boolean): void {
+  // Must not throw: inside a promise reaction a throw would be an unhandled rejection of ours.
+  try {
+    const span = run.span;
+    if (failed && isServerFailure(error)) {
+      if (span !== undefined) {
+        span.addEvent('exception', exceptionAttributes(error));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+      }
+      if (run.server !== undefined) recordHandlerError(run.server, error);
+    }
+    span?.end();
+  } catch (internal) {
+    guard.fail(internal);
+  }
+}
+
+function startRun(req: unknown, naming: HandlerSpanNaming): RouteRun | undefined {
+  const node = nodeRequest(req);
+  const server = node === undefined ? undefined : httpServerRequest(node);
+  if (server !== undefined && routeOf(server) === undefined) {
+    const route = platformRoute(req);
+    if (route !== undefined) setRoute(server, route);
+  }
+  const parent = activeContext();
+  // Outside any trace (an excluded URL, fastify's inject()): no span, as express and fastify make none there.
+  if (tracer === undefined || trace.getSpan(parent) === undefined) {
+    return server === undefined ? undefined : new RouteRun(undefined, server, parent);
+  }
+  const span = tracer.startSpan(naming.name, naming.options, parent);
+  return new RouteRun(span, server, trace.setSpan(parent, span));
+}
+
+/** Only a native promise: its .then has no effect of its own. */
+function isNativePromise(value: unknown): value is Promise<unknown> {
+  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Promise.prototype;
+}
+
+/** `route` (what create() returned), run as described above; made once per route. */
+export function wrapRouteFunction(route: RouteFunction, naming: HandlerSpanNaming): RouteFunction {
+  // No named parameters beside `arguments` (Nest calls it with (req, res, next)): the arguments are handed on as they came.
+  const wrapper = function (this: unknown) {
+    if (!guard.enabled) return Reflect.apply(route, this, arguments);
+    let run: RouteRun | undefined;
+    try {
+      run = startRun(arguments[0], naming);
+    } catch (internal) {
+      guard.fail(internal);
+    }
+    if (run === undefined) return Reflect.apply(route, this, arguments);
+    let result: unknown;
+    try {
+      result = run.span === undefined ? Reflect.apply(route, this, arguments) : applyInContext(run.context, route, this, arguments);
+    } catch (thrown) {
+      // Nest's route function is async and never throws; should another one, the same object goes on.
+      endRun(run, thrown, true);
+      throw thrown;
+    }
+    try {
+      if (isNativePromise(result)) run.watch(result);
+      else endRun(run, undefined, false);
+    } catch (internal) {
+      guard.fail(internal);
+    }
+    return result;
+  } as RouteFunction;
+  try {
+    Object.defineProperty(wrapper, 'name', { value: route.name, configurable: true });
+    Object.defineProperty(wrapper, 'length', { value: route.length, configurable: true });
+  } catch {
+    // Cosmetic only.
+  }
+  return wrapper;
+}
