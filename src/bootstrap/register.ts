@@ -3,7 +3,7 @@
 
 import { diag } from '../diag/log.js';
 import { isLauncherProcess, isLoaderHooksThread } from './dormant.js';
-import { claimStart, setRunningSdk } from './start-once.js';
+import { claimStart, startSdkHere } from './start-once.js';
 import { LINK_FD_VAR } from '../exit/link-messages.js';
 
 if (claimStart()) {
@@ -13,16 +13,7 @@ if (claimStart()) {
   } else if (isLauncherProcess()) {
     diag.debug(`dormant in launcher process ${process.argv[1] ?? ''}`);
   } else {
-    try {
-      const started = (require('./start.js') as typeof import('./start.js')).start();
-      if (started !== undefined && (require('../hook/entry-type.js') as typeof import('../hook/entry-type.js')).esmHooksNeeded()) {
-        (require('../hook/esm-hooks.js') as typeof import('../hook/esm-hooks.js')).installEsmHooksFromPreload(started.hooks);
-      }
-      setRunningSdk(started);
-    } catch (error) {
-      diag.warn(`failed to start; the app runs uninstrumented: ${error instanceof Error ? error.message : String(error)}`);
-      diag.debug(error instanceof Error && error.stack ? error.stack : String(error));
-    }
+    startSdkHere();
   }
 }
 

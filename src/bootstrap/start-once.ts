@@ -2,6 +2,7 @@
 // (`--require otel-instrument/register`, the launcher) or the app's own start(). Kept on globalThis under
 // registered symbols, so two copies of this package in one process still start one SDK.
 
+import { diag } from '../diag/log.js';
 import type { StartedSdk } from './start-sdk.js';
 
 const STARTED = Symbol.for('otel-instrument.started');
@@ -22,4 +23,22 @@ export function setRunningSdk(sdk: StartedSdk | undefined): void {
 
 export function runningSdk(): StartedSdk | undefined {
   return globals[SDK] as StartedSdk | undefined;
+}
+
+/**
+ * Starts the SDK from `env` (the preload: the process's; the app's start(): its options over it), with
+ * the ESM hooks when the entry point is an ES module. Never throws: a failure of ours leaves the app
+ * running uninstrumented, with one warning.
+ */
+export function startSdkHere(env: NodeJS.ProcessEnv = process.env): void {
+  try {
+    const started = (require('./start.js') as typeof import('./start.js')).start(env);
+    if (started !== undefined && (require('../hook/entry-type.js') as typeof import('../hook/entry-type.js')).esmHooksNeeded()) {
+      (require('../hook/esm-hooks.js') as typeof import('../hook/esm-hooks.js')).installEsmHooksFromPreload(started.hooks);
+    }
+    setRunningSdk(started);
+  } catch (error) {
+    diag.warn(`failed to start; the app runs uninstrumented: ${error instanceof Error ? error.message : String(error)}`);
+    diag.debug(error instanceof Error && error.stack ? error.stack : String(error));
+  }
 }

@@ -24,7 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/exit'],
   ['instrumentations'],
   ['src/bootstrap', 'src/bundlers'],
-  ['src/cli'],
+  ['src/cli', 'src/programmatic'],
 ];
 
 interface Place {

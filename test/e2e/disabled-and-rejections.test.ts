@@ -26,6 +26,7 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
       'instrumentations/undici/settings.js',
       'src/bootstrap/dormant.js',
       'src/bootstrap/register.js',
+      'src/bootstrap/start-once.js',
       'src/bootstrap/start.js',
       'src/config/config-warnings.js',
       'src/config/env-readers.js',
@@ -49,6 +50,7 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
       'src/diag/redact.js',
       // The launcher's child links to it whatever the SDK does: each signal once, no orphan.
       'src/exit/app-launcher-link.js',
+      'src/exit/launcher-fd.js',
       'src/exit/link-messages.js',
       'src/exit/own-signal-listeners.js',
     ]);
