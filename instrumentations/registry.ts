@@ -33,6 +33,15 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   },
   // hapi 21: the request's route lookup and the toolkit that runs every lifecycle method (internal files).
   { name: 'hapi', modules: ['@hapi/hapi', '@hapi/hapi/lib/request.js', '@hapi/hapi/lib/toolkit.js'], load: loader('./hapi/index.js', 'hapi') },
+  // Next.js 15 and 16: its BaseServer, its tracer and its request-error reporter (internal files; the
+  // compiled route runtimes require the last two rather than bundle them). The package itself is not
+  // hooked (hundreds of files), so the hook matches these by path, which it names without `.js`.
+  // nextjs/index.ts lists them too.
+  {
+    name: 'nextjs',
+    modules: ['next/dist/server/base-server', 'next/dist/server/lib/trace/tracer', 'next/dist/server/lib/router-utils/instrumentation-globals.external'],
+    load: loader('./nextjs/index.js', 'nextjs'),
+  },
   // koa 2 and 3 (Application.prototype.emit) with @koa/router or koa-router (Router.prototype.register).
   { name: 'koa', modules: ['koa', '@koa/router', 'koa-router'], load: loader('./koa/index.js', 'koa') },
   // fastify 4 and 5 announce each instance on a diagnostics channel, whatever name they were loaded by:
