@@ -37,6 +37,15 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: 'hapi', modules: ['@hapi/hapi', '@hapi/hapi/lib/request.js', '@hapi/hapi/lib/toolkit.js'], load: loader('./hapi/index.js', 'hapi') },
   // NestJS 10, 11 and 12: its entry point only (12 is ES modules only; nestjs/router-execution-context.ts says why).
   { name: 'nestjs', modules: ['@nestjs/core'], load: loader('./nestjs/index.js', 'nestjs') },
+  // Next.js 15 and 16: its BaseServer, its tracer and its request-error reporter (internal files; the
+  // compiled route runtimes require the last two rather than bundle them). The package itself is not
+  // hooked (hundreds of files), so the hook matches these by path, which it names without `.js`.
+  // nextjs/index.ts lists them too.
+  {
+    name: 'nextjs',
+    modules: ['next/dist/server/base-server', 'next/dist/server/lib/trace/tracer', 'next/dist/server/lib/router-utils/instrumentation-globals.external'],
+    load: loader('./nextjs/index.js', 'nextjs'),
+  },
   // koa 2 and 3 (Application.prototype.emit) with @koa/router or koa-router (Router.prototype.register).
   { name: 'koa', modules: ['koa', '@koa/router', 'koa-router'], load: loader('./koa/index.js', 'koa') },
   // fastify 4 and 5 announce each instance on a diagnostics channel, whatever name they were loaded by:
