@@ -80,8 +80,9 @@ export class HttpReceiver extends BaseReceiver {
         decodeError = (err as Error).message;
       }
       const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-      this.record({ signal, path, headers, compressed, contentType, body, decodeError, raw, receivedAt: Date.now(), peer });
-      const r = this.nextResponse();
+      const received = { signal, path, headers, compressed, contentType, body, decodeError, raw, receivedAt: Date.now(), peer };
+      this.record(received);
+      const r = this.answerFor(received);
       const answer = (): void => this.#answer(res, signal, json, r);
       if (r.hang) {
         this.#hanging.add(res);
