@@ -22,6 +22,10 @@ export interface ScriptedResponse {
   readonly delayMs?: number;
   /** Never answer (until close()). */
   readonly hang?: boolean;
+  /** HTTP: answer with these bytes instead of an OTLP body (a proxy's HTML page, junk). */
+  readonly rawBody?: string | Buffer;
+  /** HTTP: this Content-Type instead of the request's; '' sends none. */
+  readonly contentType?: string;
 }
 
 export interface ReceivedRequest {
@@ -63,9 +67,9 @@ export interface ReceiverOptions {
   readonly keep?: boolean;
 }
 
-/** An answer that tells the client its data was taken (success or partial success). */
+/** An OTLP answer that tells the client its data was taken (success or partial success). */
 function isAcceptance(r: ScriptedResponse): boolean {
-  return r.hang !== true && (r.grpcCode ?? 0) === 0 && (r.httpStatus ?? 200) < 300;
+  return r.hang !== true && r.rawBody === undefined && r.contentType === undefined && (r.grpcCode ?? 0) === 0 && (r.httpStatus ?? 200) < 300;
 }
 
 export abstract class BaseReceiver {

@@ -96,10 +96,13 @@ export class HttpReceiver extends BaseReceiver {
   #answer(res: http.ServerResponse, signal: OtlpSignal, json: boolean, r: ScriptedResponse): void {
     if (res.destroyed) return;
     const status = r.httpStatus ?? 200;
-    const headers: Record<string, string> = { 'content-type': json ? 'application/json' : 'application/x-protobuf' };
+    const headers: Record<string, string> = {};
+    const contentType = r.contentType ?? (json ? 'application/json' : 'application/x-protobuf');
+    if (contentType !== '') headers['content-type'] = contentType;
     if (r.retryAfter !== undefined) headers['retry-after'] = r.retryAfter;
     let payload: Buffer;
-    if (status >= 200 && status < 300) {
+    if (r.rawBody !== undefined) payload = Buffer.from(r.rawBody);
+    else if (status >= 200 && status < 300) {
       const key = TYPES[signal].rejectedKey;
       if (json) {
         payload = Buffer.from(

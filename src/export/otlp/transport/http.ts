@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { ExportResult } from '../../../core/export-result.js';
 import { EXPORT_OK } from '../../../core/export-result.js';
+import { collectorText } from '../../../diag/collector-text.js';
 import { diag } from '../../../diag/log.js';
 import { decodePartialSuccess, decodeRpcStatus, longToNumber } from '../encode-protobuf/common.js';
 import { userAgent } from '../user-agent.js';
@@ -32,7 +33,8 @@ const RESERVED_HEADERS = new Set([
   'content-type', 'content-length', 'content-encoding', 'transfer-encoding', 'user-agent', 'host', 'connection',
 ]);
 const DIGITS = /^\d+$/;
-const MAX_ERROR_MESSAGE = 256;
+/** Enough of a text body for the characters collectorText() prints. */
+const TEXT_BODY_PREFIX = 4096;
 
 /** Retry-After as delta-seconds or HTTP-date -> milliseconds from `now`; undefined when absent or unparsable. */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
@@ -44,25 +46,21 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   return Number.isNaN(t) ? undefined : Math.max(0, t - now);
 }
 
-function truncate(s: string): string {
-  return s.length > MAX_ERROR_MESSAGE ? `${s.slice(0, MAX_ERROR_MESSAGE)}…` : s;
-}
-
 function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && contentType.toLowerCase().includes('json');
 }
 
-/** google.rpc.Status.message from an error body (protobuf or JSON), or the text of a text/* body. */
+/** google.rpc.Status.message from an error body (protobuf or JSON), or the text of a text/* body; escaped and bounded. */
 function errorBodyMessage(body: Buffer, contentType: string | undefined): string {
   if (body.length === 0) return '';
   try {
     const ct = (contentType ?? '').toLowerCase();
     if (ct.includes('json')) {
       const parsed = JSON.parse(body.toString('utf8')) as { message?: unknown };
-      return typeof parsed?.message === 'string' ? truncate(parsed.message) : '';
+      return typeof parsed?.message === 'string' ? collectorText(parsed.message) : '';
     }
-    if (ct.includes('protobuf')) return truncate(decodeRpcStatus(body).message);
-    if (ct.startsWith('text/')) return truncate(body.toString('utf8').trim());
+    if (ct.includes('protobuf')) return collectorText(decodeRpcStatus(body).message);
+    if (ct.startsWith('text/')) return collectorText(body.subarray(0, TEXT_BODY_PREFIX).toString('utf8').trim());
   } catch {
     // undecodable body: status code alone
   }
