@@ -91,3 +91,16 @@ test('a partial success whose message carries a forged line is said on one line'
   assert.equal(lines.length, 1, run.stderr);
   assert.match(lines[0]!, /accepted traces partially: 1 spans rejected: bad span\\notel-instrument: info: forged line\\r\\n\\u001b\[2J/);
 });
+
+test('an HTML page answered with 200 to http/protobuf is a failed export, said once with the endpoint, and the app is unchanged', async () => {
+  const page = '<!DOCTYPE html>\n<html><head><title>Welcome to nginx!</title></head><body>It works</body></html>';
+  const { run, plain, url } = await answeredWith(() => HttpReceiver.start(), 'http/protobuf', { contentType: 'text/html', rawBody: page });
+  assertUnchangedApp(run, plain);
+  const lines = ourLines(run.stderr);
+  assert.equal(lines.length, 1, run.stderr);
+  assert.equal(
+    lines[0],
+    `otel-instrument: warn: OTLP traces export to ${url}/v1/traces failed and will not be retried: HTTP status 200 is not an OTLP response ` +
+      '(content-type text/html): <!DOCTYPE html>\\n<html><head><title>Welcome to nginx!</title></head><body>It works</body></html>',
+  );
+});
