@@ -14,8 +14,9 @@
 // prepared). Only the exporter tells them apart (OTLP: instanceof EncodedItem); the queue never needs to.
 
 import { diag, warnOnce } from '../diag/log.js';
-import type { BatchConfig } from '../config/types.js';
+import type { BatchConfig, Signal } from '../config/types.js';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import { countDropped } from './dropped-counts.js';
 import type { ExportResult, Exporter } from './export-result.js';
 
 /** An exporter that can turn a queued item into a cheaper-to-hold stand-in (E) before the export. */
@@ -36,6 +37,7 @@ export class BatchQueue<T, E = never> {
   readonly #exporter: PreparingExporter<T, E>;
   readonly #config: BatchConfig;
   readonly #what: string;
+  readonly #signal: Signal | undefined;
   #queue: (T | E)[] = [];
   #inFlight: readonly (T | E)[] | undefined;
   /** #inFlight's length (0 when none): counted against maxQueueSize with #queue. */
@@ -62,11 +64,15 @@ export class BatchQueue<T, E = never> {
   readonly #queueFullKey: string;
   readonly #queueFullMessage: string;
 
-  /** `what` names the items in diagnostics ("spans", "log records"). */
-  constructor(exporter: PreparingExporter<T, E>, config: BatchConfig, what: string) {
+  /**
+   * `what` names the items in diagnostics ("spans", "log records"); the queue's drops also count as
+   * `signal`'s, process-wide (core/dropped-counts.ts), when it is given.
+   */
+  constructor(exporter: PreparingExporter<T, E>, config: BatchConfig, what: string, signal?: Signal) {
     this.#exporter = exporter;
     this.#config = config;
     this.#what = what;
+    this.#signal = signal;
     this.#queueFullKey = `queue-full-${what}`;
     this.#queueFullMessage = `${what} queue is full (${config.maxQueueSize}); dropping ${what} until the exporter catches up`;
   }
@@ -113,6 +119,7 @@ export class BatchQueue<T, E = never> {
 
   #drop(count: number): void {
     this.#dropped += count;
+    if (this.#signal !== undefined) countDropped(this.#signal, count);
   }
 
   #prepareSoon(): void {
