@@ -50,6 +50,7 @@ export function otlpBranch<T, E>(
  * EncodedItem); the protobuf encoders copy such items as they are, so requests keep the same bytes.
  * Only from the first export on, which is when the OTLP modules load anyway. A batch's bytes are freed
  * when the exporter calls back, never earlier: until then it may still encode them (halves after a 413).
+ * Not even then when the failure is retryable: the queue keeps the batch, bytes and all, for its retry.
  */
 function encodingAhead<T, E>(loadEncodeAhead: () => EncodeAhead<T, E>, exporter: Exporter<T | E>): PreparingExporter<T, E> {
   let ahead: EncodeAhead<T, E> | undefined;
@@ -58,7 +59,7 @@ function encodingAhead<T, E>(loadEncodeAhead: () => EncodeAhead<T, E>, exporter:
       ahead ??= loadEncodeAhead();
       const release = ahead.release;
       exporter.export(batch, (result) => {
-        release(batch);
+        if (result.ok || !result.retryable) release(batch);
         done(result);
       });
     },

@@ -1,13 +1,22 @@
 // Bounded queue in front of an exporter, shared by the span and log-record batch processors.
 // Spec semantics: drop (and count) when full; export when a batch fills or the delay passes;
 // one export in flight; each export bounded by the export timeout.
+// A batch the collector did not take for a reason that may pass (a retryable answer, a refused
+// connection, no answer in time: the exporter's own retries ran out) goes back to the head of the
+// queue and is exported again after a backoff (core/backoff.ts), oldest first, for as long as the
+// outage lasts. The bound counts the batch in flight, so a batch that comes back always has its place:
+// only what arrives while the queue is full is dropped. A non-retryable answer (HTTP 400,
+// INVALID_ARGUMENT) drops the batch, as does the queue's own export timeout (the exporter may still
+// be sending it: keeping it could send it twice).
 // An exporter may offer prepare(): queued items are then handed to it in small slices, in a later turn
 // of the event loop, and replaced by what it returns (OTLP items encoded ahead). So the queue holds,
 // and exports, `T | E`: an item as added, or the exporter's stand-in for it (E, never when nothing is
 // prepared). Only the exporter tells them apart (OTLP: instanceof EncodedItem); the queue never needs to.
 
 import { diag, warnOnce } from '../diag/log.js';
-import type { BatchConfig } from '../config/types.js';
+import type { BatchConfig, Signal } from '../config/types.js';
+import { backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
+import { countDropped } from './dropped-counts.js';
 import type { ExportResult, Exporter } from './export-result.js';
 
 /** An exporter that can turn a queued item into a cheaper-to-hold stand-in (E) before the export. */
@@ -28,10 +37,23 @@ export class BatchQueue<T, E = never> {
   readonly #exporter: PreparingExporter<T, E>;
   readonly #config: BatchConfig;
   readonly #what: string;
+  readonly #signal: Signal | undefined;
   #queue: (T | E)[] = [];
   #inFlight: readonly (T | E)[] | undefined;
+  /** #inFlight's length (0 when none): counted against maxQueueSize with #queue. */
+  #inFlightSize = 0;
   #timer: NodeJS.Timeout | undefined;
   #soon: NodeJS.Timeout | undefined;
+  /** The wait before a kept batch is exported again; nothing else is exported meanwhile. */
+  #backoff: NodeJS.Timeout | undefined;
+  /** Failed exports in a row (sets the backoff); 0 after a success. */
+  #failuresInARow = 0;
+  /** Failed exports ever, kept or dropped: a flush ends at the first one (see forceFlush). */
+  #failedExports = 0;
+  readonly #retryKept = (): void => {
+    this.#backoff = undefined;
+    if (!this.#shutDown) this.#exportNext();
+  };
   #waiters: Array<() => void> = [];
   #dropped = 0;
   #shutDown = false;
@@ -42,11 +64,15 @@ export class BatchQueue<T, E = never> {
   readonly #queueFullKey: string;
   readonly #queueFullMessage: string;
 
-  /** `what` names the items in diagnostics ("spans", "log records"). */
-  constructor(exporter: PreparingExporter<T, E>, config: BatchConfig, what: string) {
+  /**
+   * `what` names the items in diagnostics ("spans", "log records"); the queue's drops also count as
+   * `signal`'s, process-wide (core/dropped-counts.ts), when it is given.
+   */
+  constructor(exporter: PreparingExporter<T, E>, config: BatchConfig, what: string, signal?: Signal) {
     this.#exporter = exporter;
     this.#config = config;
     this.#what = what;
+    this.#signal = signal;
     this.#queueFullKey = `queue-full-${what}`;
     this.#queueFullMessage = `${what} queue is full (${config.maxQueueSize}); dropping ${what} until the exporter catches up`;
   }
@@ -67,14 +93,16 @@ export class BatchQueue<T, E = never> {
   /** O(1); never throws, never does I/O. */
   add(item: T): void {
     if (this.#shutDown) return;
-    if (this.#queue.length >= this.#config.maxQueueSize) {
-      this.#dropped++;
+    if (this.#queue.length + this.#inFlightSize >= this.#config.maxQueueSize) {
+      this.#drop(1);
       // Key and message are built once: with the collector down this runs on every request.
       warnOnce(this.#queueFullKey, this.#queueFullMessage);
       return;
     }
     this.#queue.push(item);
     if (this.#slice === undefined && this.#queue.length - this.#prepared >= PREPARE_AFTER) this.#prepareSoon();
+    // A kept batch waits out its backoff, and what came after it waits behind it.
+    if (this.#backoff !== undefined) return;
     if (this.#queue.length >= this.#config.maxExportBatchSize) this.#exportSoon();
     else if (this.#timer === undefined && this.#inFlight === undefined) this.#startTimer();
   }
@@ -85,7 +113,13 @@ export class BatchQueue<T, E = never> {
     this.#queue = [];
     this.#prepared = 0;
     this.#inFlight = undefined;
+    this.#inFlightSize = 0;
     return items;
+  }
+
+  #drop(count: number): void {
+    this.#dropped += count;
+    if (this.#signal !== undefined) countDropped(this.#signal, count);
   }
 
   #prepareSoon(): void {
@@ -104,14 +138,19 @@ export class BatchQueue<T, E = never> {
     if (queue.length - end >= PREPARE_AFTER) this.#prepareSoon();
   }
 
-  /** Resolves once everything queued now is exported or `timeoutMs` passes; never rejects. */
+  /**
+   * Exports what is queued now, without waiting out a backoff. Resolves once all of it is exported,
+   * an export fails (what it carried stays queued if the failure may pass: the flush does not spin on
+   * a collector that is down), or `timeoutMs` passes; never rejects.
+   */
   forceFlush(timeoutMs: number): Promise<void> {
     if (this.#queue.length === 0 && this.#inFlight === undefined) return Promise.resolve();
+    const failedBefore = this.#failedExports;
     return new Promise<void>((resolve) => {
       const deadline = setTimeout(finish, timeoutMs);
       let done = false;
       const check = (): void => {
-        if (this.#queue.length === 0 && this.#inFlight === undefined) finish();
+        if ((this.#queue.length === 0 && this.#inFlight === undefined) || this.#failedExports !== failedBefore) finish();
         else this.#waiters.push(check);
       };
       function finish(): void {
@@ -157,8 +196,10 @@ export class BatchQueue<T, E = never> {
   #clearTimers(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#soon !== undefined) clearTimeout(this.#soon);
+    if (this.#backoff !== undefined) clearTimeout(this.#backoff);
     this.#timer = undefined;
     this.#soon = undefined;
+    this.#backoff = undefined;
   }
 
   #exportNext(): void {
@@ -178,6 +219,7 @@ export class BatchQueue<T, E = never> {
     if (prepare !== undefined) for (let i = this.#prepared; i < batch.length; i++) batch[i] = prepare.call(this.#exporter, batch[i]!);
     this.#prepared = Math.max(0, this.#prepared - batch.length);
     this.#inFlight = batch;
+    this.#inFlightSize = batch.length;
 
     let settled = false;
     const timeoutMs = this.#config.exportTimeoutMs;
@@ -187,14 +229,25 @@ export class BatchQueue<T, E = never> {
       if (settled) return;
       settled = true;
       if (timeout !== undefined) clearTimeout(timeout);
-      if (this.#inFlight === batch) this.#inFlight = undefined;
-      if (result.ok) diag.debug(`exported ${batch.length} ${this.#what}`);
-      else {
-        this.#dropped += batch.length;
-        diag.debug(`dropped ${batch.length} ${this.#what} after a failed export: ${result.error.message}`);
+      // Not ours any more when the exit path took everything (takeAll) while it was in flight.
+      const ours = this.#inFlight === batch;
+      if (ours) {
+        this.#inFlight = undefined;
+        this.#inFlightSize = 0;
+      }
+      if (result.ok) {
+        this.#failuresInARow = 0;
+        diag.debug(`exported ${batch.length} ${this.#what}`);
+      } else {
+        this.#failedExports++;
+        if (result.retryable && ours && !this.#shutDown) this.#keep(batch, result);
+        else if (ours) {
+          this.#drop(batch.length);
+          diag.debug(`dropped ${batch.length} ${this.#what} after a failed export: ${result.error.message}`);
+        }
       }
       this.#notify();
-      if (this.#queue.length === 0) return;
+      if (this.#queue.length === 0 || this.#backoff !== undefined) return;
       // A pending flush or a full batch goes at once (here: this callback is the exporter's, never a
       // request path, and one event-loop turn per batch is what a busy app cannot spare); a partial
       // batch waits for the delay.
@@ -205,6 +258,21 @@ export class BatchQueue<T, E = never> {
       this.#exporter.export(batch, onDone);
     } catch (error) {
       onDone({ ok: false, retryable: false, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
+
+  /** A failed batch back at the head of the queue, exported again after the backoff. */
+  #keep(batch: readonly (T | E)[], result: ExportResult & { ok: false }): void {
+    this.#failuresInARow++;
+    // Every item of the batch went through prepare() before the export.
+    this.#prepared = this.#exporter.prepare === undefined ? 0 : batch.length + this.#prepared;
+    this.#queue = batch.concat(this.#queue);
+    const delay = Math.max(backoffDelay(this.#failuresInARow, DEFAULT_BACKOFF), result.retryAfterMs ?? 0);
+    this.#clearTimers();
+    this.#backoff = setTimeout(this.#retryKept, delay);
+    this.#backoff.unref();
+    if (diag.isEnabled('debug')) {
+      diag.debug(`kept ${batch.length} ${this.#what} after a failed export (${result.error.message}); next try in ${delay} ms, ${this.#queue.length} queued`);
     }
   }
 

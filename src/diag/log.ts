@@ -19,9 +19,31 @@ let threshold = LEVELS[parseLogLevel(process.env.OTEL_LOG_LEVEL) ?? 'info'];
 // Writes go straight to fd 2 so they never pass through a patched console or process.stderr.write.
 import { writeSync } from 'node:fs';
 
+// C0 controls, DEL, C1 controls (CSI and friends), and the Unicode characters that break or reorder
+// what a terminal shows: line and paragraph separators, bidi embeddings, overrides and isolates.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const CONTROLS = new RegExp(CONTROL.source, 'g');
+
+function escaped(c: string): string {
+  if (c === '\n') return '\\n';
+  if (c === '\r') return '\\r';
+  if (c === '\t') return '\\t';
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * `text` with each control character written as its escape (`\n`, `\u001b`); `text` itself when it has
+ * none. Every line we write goes through it, so none spans two or drives the terminal; collector text
+ * also goes through collector-text.ts, which bounds it.
+ */
+export function escapeControlCharacters(text: string): string {
+  return CONTROL.test(text) ? text.replace(CONTROLS, escaped) : text;
+}
+
 function emit(level: string, message: string): void {
   try {
-    writeSync(2, `${PREFIX}${level === 'info' ? '' : level + ': '}${message}\n`);
+    // One line each, whatever a message carries (a Node error quoting a certificate's names, say).
+    writeSync(2, `${PREFIX}${level === 'info' ? '' : level + ': '}${escapeControlCharacters(message)}\n`);
   } catch {
     // stderr closed: nothing we can do, and the app must not notice.
   }

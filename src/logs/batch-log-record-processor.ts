@@ -10,7 +10,7 @@ export class BatchLogRecordProcessor<E = never> implements LogRecordListener {
   readonly queue: BatchQueue<ReadableLogRecord, E>;
 
   constructor(exporter: PreparingExporter<ReadableLogRecord, E>, config: BatchConfig) {
-    this.queue = new BatchQueue(exporter, config, 'log records');
+    this.queue = new BatchQueue(exporter, config, 'log records', 'logs');
   }
 
   onEmit(record: ReadableLogRecord): void {

@@ -3,6 +3,7 @@
 
 import { diag, warnOnce } from '../diag/log.js';
 import { runSuppressed } from '../context/suppress.js';
+import { countDropped } from '../core/dropped-counts.js';
 import type { ExportResult, Exporter } from '../core/export-result.js';
 import { hasPoints, type SdkMeterProvider } from './meter-provider.js';
 import type { ResourceMetrics } from './metric-data.js';
@@ -23,6 +24,12 @@ function withTimeout(work: Promise<void>, ms: number): Promise<void> {
     timer.unref();
   });
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+function pointCount(rm: ResourceMetrics): number {
+  let count = 0;
+  for (const scope of rm.scopeMetrics) for (const metric of scope.metrics) count += metric.points.length;
+  return count;
 }
 
 export class PeriodicExportingMetricReader {
@@ -111,6 +118,7 @@ export class PeriodicExportingMetricReader {
     // The exporter already says once per outage or rejection why exports fail; per-export detail is debug.
     if (!result.ok) {
       this.failedExports++;
+      countDropped('metrics', pointCount(rm));
       diag.debug(`metrics: export failed (${result.error.message}); data for this period is dropped`);
     }
   }

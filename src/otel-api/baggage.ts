@@ -56,6 +56,14 @@ export function createBaggage(entries: Record<string, BaggageEntry> = {}): Bagga
   return new EntryMap(new Map(Object.entries(entries)));
 }
 
+/**
+ * Baggage holding `entries` as they are. Propagators build entries in a Map, never in a plain object:
+ * there a key such as `__proto__` (a valid W3C baggage key) would set the object's prototype and be lost.
+ */
+export function baggageFromEntries(entries: ReadonlyMap<string, BaggageEntry>): Baggage {
+  return new EntryMap(entries);
+}
+
 export function getBaggage(ctx: Context): Baggage | undefined {
   return (ctx.getValue(BAGGAGE_KEY) as Baggage | undefined) ?? undefined;
 }

@@ -1,6 +1,7 @@
 // The resource: service.*, telemetry.sdk.*, and what the env/host/os/process detectors find.
 // No detector makes a network call (cloud metadata is never probed unless asked for).
 
+import { randomUUID } from 'node:crypto';
 import { arch, hostname, release, type as osType } from 'node:os';
 import { basename } from 'node:path';
 import type { Config } from '../config/types.js';
@@ -53,9 +54,6 @@ const DETECTORS: Record<string, Detector> = {
     attributes['process.runtime.version'] = process.versions.node;
     attributes['process.runtime.description'] = 'Node.js';
   },
-  serviceinstance(attributes) {
-    attributes['service.instance.id'] ??= crypto.randomUUID();
-  },
   package(attributes) {
     // A name of the app's own: better than unknown_service when nothing configured one.
     const app = findAppPackage();
@@ -104,6 +102,11 @@ export function detectResource(config: Config): Resource {
     (typeof detectedName === 'string' ? detectedName : undefined) ??
     `unknown_service:${basename(process.execPath)}`;
   attributes['service.name'] = serviceName;
+  // service.instance.id (stable; semantic-conventions docs/resource/service.md): the SDK makes a random
+  // UUID v4 when none is given, here, once per process (detectResource runs once), and never hands it
+  // on through the environment, so the launcher, the app and each child process are instances of their
+  // own. Always set, so the 'serviceinstance' detector name is accepted but adds nothing.
+  attributes['service.instance.id'] = config.resourceAttributes['service.instance.id'] ?? randomUUID();
   attributes['telemetry.sdk.name'] = PACKAGE_NAME;
   attributes['telemetry.sdk.language'] = 'nodejs';
   attributes['telemetry.sdk.version'] = PACKAGE_VERSION;

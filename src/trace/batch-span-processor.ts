@@ -10,7 +10,7 @@ export class BatchSpanProcessor<E = never> implements SpanEndListener {
   readonly queue: BatchQueue<ReadableSpan, E>;
 
   constructor(exporter: PreparingExporter<ReadableSpan, E>, config: BatchConfig) {
-    this.queue = new BatchQueue(exporter, config, 'spans');
+    this.queue = new BatchQueue(exporter, config, 'spans', 'traces');
   }
 
   onEnd(span: SdkSpan): void {

@@ -76,6 +76,34 @@ test('baggage round-trips with percent-encoding and metadata', () => {
   assert.equal(extracted.getAllEntries().length, 3);
 });
 
+test('baggage keeps any valid key, __proto__ and constructor included, and round-trips it', () => {
+  const header = '__proto__=polluted;prop=1,constructor=c,a=1';
+  const extracted = propagation.getBaggage(baggagePropagator.extract(ROOT_CONTEXT, { baggage: header }, defaultTextMapGetter))!;
+  assert.deepEqual(
+    extracted.getAllEntries().map(([key, entry]) => [key, entry.value]),
+    [['__proto__', 'polluted'], ['constructor', 'c'], ['a', '1']],
+  );
+  assert.equal(extracted.getEntry('__proto__')?.value, 'polluted');
+  assert.equal(extracted.getEntry('__proto__')?.metadata?.toString(), 'prop=1');
+  assert.equal(({} as Record<string, unknown>).polluted, undefined, 'no prototype was touched');
+  const carrier: Record<string, string> = {};
+  baggagePropagator.inject(propagation.setBaggage(ROOT_CONTEXT, extracted), carrier, defaultTextMapSetter);
+  assert.equal(carrier.baggage, '__proto__=polluted;prop=1,constructor=c,a=1');
+  // The baggage object itself: set, read and remove the key like any other.
+  const set = extracted.removeEntry('__proto__').setEntry('__proto__', { value: 'again' });
+  assert.equal(set.getEntry('__proto__')?.value, 'again');
+  assert.equal(set.removeEntries('__proto__').getEntry('__proto__'), undefined);
+});
+
+test('jaeger uberctx- baggage keeps the key __proto__ and takes no key from an entry object', () => {
+  const ctx = jaegerPropagator.extract(ROOT_CONTEXT, { 'uberctx-__proto__': 'polluted', 'uberctx-a': '1' }, defaultTextMapGetter);
+  const baggage = propagation.getBaggage(ctx)!;
+  assert.deepEqual(
+    baggage.getAllEntries().map(([key, entry]) => [key, entry.value]).sort(),
+    [['__proto__', 'polluted'], ['a', '1']],
+  );
+});
+
 test('b3 single and multi headers round-trip the span context', () => {
   for (const propagator of [b3Single, b3Multi]) {
     const carrier: Record<string, string> = {};

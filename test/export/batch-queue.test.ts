@@ -78,3 +78,86 @@ test('forceFlush on an empty queue resolves at once and shutdown is idempotent',
   queue.add(1);
   assert.deepEqual(batches, []);
 });
+
+const unavailable = (): ExportResult => ({ ok: false, retryable: true, error: new Error('UNAVAILABLE') });
+const rejected = (): ExportResult => ({ ok: false, retryable: false, error: new Error('INVALID_ARGUMENT') });
+
+/** An exporter that answers each export with the next of `answers` (a success once they run out). */
+function scriptedExporter(answers: ExportResult[]) {
+  return recordingExporter((_, done) => setImmediate(() => done(answers.shift() ?? { ok: true })));
+}
+
+test('a batch whose export failed with a retryable answer goes back to the head of the queue, oldest first, and nothing is dropped', async () => {
+  const { exporter, batches } = scriptedExporter([unavailable(), unavailable()]);
+  const queue = new BatchQueue(exporter, { ...config, maxExportBatchSize: 3 }, 'items');
+  for (let i = 0; i < 3; i++) queue.add(i);
+  await queue.forceFlush(1000); // ends at the failure: the batch stays queued
+  assert.equal(queue.hasPending(), true);
+  queue.add(3);
+  queue.add(4);
+  await queue.forceFlush(1000); // fails again
+  await queue.forceFlush(1000);
+  assert.deepEqual(batches, [[0, 1, 2], [0, 1, 2], [0, 1, 2], [3, 4]]);
+  assert.equal(queue.dropped, 0);
+  assert.equal(queue.hasPending(), false);
+});
+
+test('a batch refused with a non-retryable answer is dropped and counted', async () => {
+  const { exporter, batches } = scriptedExporter([rejected()]);
+  const queue = new BatchQueue(exporter, config, 'items');
+  queue.add(1);
+  queue.add(2);
+  await queue.forceFlush(1000);
+  assert.equal(queue.dropped, 2);
+  assert.equal(queue.hasPending(), false);
+  queue.add(3);
+  await queue.forceFlush(1000);
+  assert.deepEqual(batches, [[1, 2], [3]]);
+});
+
+test('the queue bound counts the batch in flight, so a failed batch always has its place back and only overflow is dropped', async () => {
+  let fail!: () => void;
+  const { exporter, batches } = recordingExporter((_, done) => {
+    if (batches.length === 1) fail = () => done(unavailable());
+    else setImmediate(() => done({ ok: true }));
+  });
+  const queue = new BatchQueue(exporter, config, 'items'); // maxQueueSize 10, batches of 4
+  for (let i = 0; i < 4; i++) queue.add(i);
+  const flushed = queue.forceFlush(1000);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(batches, [[0, 1, 2, 3]]);
+  for (let i = 4; i < 12; i++) queue.add(i); // 4 in flight + 6 queued fill the queue; 10 and 11 overflow
+  assert.equal(queue.dropped, 2);
+  fail();
+  await flushed;
+  assert.equal(queue.dropped, 2, 'the failed batch came back without dropping anything');
+  await queue.forceFlush(1000);
+  assert.deepEqual(batches.slice(1).flat(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test('a kept batch is exported again by itself after a backoff, not at once, and what came after it waits behind it', async () => {
+  const { exporter, batches } = scriptedExporter([unavailable()]);
+  const queue = new BatchQueue(exporter, { ...config, scheduleDelayMs: 10 }, 'items');
+  queue.add(0);
+  while (batches.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  const failedAt = Date.now();
+  for (let i = 1; i < 9; i++) queue.add(i); // two full batches: they wait for the kept one
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  assert.equal(batches.length, 1, 'nothing is exported during the backoff');
+  while (batches.length < 4 && Date.now() - failedAt < 3000) await new Promise((resolve) => setTimeout(resolve, 10));
+  // The first retry waits 1 s, +-20 % jitter (the spec's backoff).
+  assert.ok(Date.now() - failedAt >= 750, `retried after ${Date.now() - failedAt} ms`);
+  assert.deepEqual(batches, [[0], [0, 1, 2, 3], [4, 5, 6, 7], [8]]);
+  assert.equal(queue.dropped, 0);
+});
+
+test('a flush against a collector that stays down makes one attempt and ends; the batch stays for later', async () => {
+  const { exporter, batches } = recordingExporter((_, done) => setImmediate(() => done(unavailable())));
+  const queue = new BatchQueue(exporter, config, 'items');
+  queue.add(1);
+  const started = Date.now();
+  await queue.forceFlush(5000);
+  assert.ok(Date.now() - started < 500, `the flush took ${Date.now() - started} ms`);
+  assert.deepEqual(batches, [[1]]);
+  assert.deepEqual(queue.takeAll(), [1], 'the exit path still gets it');
+});

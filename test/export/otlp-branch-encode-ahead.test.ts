@@ -74,3 +74,31 @@ test('a batch encoded ahead is released when the exporter calls back, not before
   // Reading a released item is refused loudly, never sent as whatever its chunk holds now.
   assert.throws(() => encodeTraceRequest(items), /read after its release/);
 });
+
+test('a batch whose export failed with a retryable answer keeps its bytes: the queue exports it again', () => {
+  let finish: ((result: ExportResult) => void) | undefined;
+  let seen: TraceItem[] = [];
+  const exporter: Exporter<TraceItem> = {
+    export(batch, done) {
+      seen = [...batch];
+      finish = done;
+    },
+    shutdown: async () => undefined,
+  };
+  const branch = otlpBranch<ReadableSpan, EncodedItem>('traces', config('grpc'), () => exporter, () => new Uint8Array(), encodeSpanAheadLoader);
+  branch.exporter.export([], () => undefined); // loads the encoder
+  finish!({ ok: true });
+  const spans = [makeTestSpan({ name: 'a' }), makeTestSpan({ name: 'b' })];
+  const batch = spans.map((span) => branch.exporter.prepare!(span));
+  branch.exporter.export(batch, () => undefined);
+  finish!({ ok: false, retryable: true, error: new Error('UNAVAILABLE') });
+  const items = seen.filter((item) => item instanceof EncodedItem);
+  assert.equal(items.length, 2);
+  assert.ok(items.every((item) => !item.released));
+  // Items encoded ahead since then take other bytes, never these.
+  for (let i = 0; i < 50; i++) branch.exporter.prepare!(makeTestSpan({ name: `later ${i}` }));
+  assert.deepEqual(Buffer.from(encodeTraceRequest(items)), Buffer.from(encodeTraceRequest(spans)));
+  branch.exporter.export(items, () => undefined);
+  finish!({ ok: true });
+  assert.ok(items.every((item) => item.released));
+});

@@ -44,15 +44,17 @@ export async function holdingLoop<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Captures diag.warn / diag.debug output for the duration of fn. */
-export async function withDiag<T>(fn: (log: { warn: string[]; debug: string[] }) => Promise<T>): Promise<T> {
-  const log = { warn: [] as string[], debug: [] as string[] };
-  const { warn, debug } = diag;
+export async function withDiag<T>(fn: (log: { warn: string[]; info: string[]; debug: string[] }) => Promise<T>): Promise<T> {
+  const log = { warn: [] as string[], info: [] as string[], debug: [] as string[] };
+  const { warn, info, debug } = diag;
   diag.warn = (m: string) => void log.warn.push(m);
+  diag.info = (m: string) => void log.info.push(m);
   diag.debug = (m: string) => void log.debug.push(m);
   try {
     return await fn(log);
   } finally {
     diag.warn = warn;
+    diag.info = info;
     diag.debug = debug;
   }
 }

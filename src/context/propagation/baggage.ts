@@ -1,7 +1,7 @@
 // W3C Baggage, https://www.w3.org/TR/baggage/
 
 import type { BaggageEntry, Context, TextMapGetter, TextMapPropagator, TextMapSetter } from '@opentelemetry/api';
-import { propagation, baggageEntryMetadataFromString } from '../../otel-api/baggage.js';
+import { propagation, baggageEntryMetadataFromString, baggageFromEntries } from '../../otel-api/baggage.js';
 import { isSuppressed } from '../suppress.js';
 
 const BAGGAGE = 'baggage';
@@ -46,7 +46,8 @@ export const baggagePropagator: TextMapPropagator = {
     const raw = getter.get(carrier, BAGGAGE);
     const header = Array.isArray(raw) ? raw.join(',') : raw;
     if (!header) return ctx;
-    const entries: Record<string, BaggageEntry> = {};
+    // A Map: any valid key is kept, `__proto__` included.
+    const entries = new Map<string, BaggageEntry>();
     let count = 0;
     for (const member of header.split(',')) {
       if (count === MAX_MEMBERS) break;
@@ -59,11 +60,11 @@ export const baggagePropagator: TextMapPropagator = {
       if (key === undefined || key === '' || value === undefined) continue;
       const entry: BaggageEntry = { value };
       if (semi !== -1) entry.metadata = baggageEntryMetadataFromString(member.slice(semi + 1));
-      entries[key] = entry;
+      entries.set(key, entry);
       count++;
     }
     if (count === 0) return ctx;
-    return propagation.setBaggage(ctx, propagation.createBaggage(entries));
+    return propagation.setBaggage(ctx, baggageFromEntries(entries));
   },
 
   fields(): string[] {

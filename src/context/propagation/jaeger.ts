@@ -41,24 +41,23 @@ export const jaegerPropagator: TextMapPropagator = {
         if (isSpanContextValid(spanContext)) result = trace.setSpanContext(result, spanContext);
       }
     }
-    const entries: Record<string, BaggageEntry> = {};
-    let found = false;
+    // A Map: any key is kept, `uberctx-__proto__` included.
+    const entries = new Map<string, BaggageEntry>();
     for (const key of getter.keys(carrier)) {
       if (!key.toLowerCase().startsWith(BAGGAGE_PREFIX)) continue;
       const value = getter.get(carrier, key);
       const text = Array.isArray(value) ? value.join(',') : value;
       if (text === undefined) continue;
       try {
-        entries[key.slice(BAGGAGE_PREFIX.length)] = { value: decodeURIComponent(text) };
-        found = true;
+        entries.set(key.slice(BAGGAGE_PREFIX.length), { value: decodeURIComponent(text) });
       } catch {
         // Skip a malformed entry.
       }
     }
-    if (found) {
+    if (entries.size > 0) {
       const existing = propagation.getBaggage(result);
       let baggage = existing ?? propagation.createBaggage();
-      for (const key in entries) baggage = baggage.setEntry(key, entries[key]!);
+      for (const [key, entry] of entries) baggage = baggage.setEntry(key, entry);
       result = propagation.setBaggage(result, baggage);
     }
     return result;

@@ -63,9 +63,10 @@ function transportOrSetupFailure(signal: Signal, config: OtlpSignalConfig, url: 
 function observed(base: Transport, outages: OutageReporter): Transport {
   return {
     send(body, deadlineMs, done) {
+      const epoch = outages.epoch;
       runSuppressed(() =>
         base.send(body, deadlineMs, (result) => {
-          outages.attemptEnded(result);
+          outages.attemptEnded(result, epoch);
           done(result);
         }),
       );
@@ -103,6 +104,7 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
         return;
       }
       const deadlineMs = config.timeoutMs > 0 ? Date.now() + config.timeoutMs : Infinity;
+      const epoch = outages.epoch;
       inFlight.begin();
       let called = false;
       send(batch, deadlineMs, (result) => {
@@ -112,7 +114,7 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
         // A collector that answers but keeps refusing (UNAVAILABLE, 503, 429) until the retries run
         // out is an outage too: said once, like a refused connection, and again after it recovers.
         if (!result.ok && result.retryable && !lifecycle.isShutdown) {
-          outages.outage(`the OTLP collector at ${url} keeps failing ${signal} exports (${result.error.message})`);
+          outages.outage(`the OTLP collector at ${url} keeps failing ${signal} exports (${result.error.message})`, epoch);
         }
         safeCall(done, result);
       });

@@ -8,6 +8,7 @@ import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { ExportResult } from '../../../src/core/export-result.js';
+import { resetWarnOnce } from '../../../src/diag/log.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import { exportOnce, FAST_BACKOFF, otlpConfig, withDiag } from '../../support/exporter-helpers.js';
 import { GoawayProxy, type GoawayAction } from '../../support/goaway-proxy.js';
@@ -123,7 +124,7 @@ async function withHttp(answer: (res: http.ServerResponse, n: number) => void, f
 }
 
 for (const protocol of ['http/protobuf', 'http/json'] as const) {
-  test(`HTTP 200 with a body that is not an OTLP response (${protocol}): accepted, nothing warned`, () =>
+  test(`HTTP 200 of the request's content type with a body that does not decode (${protocol}): accepted, the status is the collector's word, nothing warned`, () =>
     withDiag(async (log) =>
       withHttp(
         (res) => {
@@ -166,3 +167,50 @@ test('HTTP 503 with an HTML body is retried, then accepted; HTTP 400 with garbag
       },
     ),
   ));
+
+const HTML_PAGE = '<!DOCTYPE html><html><head><title>Sign in</title></head><body>Please sign in</body></html>';
+
+for (const protocol of ['http/protobuf', 'http/json'] as const) {
+  const OTLP_TYPE = protocol === 'http/json' ? 'application/json' : 'application/x-protobuf';
+  const NOT_OTLP: readonly { what: string; headers: http.OutgoingHttpHeaders; body: string }[] = [
+    { what: 'an HTML page', headers: { 'content-type': 'text/html; charset=utf-8' }, body: HTML_PAGE },
+    { what: 'an empty body of another content type', headers: { 'content-type': 'text/plain' }, body: '' },
+    { what: 'a page without a content type', headers: {}, body: HTML_PAGE },
+  ];
+  for (const { what, headers, body } of NOT_OTLP) {
+    test(`HTTP 200 with ${what} where ${OTLP_TYPE} was due (${protocol}): a failed export, not retried, one warning naming the endpoint`, () =>
+      withDiag(async (log) =>
+        withHttp(
+          (res) => res.writeHead(200, headers).end(body),
+          async (url, count) => {
+            resetWarnOnce('otlp-rejected-traces-HTTP_NOT_OTLP'); // said once per process: each case here is a new one
+            const exporter = createOtlpTraceExporter(otlpConfig(protocol, url), { backoff: FAST_BACKOFF });
+            const first = await exportOnce(exporter);
+            const second = await exportOnce(exporter);
+            await exporter.shutdown();
+            for (const result of [first, second]) {
+              assert.equal(result.ok, false);
+              assert.equal(!result.ok && result.retryable, false);
+              assert.match(!result.ok ? result.error.message : '', /^HTTP status 200 is not an OTLP response \(/);
+            }
+            assert.equal(count(), 2, 'not retried');
+            assert.equal(log.warn.length, 1, log.warn.join('\n'));
+            assert.match(log.warn[0]!, /^OTLP traces export to http:\/\/127\.0\.0\.1:\d+\/v1\/traces failed and will not be retried: HTTP status 200 is not an OTLP response/);
+          },
+        ),
+      ));
+  }
+
+  test(`HTTP 200 with an empty body and the request's content type is a success (${protocol})`, () =>
+    withDiag(async (log) =>
+      withHttp(
+        (res) => res.writeHead(200, { 'content-type': `${OTLP_TYPE}; charset=utf-8` }).end(),
+        async (url) => {
+          const exporter = createOtlpTraceExporter(otlpConfig(protocol, url), { backoff: FAST_BACKOFF });
+          assert.deepEqual(await exportOnce(exporter), { ok: true });
+          await exporter.shutdown();
+          assert.deepEqual(log.warn, []);
+        },
+      ),
+    ));
+}

@@ -121,9 +121,32 @@ test('on the way out a waiting retry is made at once and a failed last attempt i
     beginLeaving();
     const result = await pending;
     assert.equal(result.ok, false);
+    assert.equal(!result.ok && result.retryable, false, 'final: the batch queue must not keep it for after the exit');
     assert.equal(inner.attempts.length, 2);
     assert.ok(Date.now() - started < 5_000);
   } finally {
     endLeaving();
   }
+});
+
+test('a failure of an export made on the way out is final, even when it comes after the exit flush stopped waiting', async () => {
+  const { beginLeaving, endLeaving } = await import('../../../src/export/leaving.js');
+  let answer: ((result: ExportResult) => void) | undefined;
+  const inner: Transport = {
+    send: (_body, _deadline, done) => {
+      answer = done;
+    },
+    shutdown: async () => undefined,
+  };
+  const transport = new RetryingTransport(inner, { initialMs: 10 });
+  beginLeaving();
+  let pending: Promise<ExportResult>;
+  try {
+    pending = send(transport);
+  } finally {
+    endLeaving();
+  }
+  answer!(retryable());
+  const result = await pending;
+  assert.equal(!result.ok && result.retryable, false);
 });

@@ -22,6 +22,10 @@ export interface ScriptedResponse {
   readonly delayMs?: number;
   /** Never answer (until close()). */
   readonly hang?: boolean;
+  /** HTTP: answer with these bytes instead of an OTLP body (a proxy's HTML page, junk). */
+  readonly rawBody?: string | Buffer;
+  /** HTTP: this Content-Type instead of the request's; '' sends none. */
+  readonly contentType?: string;
 }
 
 export interface ReceivedRequest {
@@ -63,8 +67,15 @@ export interface ReceiverOptions {
   readonly keep?: boolean;
 }
 
+/** An OTLP answer that tells the client its data was taken (success or partial success). */
+function isAcceptance(r: ScriptedResponse): boolean {
+  return r.hang !== true && r.rawBody === undefined && r.contentType === undefined && (r.grpcCode ?? 0) === 0 && (r.httpStatus ?? 200) < 300;
+}
+
 export abstract class BaseReceiver {
   readonly requests: ReceivedRequest[] = [];
+  /** The requests answered with success: what the client may take as delivered. */
+  readonly accepted: ReceivedRequest[] = [];
   /** With keep false: spans, metric data points and log records received, and requests that failed to decode. */
   readonly received = { traces: 0, metrics: 0, logs: 0, undecodable: 0 };
   keep = true;
@@ -94,6 +105,20 @@ export abstract class BaseReceiver {
 
   protected nextResponse(): ScriptedResponse {
     return this.script.shift() ?? this.#fallback;
+  }
+
+  /** The answer for `req`, just recorded; remembers the request among the accepted ones when it is a success. */
+  protected answerFor(req: ReceivedRequest): ScriptedResponse {
+    const r = this.nextResponse();
+    if (this.keep && isAcceptance(r)) this.accepted.push(req);
+    return r;
+  }
+
+  /** Every span of the accepted requests, flattened. */
+  acceptedSpans(): FlatSpan[] {
+    const out: FlatSpan[] = [];
+    for (const r of this.accepted) if (r.signal === 'traces' && r.body) out.push(...flattenSpans(r.body));
+    return out;
   }
 
   protected record(req: ReceivedRequest): void {

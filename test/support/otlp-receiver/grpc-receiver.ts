@@ -99,7 +99,7 @@ export class GrpcReceiver extends BaseReceiver {
     } catch (err) {
       decodeError = (err as Error).message;
     }
-    this.record({
+    const req = {
       signal,
       path,
       headers,
@@ -110,9 +110,10 @@ export class GrpcReceiver extends BaseReceiver {
       raw: call.request,
       receivedAt: Date.now(),
       peer: call.getPeer(),
-    });
+    };
+    this.record(req);
 
-    const r = this.nextResponse();
+    const r = this.answerFor(req);
     const answer = (): void => {
       const code = r.grpcCode ?? 0;
       if (code === 0) {

@@ -80,8 +80,9 @@ export class HttpReceiver extends BaseReceiver {
         decodeError = (err as Error).message;
       }
       const peer = `${req.socket.remoteAddress}:${req.socket.remotePort}`;
-      this.record({ signal, path, headers, compressed, contentType, body, decodeError, raw, receivedAt: Date.now(), peer });
-      const r = this.nextResponse();
+      const received = { signal, path, headers, compressed, contentType, body, decodeError, raw, receivedAt: Date.now(), peer };
+      this.record(received);
+      const r = this.answerFor(received);
       const answer = (): void => this.#answer(res, signal, json, r);
       if (r.hang) {
         this.#hanging.add(res);
@@ -95,10 +96,13 @@ export class HttpReceiver extends BaseReceiver {
   #answer(res: http.ServerResponse, signal: OtlpSignal, json: boolean, r: ScriptedResponse): void {
     if (res.destroyed) return;
     const status = r.httpStatus ?? 200;
-    const headers: Record<string, string> = { 'content-type': json ? 'application/json' : 'application/x-protobuf' };
+    const headers: Record<string, string> = {};
+    const contentType = r.contentType ?? (json ? 'application/json' : 'application/x-protobuf');
+    if (contentType !== '') headers['content-type'] = contentType;
     if (r.retryAfter !== undefined) headers['retry-after'] = r.retryAfter;
     let payload: Buffer;
-    if (status >= 200 && status < 300) {
+    if (r.rawBody !== undefined) payload = Buffer.from(r.rawBody);
+    else if (status >= 200 && status < 300) {
       const key = TYPES[signal].rejectedKey;
       if (json) {
         payload = Buffer.from(

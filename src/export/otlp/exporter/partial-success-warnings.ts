@@ -3,6 +3,7 @@
 // otherwise repeat itself on every export.
 
 import type { Signal } from '../../../config/types.js';
+import { collectorText } from '../../../diag/collector-text.js';
 import { diag } from '../../../diag/log.js';
 import type { PartialSuccessInfo } from '../transport/types.js';
 import { ITEM_NOUN } from './item-noun.js';
@@ -14,11 +15,13 @@ const MAX_REMEMBERED_PARTIAL_MESSAGES = 64;
 export function partialSuccessWarnings(signal: Signal, url: string): (info: PartialSuccessInfo) => void {
   const seenPartialMessages = new Set<string>();
   return (info) => {
-    if (seenPartialMessages.has(info.errorMessage) || seenPartialMessages.size >= MAX_REMEMBERED_PARTIAL_MESSAGES) return;
-    seenPartialMessages.add(info.errorMessage);
+    // Both transports' partial successes come through here: the collector's text is escaped and bounded once.
+    const message = collectorText(info.errorMessage);
+    if (seenPartialMessages.has(message) || seenPartialMessages.size >= MAX_REMEMBERED_PARTIAL_MESSAGES) return;
+    seenPartialMessages.add(message);
     diag.warn(
       `the OTLP collector at ${url} accepted ${signal} partially: ${info.rejected} ${ITEM_NOUN[signal]} rejected` +
-        (info.errorMessage ? `: ${info.errorMessage}` : ''),
+        (message ? `: ${message}` : ''),
     );
   };
 }

@@ -9,6 +9,7 @@ import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'n
 import { gunzipSync } from 'node:zlib';
 import type { ExportResult } from '../../../core/export-result.js';
 import { EXPORT_OK } from '../../../core/export-result.js';
+import { collectorText } from '../../../diag/collector-text.js';
 import { diag } from '../../../diag/log.js';
 import { decodePartialSuccess, decodeRpcStatus } from '../encode-protobuf/common.js';
 import { redactEndpointUrl } from '../../../diag/redact.js';
@@ -86,13 +87,16 @@ function httpStatusToGrpc(status: number): number {
   }
 }
 
+/** The collector's grpc-message (percent-encoded on the wire), as our messages may carry it. */
 function decodeGrpcMessage(raw: unknown): string {
   if (typeof raw !== 'string' || raw === '') return '';
+  let text = raw;
   try {
-    return decodeURIComponent(raw);
+    text = decodeURIComponent(raw);
   } catch {
-    return raw;
+    // not percent-encoded after all: as received
   }
+  return collectorText(text);
 }
 
 function headerString(v: string | string[] | number | undefined): string | undefined {

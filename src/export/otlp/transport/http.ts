@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { ExportResult } from '../../../core/export-result.js';
 import { EXPORT_OK } from '../../../core/export-result.js';
+import { collectorText } from '../../../diag/collector-text.js';
 import { diag } from '../../../diag/log.js';
 import { decodePartialSuccess, decodeRpcStatus, longToNumber } from '../encode-protobuf/common.js';
 import { userAgent } from '../user-agent.js';
@@ -37,7 +38,8 @@ const RESERVED_HEADERS = new Set([
   'content-type', 'content-length', 'content-encoding', 'transfer-encoding', 'user-agent', 'host', 'connection',
 ]);
 const DIGITS = /^\d+$/;
-const MAX_ERROR_MESSAGE = 256;
+/** Enough of a text body for the characters collectorText() prints. */
+const TEXT_BODY_PREFIX = 4096;
 
 /** Retry-After as delta-seconds or HTTP-date -> milliseconds from `now`; undefined when absent or unparsable. */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
@@ -49,34 +51,43 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   return Number.isNaN(t) ? undefined : Math.max(0, t - now);
 }
 
-function truncate(s: string): string {
-  return s.length > MAX_ERROR_MESSAGE ? `${s.slice(0, MAX_ERROR_MESSAGE)}…` : s;
-}
-
 function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && contentType.toLowerCase().includes('json');
 }
 
-/** google.rpc.Status.message from an error body (protobuf or JSON), or the text of a text/* body. */
+/** Media types a collector may answer with for each request type (the spec says: the request's own). */
+const OTLP_RESPONSE_TYPES: Readonly<Record<OtlpHttpContentType, readonly string[]>> = {
+  'application/x-protobuf': ['application/x-protobuf', 'application/protobuf'],
+  'application/json': ['application/json'],
+};
+
+/** `text/html; charset=utf-8` -> `text/html`. */
+function mediaType(contentType: string): string {
+  const semi = contentType.indexOf(';');
+  return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+}
+
+/** google.rpc.Status.message from an error body (protobuf or JSON), or the text of a text/* body; escaped and bounded. */
 function errorBodyMessage(body: Buffer, contentType: string | undefined): string {
   if (body.length === 0) return '';
   try {
     const ct = (contentType ?? '').toLowerCase();
     if (ct.includes('json')) {
       const parsed = JSON.parse(body.toString('utf8')) as { message?: unknown };
-      return typeof parsed?.message === 'string' ? truncate(parsed.message) : '';
+      return typeof parsed?.message === 'string' ? collectorText(parsed.message) : '';
     }
-    if (ct.includes('protobuf')) return truncate(decodeRpcStatus(body).message);
-    if (ct.startsWith('text/')) return truncate(body.toString('utf8').trim());
+    if (ct.includes('protobuf')) return collectorText(decodeRpcStatus(body).message);
+    if (ct.startsWith('text/')) return collectorText(body.subarray(0, TEXT_BODY_PREFIX).toString('utf8').trim());
   } catch {
     // undecodable body: status code alone
   }
   return '';
 }
 
-/** partial_success from an OTLP/JSON response body: {"partialSuccess":{"rejectedSpans":"2","errorMessage":"..."}}. */
+/** partial_success from an OTLP/JSON response body: {"partialSuccess":{"rejectedSpans":"2","errorMessage":"..."}}. Throws on a body that is no JSON object. */
 function jsonPartialSuccess(body: Buffer): { rejected: number; errorMessage: string } | undefined {
   const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown> | null;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
   const ps = (parsed?.partialSuccess ?? parsed?.partial_success) as Record<string, unknown> | undefined;
   if (ps === undefined || ps === null || typeof ps !== 'object') return undefined;
   let rejected = 0;
@@ -259,23 +270,44 @@ export class HttpTransport implements Transport {
   #result(res: http.IncomingMessage, body: Buffer): ExportResult {
     const status = res.statusCode ?? 0;
     const contentType = res.headers['content-type'];
-    if (status >= 200 && status < 300) {
-      const onPartial = this.#opts.onPartialSuccess;
-      if (onPartial !== undefined && body.length > 0) {
-        try {
-          const ps = isJson(contentType ?? this.#opts.contentType) ? jsonPartialSuccess(body) : decodePartialSuccess(body);
-          if (ps !== undefined && (ps.rejected !== 0 || ps.errorMessage !== '')) onPartial(ps);
-        } catch (err) {
-          diag.debug(`OTLP HTTP response could not be decoded: ${(err as Error).message}`);
-        }
-      }
-      return EXPORT_OK;
-    }
+    if (status >= 200 && status < 300) return this.#success(status, contentType, body);
     const detail = errorBodyMessage(body, contentType);
     const error = codedError(`HTTP status ${status}${detail ? `: ${detail}` : ''}`, `HTTP_${status}`);
     if (!RETRYABLE_STATUS.has(status)) return { ok: false, retryable: false, error };
     const retryAfterMs = parseRetryAfter(res.headers['retry-after']);
     return retryAfterMs === undefined ? { ok: false, retryable: true, error } : { ok: false, retryable: true, error, retryAfterMs };
+  }
+
+  /**
+   * A 2xx is OTLP's success only when it is an OTLP answer: the request's content type (or none, with a
+   * body that decodes as the response, or no body at all, which is the empty response). Anything else,
+   * such as a proxy's or a web server's HTML page, means the telemetry reached no collector: a failure,
+   * not retried (the page will not change by itself). The status is the collector's word otherwise: an
+   * OTLP-typed body that does not decode is still a success, as a gRPC OK with an odd message is.
+   */
+  #success(status: number, contentType: string | undefined, body: Buffer): ExportResult {
+    const expected = this.#opts.contentType;
+    const typed = contentType !== undefined && contentType.trim() !== '';
+    if (typed && !OTLP_RESPONSE_TYPES[expected].includes(mediaType(contentType))) {
+      return this.#notOtlp(status, `content-type ${collectorText(contentType)}`, body, contentType);
+    }
+    if (body.length === 0) return EXPORT_OK;
+    let ps: { rejected: number; errorMessage: string } | undefined;
+    try {
+      ps = expected === 'application/json' ? jsonPartialSuccess(body) : decodePartialSuccess(body);
+    } catch (err) {
+      if (!typed) return this.#notOtlp(status, `no content-type, and a body of ${body.length} bytes that is not ${isJson(expected) ? 'OTLP/JSON' : 'OTLP protobuf'}`, body, undefined);
+      diag.debug(`OTLP HTTP response could not be decoded: ${(err as Error).message}`);
+      return EXPORT_OK;
+    }
+    if (ps !== undefined && (ps.rejected !== 0 || ps.errorMessage !== '')) this.#opts.onPartialSuccess?.(ps);
+    return EXPORT_OK;
+  }
+
+  #notOtlp(status: number, why: string, body: Buffer, contentType: string | undefined): ExportResult {
+    const excerpt = errorBodyMessage(body, contentType);
+    const error = codedError(`HTTP status ${status} is not an OTLP response (${why})${excerpt ? `: ${excerpt}` : ''}`, 'HTTP_NOT_OTLP');
+    return { ok: false, retryable: false, error };
   }
 
   /** Waits for accepted requests (each bounded by its deadline), then releases the sockets. */

@@ -1,28 +1,12 @@
-// Retries retryable failures with exponential backoff and jitter (OTLP spec; same numbers as the JS, Java
-// reference exporters): 1 s initial, x1.5, 5 s cap, +-20 % jitter, at most 5 retries, never past the deadline.
+// Retries retryable failures within one export with exponential backoff and jitter (src/core/backoff.ts):
+// at most 5 retries, never past the deadline. What is still failing then goes back to the batch queue.
 
 import type { ExportResult } from '../../../core/export-result.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../../core/backoff.js';
 import { isLeaving, onLeaving } from '../../leaving.js';
 import { codedError, type Transport } from './types.js';
 
-export interface BackoffOptions {
-  /** First retry delay before jitter. */
-  readonly initialMs: number;
-  readonly multiplier: number;
-  readonly maxMs: number;
-  /** Fraction of the delay added or removed at random (0.2 = +-20 %). */
-  readonly jitter: number;
-  /** Retries after the first attempt. */
-  readonly maxRetries: number;
-}
-
-export const DEFAULT_BACKOFF: BackoffOptions = Object.freeze({
-  initialMs: 1000,
-  multiplier: 1.5,
-  maxMs: 5000,
-  jitter: 0.2,
-  maxRetries: 5,
-});
+export { DEFAULT_BACKOFF, type BackoffOptions };
 
 interface PendingRetry {
   timer: NodeJS.Timeout;
@@ -55,12 +39,14 @@ export class RetryingTransport implements Transport {
   send(body: Uint8Array, deadlineMs: number, done: (result: ExportResult) => void): void {
     const b = this.#backoff;
     let retries = 0;
-    let nextDelay = b.initialMs;
+    // Made on the way out: its failure is final even if the result comes after the exit flush gave up
+    // waiting (kept by the queue, it would earn another flush at the next beforeExit, and so on).
+    const onTheWayOut = isLeaving();
     const attempt = (): void => {
       this.#inner.send(body, deadlineMs, onResult);
     };
     const onResult = (result: ExportResult): void => {
-      if (result.ok || !result.retryable || retries >= b.maxRetries) {
+      if (result.ok || !result.retryable) {
         done(result);
         return;
       }
@@ -68,15 +54,18 @@ export class RetryingTransport implements Transport {
         done(abandoned(result.error)); // no retry will follow: the caller must not requeue either
         return;
       }
-      // On the way out a failed attempt is final (see src/export/leaving.ts).
-      if (isLeaving()) {
-        done(result);
+      // On the way out a failed attempt is final (see src/export/leaving.ts), for the batch queue too:
+      // marked so, it is dropped there rather than kept for a retry after the app is gone.
+      if (onTheWayOut || isLeaving()) {
+        done({ ...result, retryable: false });
         return;
       }
-      let delay = nextDelay * (1 + b.jitter * (2 * this.#random() - 1));
-      nextDelay = Math.min(nextDelay * b.multiplier, b.maxMs);
-      if (result.retryAfterMs !== undefined && result.retryAfterMs > delay) delay = result.retryAfterMs;
-      delay = Math.max(0, Math.round(delay));
+      if (retries >= b.maxRetries) {
+        done(result); // still retryable: the batch queue keeps the batch for a later export
+        return;
+      }
+      let delay = backoffDelay(retries + 1, b, this.#random);
+      if (result.retryAfterMs !== undefined && result.retryAfterMs > delay) delay = Math.round(result.retryAfterMs);
       if (Date.now() + delay >= deadlineMs) {
         done(result); // the next attempt could not finish in time
         return;
