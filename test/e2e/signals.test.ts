@@ -110,9 +110,17 @@ const SENDS: Record<string, Send> = {
   // docker stop, Kubernetes, a supervisor: only the process they started. Uninstrumented, that is the app.
   "to the launcher's pid": (run, signal) => process.kill(run.child.pid!, signal),
   // systemd's KillMode=control-group: every process of the service, one kill(2) each, the main one first.
+  // A process already gone by its turn is passed over, as systemd does (the app may end on the copy the
+  // launcher forwarded before the second kill(2) is made).
   'to every process, one after the other': (run, signal) => {
     process.kill(run.child.pid!, signal);
-    if (run.appPid !== run.child.pid) process.kill(run.appPid, signal);
+    if (run.appPid !== run.child.pid) {
+      try {
+        process.kill(run.appPid, signal);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
   },
 };
 
