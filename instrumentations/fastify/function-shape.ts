@@ -13,11 +13,3 @@ export function sameShape<W extends AnyFunction>(wrapper: W, original: AnyFuncti
   if (proto !== Object.getPrototypeOf(wrapper)) Object.setPrototypeOf(wrapper, proto);
   return wrapper;
 }
-
-/**
- * A native promise, whose then() we may call beside fastify's: a thenable of another kind may do
- * its work when then() is called (a query builder runs its query), and must be left to fastify alone.
- */
-export function isNativePromise(value: unknown): value is Promise<unknown> {
-  return value instanceof Promise && value.constructor === Promise;
-}

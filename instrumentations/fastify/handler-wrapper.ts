@@ -8,7 +8,8 @@ import { trace } from '../../src/otel-api/trace.js';
 import { httpServerRequest, routeOf } from '../http/framework-api.js';
 import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
 import { handlerReturned, startHandlerSpan, type ReplyLike } from './handler-span.js';
-import { isNativePromise, sameShape } from './function-shape.js';
+import { sameShape } from './function-shape.js';
+import { isNativePromise } from '../http/handler-run.js';
 import type { StepSpan } from './step-span.js';
 import { guard } from './telemetry.js';
 

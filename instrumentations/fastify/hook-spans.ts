@@ -13,7 +13,8 @@ import { SpanKind } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
 import { ATTR_HTTP_ROUTE } from '../http/semconv.js';
-import { isNativePromise, sameShape } from './function-shape.js';
+import { sameShape } from './function-shape.js';
+import { isNativePromise } from '../http/handler-run.js';
 import type { ReplyLike } from './handler-span.js';
 import {
   ATTR_CODE_FUNCTION_NAME,

@@ -21,10 +21,11 @@
 // at a cost on every request; the route-named server span and this one span say what ran.
 // Param middleware (router.param), which the routers keep first in a layer's stack, stays outside.
 
-import type { Context, Span, Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import { trace } from '../../src/otel-api/trace.js';
-import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
-import { httpServerRequest, recordHandlerError, setRoute, type HttpServerRequest } from '../http/framework-api.js';
+import { activeContext } from '../../src/context/als-context-manager.js';
+import { httpServerRequest, recordHandlerError, setRoute } from '../http/framework-api.js';
+import { HandlerRun, type HandlerFailure } from '../http/handler-run.js';
 import { guard } from './guard.js';
 import { HandlerSpanNaming, markHandlerFailed, routeTemplate } from './handler-span.js';
 
@@ -50,39 +51,11 @@ export function useHandlerTracer(t: Tracer): void {
 /** Our wrappers, so a stack array two layers share (`router.get(['/a', '/b'], fn)`) is wrapped once. */
 const wrappers = new WeakSet<Middleware>();
 
-/** One handler run: its span, ended when the handler's promise settles. A class, not a literal (see express's request-state.ts). */
-class HandlerRun {
-  readonly span: Span;
-  readonly server: HttpServerRequest | undefined;
-  readonly context: Context;
-
-  constructor(span: Span, server: HttpServerRequest | undefined, context: Context) {
-    this.span = span;
-    this.server = server;
-    this.context = context;
-  }
-
-  /** The callbacks carry the run: a promise reaction gets only the value. */
-  watch(promise: Promise<unknown>): void {
-    promise.then(
-      () => endRun(this, undefined, false),
-      (error: unknown) => endRun(this, error, true),
-    );
-  }
-}
-
-function endRun(run: HandlerRun, error: unknown, failed: boolean): void {
-  // Must not throw: inside a promise reaction a throw would be an unhandled rejection of ours.
-  try {
-    if (failed) {
-      markHandlerFailed(run.span, error);
-      if (run.server !== undefined) recordHandlerError(run.server, error);
-    }
-    run.span.end();
-  } catch (internal) {
-    guard.fail(internal);
-  }
-}
+/** A handler's failure: on its span (a 4xx keeps the span's status), and on the server span. */
+const onFailure: HandlerFailure = (span, server, error) => {
+  if (span !== undefined) markHandlerFailed(span, error);
+  if (server !== undefined) recordHandlerError(server, error);
+};
 
 function startRun(ctx: unknown, naming: HandlerSpanNaming): HandlerRun | undefined {
   if (ctx === null || typeof ctx !== 'object') return undefined;
@@ -96,12 +69,7 @@ function startRun(ctx: unknown, naming: HandlerSpanNaming): HandlerRun | undefin
   // Outside any trace (an excluded URL, the app's own call): no span of its own either.
   if (tracer === undefined || trace.getSpan(parent) === undefined) return undefined;
   const span = tracer.startSpan(naming.name(template), naming.options(template), parent);
-  return new HandlerRun(span, server, trace.setSpan(parent, span));
-}
-
-/** Only a native promise: its .then has no effect of its own (see the file comment). */
-function isNativePromise(value: unknown): value is Promise<unknown> {
-  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Promise.prototype;
+  return new HandlerRun(span, server, trace.setSpan(parent, span), onFailure, guard);
 }
 
 function wrapHandler(original: Middleware): Middleware {
@@ -115,21 +83,8 @@ function wrapHandler(original: Middleware): Middleware {
       guard.fail(internal);
     }
     if (run === undefined) return Reflect.apply(original, this, arguments);
-    let result: unknown;
-    try {
-      result = applyInContext(run.context, original, this, arguments);
-    } catch (thrown) {
-      // koa-compose turns a synchronous throw into a rejection; it goes on as the same object.
-      endRun(run, thrown, true);
-      throw thrown;
-    }
-    try {
-      if (isNativePromise(result)) run.watch(result);
-      else endRun(run, undefined, false);
-    } catch (internal) {
-      guard.fail(internal);
-    }
-    return result;
+    // koa-compose turns a synchronous throw into a rejection; it goes on as the same object.
+    return run.call(original, this, arguments);
   };
   // The app's function keeps its name and arity wherever it is looked at (router.stack, debug output).
   try {

@@ -12,12 +12,13 @@
 // The route's own promise goes back to Nest unchanged; ours is a side branch that never rejects, so
 // the order in which Nest's code runs is the same as without us.
 
-import type { Context, Span, Tracer } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
-import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
+import { activeContext } from '../../src/context/als-context-manager.js';
 import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
-import { httpServerRequest, recordHandlerError, routeOf, setRoute, type HttpServerRequest } from '../http/framework-api.js';
+import { httpServerRequest, recordHandlerError, routeOf, setRoute } from '../http/framework-api.js';
+import { HandlerRun, type HandlerFailure } from '../http/handler-run.js';
 import { guard } from './guard.js';
 import type { HandlerSpanNaming } from './handler-span.js';
 import { isServerFailure } from './http-exception.js';
@@ -32,45 +33,17 @@ export function useTracer(t: Tracer): void {
   tracer ??= t;
 }
 
-/** One request through a route: its span (none outside a trace) and its server request. A class, not a literal (see express's request-state.ts). */
-class RouteRun {
-  readonly span: Span | undefined;
-  readonly server: HttpServerRequest | undefined;
-  readonly context: Context;
-
-  constructor(span: Span | undefined, server: HttpServerRequest | undefined, context: Context) {
-    this.span = span;
-    this.server = server;
-    this.context = context;
+/** A server failure (http-exception.ts) is recorded on the route's span and on the server span; a 4xx is Nest's answer. */
+const onFailure: HandlerFailure = (span, server, error) => {
+  if (!isServerFailure(error)) return;
+  if (span !== undefined) {
+    span.addEvent('exception', exceptionAttributes(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
   }
+  if (server !== undefined) recordHandlerError(server, error);
+};
 
-  /** The callbacks carry the run: a promise reaction gets only the value. */
-  watch(promise: Promise<unknown>): void {
-    promise.then(
-      () => endRun(this, undefined, false),
-      (error: unknown) => endRun(this, error, true),
-    );
-  }
-}
-
-function endRun(run: RouteRun, error: unknown, failed: boolean): void {
-  // Must not throw: inside a promise reaction a throw would be an unhandled rejection of ours.
-  try {
-    const span = run.span;
-    if (failed && isServerFailure(error)) {
-      if (span !== undefined) {
-        span.addEvent('exception', exceptionAttributes(error));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-      }
-      if (run.server !== undefined) recordHandlerError(run.server, error);
-    }
-    span?.end();
-  } catch (internal) {
-    guard.fail(internal);
-  }
-}
-
-function startRun(req: unknown, naming: HandlerSpanNaming): RouteRun | undefined {
+function startRun(req: unknown, naming: HandlerSpanNaming): HandlerRun | undefined {
   const node = nodeRequest(req);
   const server = node === undefined ? undefined : httpServerRequest(node);
   if (server !== undefined && routeOf(server) === undefined) {
@@ -80,15 +53,10 @@ function startRun(req: unknown, naming: HandlerSpanNaming): RouteRun | undefined
   const parent = activeContext();
   // Outside any trace (an excluded URL, fastify's inject()): no span, as express and fastify make none there.
   if (tracer === undefined || trace.getSpan(parent) === undefined) {
-    return server === undefined ? undefined : new RouteRun(undefined, server, parent);
+    return server === undefined ? undefined : new HandlerRun(undefined, server, parent, onFailure, guard);
   }
   const span = tracer.startSpan(naming.name, naming.options, parent);
-  return new RouteRun(span, server, trace.setSpan(parent, span));
-}
-
-/** Only a native promise: its .then has no effect of its own. */
-function isNativePromise(value: unknown): value is Promise<unknown> {
-  return value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Promise.prototype;
+  return new HandlerRun(span, server, trace.setSpan(parent, span), onFailure, guard);
 }
 
 /** `route` (what create() returned), run as described above; made once per route. */
@@ -96,28 +64,15 @@ export function wrapRouteFunction(route: RouteFunction, naming: HandlerSpanNamin
   // No named parameters beside `arguments` (Nest calls it with (req, res, next)): the arguments are handed on as they came.
   const wrapper = function (this: unknown) {
     if (!guard.enabled) return Reflect.apply(route, this, arguments);
-    let run: RouteRun | undefined;
+    let run: HandlerRun | undefined;
     try {
       run = startRun(arguments[0], naming);
     } catch (internal) {
       guard.fail(internal);
     }
     if (run === undefined) return Reflect.apply(route, this, arguments);
-    let result: unknown;
-    try {
-      result = run.span === undefined ? Reflect.apply(route, this, arguments) : applyInContext(run.context, route, this, arguments);
-    } catch (thrown) {
-      // Nest's route function is async and never throws; should another one, the same object goes on.
-      endRun(run, thrown, true);
-      throw thrown;
-    }
-    try {
-      if (isNativePromise(result)) run.watch(result);
-      else endRun(run, undefined, false);
-    } catch (internal) {
-      guard.fail(internal);
-    }
-    return result;
+    // Nest's route function is async and never throws; should another one, the same object goes on.
+    return run.call(route, this, arguments);
   } as RouteFunction;
   try {
     Object.defineProperty(wrapper, 'name', { value: route.name, configurable: true });
