@@ -44,14 +44,7 @@ function watch(step: StepSpan, reply: ReplyLike, result: unknown): void {
           guard.fail(error);
         }
       },
-      (error: unknown) => {
-        try {
-          step.fail(error);
-          step.end();
-        } catch (internal) {
-          guard.fail(internal);
-        }
-      },
+      (error: unknown) => step.endFailed(error),
     );
   } else if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
     // Another thenable: left to fastify alone; the span lasts until the response closes.
@@ -76,12 +69,7 @@ export function wrapRouteHandler(handler: Handler, route: string): Handler {
       result = applyInContext(trace.setSpan(step.parent, step.span), handler, this, arguments);
     } catch (thrown) {
       // fastify catches it and sends it as the error; the same object goes on.
-      try {
-        step.fail(thrown);
-        step.end();
-      } catch (internal) {
-        guard.fail(internal);
-      }
+      step.endFailed(thrown);
       throw thrown;
     }
     try {

@@ -75,14 +75,7 @@ function afterReturn(step: StepSpan, result: unknown, reply: unknown): void {
   if (isNativePromise(result)) {
     result.then(
       () => step.end(),
-      (error: unknown) => {
-        try {
-          step.fail(error);
-          step.end();
-        } catch (internal) {
-          guard.fail(internal);
-        }
-      },
+      (error: unknown) => step.endFailed(error),
     );
     return;
   }
@@ -123,12 +116,7 @@ export function wrapHook(hookName: string, hook: Hook, origin: HookOrigin): Hook
     try {
       result = applyInContext(trace.setSpan(step.parent, step.span), hook, this, args);
     } catch (thrown) {
-      try {
-        step.fail(thrown);
-        step.end();
-      } catch (internal) {
-        guard.fail(internal);
-      }
+      step.endFailed(thrown);
       throw thrown;
     }
     try {

@@ -51,6 +51,16 @@ export class StepSpan {
     this.span.addEvent('exception', exceptionAttributes(error));
     this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
   }
+
+  /** fail(error), then end(); never throws (it runs in promise reactions and on the app's throw path). */
+  endFailed(error: unknown): void {
+    try {
+      this.fail(error);
+      this.end();
+    } catch (internal) {
+      guard.fail(internal);
+    }
+  }
 }
 
 const PENDING = Symbol('otel-instrument.fastify.pending-steps');
