@@ -5,7 +5,7 @@
 // Require the instrumented modules (node:http, express) only after instrumentInProcess(): the hook
 // patches them as they load.
 
-import type { Attributes, Histogram, Meter } from '@opentelemetry/api';
+import type { Attributes, Histogram, Meter, Tracer } from '@opentelemetry/api';
 import { INSTRUMENTATION_SETTINGS, INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { traceContextPropagator } from '../../src/context/propagation/tracecontext.js';
@@ -91,4 +91,27 @@ export async function waitForSpans(spans: readonly ReadableSpan[], count: number
     if (Date.now() > deadline) throw new Error(`${spans.length}/${count} spans ended: ${spans.map((s) => s.name).join(', ')}`);
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+/**
+ * Installs `names` (http among them, as a rule) with the tracer of one of them, `faulty`, throwing on
+ * every startSpan: a fault of ours inside that instrumentation. The others record; their spans are
+ * returned, filled as they end.
+ */
+export function instrumentWithFaultyTracer(names: readonly string[], faulty: string): ReadableSpan[] {
+  const spans: ReadableSpan[] = [];
+  const working = recordingTracerProvider((span) => spans.push(span));
+  const broken = {
+    startSpan: () => {
+      throw new Error('injected fault in tracer.startSpan');
+    },
+  } as unknown as Tracer;
+  new ModuleHooks(INSTRUMENTATIONS.filter((entry) => names.includes(entry.name)), {
+    tracerProvider: { getTracer: (name: string, version?: string) => (name === `otel-instrument/${faulty}` ? broken : working.getTracer(name, version)) },
+    meterProvider: undefined,
+    loggerProvider: undefined,
+    propagator: traceContextPropagator,
+    config: loadConfig({}, { extra: INSTRUMENTATION_SETTINGS }),
+  }).install();
+  return spans;
 }

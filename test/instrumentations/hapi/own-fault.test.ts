@@ -3,32 +3,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Tracer } from '@opentelemetry/api';
-import { INSTRUMENTATION_SETTINGS, INSTRUMENTATIONS } from '../../../instrumentations/registry.js';
 import { guard } from '../../../instrumentations/hapi/guard.js';
-import { loadConfig } from '../../../src/config/load-config.js';
-import { traceContextPropagator } from '../../../src/context/propagation/tracecontext.js';
-import { ModuleHooks } from '../../../src/hook/module-hooks.js';
-import type { ReadableSpan } from '../../../src/trace/span-data.js';
-import { recordingTracerProvider, waitForSpans } from '../../support/in-process-instrumentation.js';
+import { instrumentWithFaultyTracer, waitForSpans } from '../../support/in-process-instrumentation.js';
 
-const spans: ReadableSpan[] = [];
-const working = recordingTracerProvider((span) => spans.push(span));
-const broken = {
-  startSpan: () => {
-    throw new Error('injected fault in tracer.startSpan');
-  },
-} as unknown as Tracer;
-new ModuleHooks(
-  INSTRUMENTATIONS.filter((entry) => entry.name === 'http' || entry.name === 'hapi'),
-  {
-    tracerProvider: { getTracer: (name: string, version?: string) => (name === 'otel-instrument/hapi' ? broken : working.getTracer(name, version)) },
-    meterProvider: undefined,
-    loggerProvider: undefined,
-    propagator: traceContextPropagator,
-    config: loadConfig({}, { extra: INSTRUMENTATION_SETTINGS }),
-  },
-).install();
+const spans = instrumentWithFaultyTracer(['http', 'hapi'], 'hapi');
 
 test('a hapi tracer that throws: the app answers as always, hapi turns itself off, http keeps its spans', async () => {
   const Hapi = require('@hapi/hapi') as {

@@ -5,32 +5,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { Tracer } from '@opentelemetry/api';
-import { INSTRUMENTATION_SETTINGS, INSTRUMENTATIONS } from '../../../instrumentations/registry.js';
 import { guard } from '../../../instrumentations/hono/route-handler.js';
-import { loadConfig } from '../../../src/config/load-config.js';
-import { traceContextPropagator } from '../../../src/context/propagation/tracecontext.js';
-import { ModuleHooks } from '../../../src/hook/module-hooks.js';
-import type { ReadableSpan } from '../../../src/trace/span-data.js';
-import { recordingTracerProvider, waitForSpans } from '../../support/in-process-instrumentation.js';
+import { instrumentWithFaultyTracer, waitForSpans } from '../../support/in-process-instrumentation.js';
 
-const spans: ReadableSpan[] = [];
-const working = recordingTracerProvider((span) => spans.push(span));
-const broken = {
-  startSpan: () => {
-    throw new Error('injected fault in tracer.startSpan');
-  },
-} as unknown as Tracer;
-new ModuleHooks(
-  INSTRUMENTATIONS.filter((entry) => entry.name === 'http' || entry.name === 'hono'),
-  {
-    tracerProvider: { getTracer: (name: string, version?: string) => (name === 'otel-instrument/hono' ? broken : working.getTracer(name, version)) },
-    meterProvider: undefined,
-    loggerProvider: undefined,
-    propagator: traceContextPropagator,
-    config: loadConfig({}, { extra: INSTRUMENTATION_SETTINGS }),
-  },
-).install();
+const spans = instrumentWithFaultyTracer(['http', 'hono'], 'hono');
 
 test('a hono tracer that throws: the app answers as always, hono turns itself off, http keeps its spans', async () => {
   const { Hono } = require('hono') as { Hono: new () => { get(path: string, h: (c: { json(v: unknown): Response; req: { param(n: string): string } }) => Response): void; fetch: unknown } };
