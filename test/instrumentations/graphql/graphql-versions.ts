@@ -6,6 +6,7 @@
 // `graphql-16`, names the hook does not know: their files are handed to the hooks under graphql's own
 // names, as the hook does for an app's `graphql`.
 
+import { after, before } from 'node:test';
 import { dirname, join } from 'node:path';
 import type { Context } from '@opentelemetry/api';
 import { ROOT_CONTEXT } from '../../../src/context/context.js';
@@ -166,4 +167,26 @@ export function spansNamed(spans: readonly ReadableSpan[], name: string): Readab
 
 export function exceptionEvents(span: ReadableSpan): Array<Record<string, unknown>> {
   return span.events.filter((e) => e.name === 'exception').map((e) => e.attributes as Record<string, unknown>);
+}
+
+/**
+ * A local http server the schema's remote resolver calls (buildSchema's remoteUrl), started before a
+ * file's tests and stopped after them. node:http is required here, at start, so that the test file's
+ * own instrumentation (installed when it loads) has patched it.
+ */
+export function downstreamServer(): { readonly url: string } {
+  const state = { url: '' };
+  let server: import('node:http').Server | undefined;
+  before(async () => {
+    const http = require('node:http') as typeof import('node:http');
+    const started = http.createServer((_req, res) => res.end('from downstream'));
+    server = started;
+    await new Promise<void>((resolve) => started.listen(0, '127.0.0.1', resolve));
+    state.url = `http://127.0.0.1:${(started.address() as import('node:net').AddressInfo).port}/data`;
+  });
+  after(() => {
+    server?.closeAllConnections();
+    server?.close();
+  });
+  return state;
 }

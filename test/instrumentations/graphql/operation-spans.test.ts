@@ -3,33 +3,17 @@
 // validation with their errors, execution errors on the operation span, no resolver spans, no
 // document, and every result, return kind and thrown error as graphql gives them.
 
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { SpanKind, SpanStatusCode } from '../../../src/otel-api/enums.js';
 import { PACKAGE_VERSION } from '../../../src/package-info.js';
 import type { ReadableSpan } from '../../../src/trace/span-data.js';
 import { instrumentInProcess, waitForSpans } from '../../support/in-process-instrumentation.js';
-import { buildSchema, exceptionEvents, inRequest, loadGraphqlVersions, runIn, seenSpanIds, spansNamed } from './graphql-versions.js';
+import { buildSchema, downstreamServer, exceptionEvents, inRequest, loadGraphqlVersions, runIn, seenSpanIds, spansNamed } from './graphql-versions.js';
 
 const recorded = instrumentInProcess(['graphql', 'http']);
 const versions = loadGraphqlVersions(recorded);
-const http = require('node:http') as typeof import('node:http');
-
-let downstream: Server;
-let downstreamUrl = '';
-
-before(async () => {
-  downstream = http.createServer((_req, res) => res.end('from downstream'));
-  await new Promise<void>((resolve) => downstream.listen(0, '127.0.0.1', resolve));
-  downstreamUrl = `http://127.0.0.1:${(downstream.address() as AddressInfo).port}/data`;
-});
-
-after(() => {
-  downstream.closeAllConnections();
-  downstream.close();
-});
+const downstream = downstreamServer();
 
 function graphqlSpans(): ReadableSpan[] {
   return recorded.spans.filter((s) => s.scope.name === 'otel-instrument/graphql');
@@ -43,7 +27,7 @@ function onlyOperation(): ReadableSpan {
 
 for (const { label, major, graphql: g } of versions) {
   describe(label, () => {
-    const schema = buildSchema(g, () => downstreamUrl);
+    const schema = buildSchema(g, () => downstream.url);
 
     beforeEach(() => recorded.clear());
 

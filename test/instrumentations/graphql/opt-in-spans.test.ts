@@ -3,14 +3,12 @@
 // (OTEL_NODE_GRAPHQL_OPERATION_NAME_IN_SPAN_NAME), and resolver spans for the fields that have a
 // resolver of their own, the first item of each list only (OTEL_NODE_GRAPHQL_RESOLVER_SPANS=nontrivial).
 
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { SpanKind, SpanStatusCode } from '../../../src/otel-api/enums.js';
 import type { ReadableSpan } from '../../../src/trace/span-data.js';
 import { instrumentInProcess, waitForSpans } from '../../support/in-process-instrumentation.js';
-import { buildSchema, exceptionEvents, inRequest, loadGraphqlVersions, runIn, seenSpanIds, spansNamed } from './graphql-versions.js';
+import { buildSchema, downstreamServer, exceptionEvents, inRequest, loadGraphqlVersions, runIn, seenSpanIds, spansNamed } from './graphql-versions.js';
 
 const recorded = instrumentInProcess(['graphql', 'http'], {
   OTEL_NODE_GRAPHQL_CAPTURE_DOCUMENT: 'true',
@@ -18,21 +16,7 @@ const recorded = instrumentInProcess(['graphql', 'http'], {
   OTEL_NODE_GRAPHQL_RESOLVER_SPANS: 'nontrivial',
 });
 const versions = loadGraphqlVersions(recorded);
-const http = require('node:http') as typeof import('node:http');
-
-let downstream: Server;
-let downstreamUrl = '';
-
-before(async () => {
-  downstream = http.createServer((_req, res) => res.end('from downstream'));
-  await new Promise<void>((resolve) => downstream.listen(0, '127.0.0.1', resolve));
-  downstreamUrl = `http://127.0.0.1:${(downstream.address() as AddressInfo).port}/data`;
-});
-
-after(() => {
-  downstream.closeAllConnections();
-  downstream.close();
-});
+const downstream = downstreamServer();
 
 function graphqlSpans(): ReadableSpan[] {
   return recorded.spans.filter((s) => s.scope.name === 'otel-instrument/graphql');
@@ -46,7 +30,7 @@ const SECRETS = ['s3cret', '4242', '3.14', 'GONE', 'true', 'hunter2', 'X1'];
 
 for (const { label, graphql: g } of versions) {
   describe(label, () => {
-    const schema = buildSchema(g, () => downstreamUrl);
+    const schema = buildSchema(g, () => downstream.url);
 
     beforeEach(() => recorded.clear());
 
