@@ -13,8 +13,8 @@ import { atExit } from '../../src/exit/app-exit-callbacks.js';
 import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
 import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
-import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
-import { clientStatusErrorType, ERROR_TYPE_ABORTED } from './error-type.js';
+import { ATTR_ERROR_TYPE, ERROR_TYPE_ABORTED, errorTypeOf } from '../../src/core/error-type.js';
+import { clientStatusErrorType } from './error-type.js';
 import {
   ATTR_HTTP_REQUEST_METHOD,
   ATTR_HTTP_REQUEST_METHOD_ORIGINAL,

@@ -3,7 +3,6 @@
 // for that side (server: 5xx; client: 4xx and 5xx), else 'aborted' when the connection closed
 // before the response was complete. Shared by the http server and client and by undici.
 
-export { ERROR_TYPE_ABORTED } from '../../src/core/error-type.js';
 
 /** A server answer is an error from 500 on (a 4xx is the client's fault, not the server's). */
 export function serverStatusErrorType(status: number): string | undefined {

@@ -16,8 +16,8 @@ import { Guard } from '../../src/hook/guard.js';
 import { wrap } from '../../src/hook/patch.js';
 import { redactSensitiveQueryValues } from '../../src/diag/redact.js';
 import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
-import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
-import { ERROR_TYPE_ABORTED, serverStatusErrorType } from './error-type.js';
+import { ATTR_ERROR_TYPE, ERROR_TYPE_ABORTED, errorTypeOf } from '../../src/core/error-type.js';
+import { serverStatusErrorType } from './error-type.js';
 import {
   ATTR_CLIENT_ADDRESS,
   ATTR_HTTP_REQUEST_METHOD,
