@@ -8,11 +8,11 @@ let calledAt: number | undefined;
 /** Set while getConnection's callback runs for such a call: the query it sends is the pool's. */
 let dispatchedAt: number | undefined;
 
-/** Runs the pool's query/execute, marking when the app called it. */
-export function poolCall<T>(run: () => T): T {
+/** Calls the pool's query/execute as the app did, marking when the app called it. */
+export function poolCall(original: Function, self: unknown, args: ArrayLike<unknown>): unknown {
   calledAt = performance.now();
   try {
-    return run();
+    return Reflect.apply(original, self, args);
   } finally {
     calledAt = undefined;
   }

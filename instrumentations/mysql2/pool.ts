@@ -54,7 +54,7 @@ export function patchPoolClass(exports: unknown, telemetry: Telemetry): unknown 
   for (const name of ['query', 'execute'] as const) {
     const callOwner = ownerOf(exports, name);
     if (callOwner !== undefined) wrap(callOwner, name, (original) => function (this: unknown) {
-      return poolCall(() => Reflect.apply(original, this, arguments));
+      return poolCall(original, this, arguments);
     });
   }
   return exports;
