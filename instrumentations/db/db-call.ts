@@ -108,8 +108,7 @@ export class DbClient {
       if (operation.collectionName !== undefined) attributes[ATTR_DB_COLLECTION_NAME] = operation.collectionName;
       if (operation.storedProcedureName !== undefined) attributes[ATTR_DB_STORED_PROCEDURE_NAME] = operation.storedProcedureName;
       if (operation.querySummary !== undefined) attributes[ATTR_DB_QUERY_SUMMARY] = operation.querySummary;
-      if (operation.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = operation.serverAddress;
-      if (operation.serverPort !== undefined && operation.serverPort !== system.defaultPort) attributes[ATTR_SERVER_PORT] = operation.serverPort;
+      addServer(attributes, operation.serverAddress, operation.serverPort, system.defaultPort);
       // The metric takes the attributes above; the ones below are the span's alone.
       const measured: Attributes = { ...attributes };
       if (operation.queryText !== undefined) attributes[ATTR_DB_QUERY_TEXT] = operation.queryText;
@@ -137,6 +136,11 @@ export class DbClient {
     }
   }
 
+  /** @internal server.port is left out when it is the system's default one. */
+  get defaultPort(): number | undefined {
+    return this.#system.defaultPort;
+  }
+
   /** @internal DbCall's end: one measurement per operation. */
   record(seconds: number, attributes: Attributes): void {
     this.#duration?.record(seconds, attributes);
@@ -153,6 +157,12 @@ export class DbClient {
     const code = this.#system.statusCodeOf?.(error);
     return code === undefined || code === '' ? undefined : code;
   }
+}
+
+/** server.address, and server.port unless it is the system's default. */
+function addServer(attributes: Attributes, address: string | undefined, port: number | undefined, defaultPort: number | undefined): void {
+  if (address !== undefined) attributes[ATTR_SERVER_ADDRESS] = address;
+  if (port !== undefined && port !== defaultPort) attributes[ATTR_SERVER_PORT] = port;
 }
 
 function messageOf(error: unknown): string {
@@ -192,6 +202,21 @@ export class DbCall {
     this.parent = parent;
     this.#measured = measured;
     this.#startMs = startedAt;
+  }
+
+  /**
+   * The server, when the driver picks it only after the call started (a cluster's node): on the span,
+   * by the same rule as at start. Never throws.
+   */
+  setServer(address: string | undefined, port: number | undefined): void {
+    if (this.span === undefined) return;
+    try {
+      const attributes: Attributes = {};
+      addServer(attributes, address, port, this.#client.defaultPort);
+      this.span.setAttributes(attributes);
+    } catch (internal) {
+      this.#client.guard.fail(internal);
+    }
   }
 
   /** The context with this operation's span active: for driver work that should nest under it. */

@@ -22,7 +22,6 @@ import { activeContext } from '../../src/context/als-context-manager.js';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { wrap } from '../../src/hook/patch.js';
 import { DbClient, type DbCall } from '../db/db-call.js';
-import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../http/semconv.js';
 import {
   inConnectionSetup,
   isConnectionSetup,
@@ -31,7 +30,6 @@ import {
   redisCommandName,
   redisQueryText,
   redisSystem,
-  REDIS_DEFAULT_PORT,
 } from '../db/redis-command.js';
 
 const VERSIONS = '>=5.0.0 <7';
@@ -138,14 +136,10 @@ function wrapSendCommand(original: SendCommand, telemetry: Telemetry): SendComma
 
 /** A cluster command's node, once known. */
 function setServer(call: DbCall, redis: RedisLike): void {
-  const span = call.span;
   const options = redis.options;
-  if (span === undefined || options === undefined) return;
-  if (options.path !== undefined) span.setAttribute(ATTR_SERVER_ADDRESS, options.path);
-  else if (options.host !== undefined) {
-    span.setAttribute(ATTR_SERVER_ADDRESS, options.host);
-    if (options.port !== undefined && options.port !== REDIS_DEFAULT_PORT) span.setAttribute(ATTR_SERVER_PORT, options.port);
-  }
+  if (options === undefined) return;
+  if (options.path !== undefined) call.setServer(options.path, undefined);
+  else if (options.host !== undefined) call.setServer(options.host, options.port);
 }
 
 /** Cluster.prototype.sendCommand: the span starts here, in the caller's context, before any queueing. */
