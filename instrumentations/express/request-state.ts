@@ -11,10 +11,9 @@
 
 import type { ServerResponse } from 'node:http';
 import type { Context, Span } from '@opentelemetry/api';
-import { SpanStatusCode } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import type { Guard } from '../../src/hook/guard.js';
-import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
+import { recordFailure } from '../../src/core/exception-attributes.js';
 import { httpServerRequest, recordHandlerError, type HttpServerRequest } from '../http/framework-api.js';
 import type { LayerMeta } from './layer-metadata.js';
 
@@ -97,10 +96,7 @@ export function createRequestState(req: object, res: ServerResponse): RequestSta
  * error's type as error.type).
  */
 export function recordError(state: RequestState, span: Span | undefined, error: unknown): void {
-  if (span !== undefined) {
-    span.addEvent('exception', exceptionAttributes(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-  }
+  if (span !== undefined) recordFailure(span, error);
   if (state.server !== undefined) recordHandlerError(state.server, error);
 }
 
