@@ -26,6 +26,8 @@ export class Level {
   readonly next: NextFunction;
   /** Route template of the router this level belongs to ('' at the app's root). */
   readonly prefix: string;
+  /** req.baseUrl as the router's first layer ran: the path the router is mounted at, as requested. */
+  readonly baseUrl: unknown;
   /** Context the router's layers start in: their spans' parent, and restored when one of them calls next(). */
   readonly parentContext: Context;
   /** parentContext holds a span: without one (no server span) the layers get no spans either. */
@@ -40,11 +42,12 @@ export class Level {
   /** The level made before this one for the same request (the chain RequestState.newestLevel starts). */
   readonly previous: Level | undefined;
 
-  constructor(state: RequestState, next: NextFunction, prefix: string, parentContext: Context) {
+  constructor(state: RequestState, next: NextFunction, prefix: string, baseUrl: unknown, parentContext: Context) {
     this.state = state;
     this.previous = state.newestLevel;
     this.next = next;
     this.prefix = prefix;
+    this.baseUrl = baseUrl;
     this.parentContext = parentContext;
     this.traced = trace.getSpan(parentContext) !== undefined;
     this.wrapper = next;
