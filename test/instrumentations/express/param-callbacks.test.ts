@@ -1,7 +1,8 @@
 // app.param / router.param callbacks in express 4 and 5, patched in this process through the module
 // hook as the bootstrap does: a callback that rejects the request after its route matched keeps that
 // route on the server span (and on the duration metric), whichever router the route is in, with the
-// router's own template as prefix; one that passes the request on changes nothing.
+// router's own template as prefix; one that passes the request on changes nothing. A route's own
+// middleware that rejects keeps the route too.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,6 +48,12 @@ function buildApp(express: ExpressModule) {
   const app = express();
   app.param('thing', loadThing);
   app.get('/things/:thing', (req: Req, res: Res) => res.json({ thing: req.thing }));
+  // A route whose own middleware refuses the request.
+  app.get(
+    '/guarded/:id',
+    (_req: Req, _res: Res, next: Next) => next(new NotFound('not yours')),
+    (_req: Req, res: Res) => res.json({ ok: true }),
+  );
 
   // A router whose route is the first layer it runs (no level of its own yet when params are processed).
   const first = express.Router();
@@ -107,6 +114,10 @@ for (const [label, moduleName] of [['express 4', 'express'], ['express 5', 'expr
       assertRoute(await request('/things/missing', 404), '/things/:thing');
       assertRoute(await request('/first/missing', 404), '/first/:thing');
       assertRoute(await request('/shops/7/items/missing', 404), '/shops/:shop/items/:thing');
+    });
+
+    test("a route's own middleware that rejects keeps the route", async () => {
+      assertRoute(await request('/guarded/1', 404), '/guarded/:id');
     });
 
     test('a callback that fails with a 500 keeps the route and records the exception on the server span', async () => {
