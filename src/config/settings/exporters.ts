@@ -51,7 +51,7 @@ export const EXPORTER_SETTINGS = [
   defineSetting({
     env: 'OTEL_NODE_CONSOLE_FORMAT',
     group: 'exporters',
-    help: 'console exporters of traces and logs: json (one object a line) or tree (each trace as an indented tree, its logs under their spans)',
+    help: 'how the console trace and log exporters print: json lines, or tree (each trace as an indented tree, logs under their spans)',
     type: oneOf(['json', 'tree'] as const),
     default: 'json' as 'json' | 'tree',
   }),
