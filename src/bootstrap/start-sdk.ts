@@ -70,7 +70,7 @@ export function startSdk(config: Config): StartedSdk {
   // After traces and logs: at exit they hand it their last records first, then it prints.
   if (config.consoleFormat === 'tree') {
     const tree = (require('../export/console/tree/tree-output.js') as typeof import('../export/console/tree/tree-output.js')).startedConsoleTree();
-    if (tree !== undefined) pipelines.push(tree.pipeline);
+    if (tree !== undefined) pipelines.push((require('./console-tree-pipeline.js') as typeof import('./console-tree-pipeline.js')).consoleTreePipeline(tree));
   }
 
   registerApiGlobals({ context: contextManager, propagation: propagator, trace: tracing?.provider, metrics: metricsSetup?.provider });

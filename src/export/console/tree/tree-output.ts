@@ -10,7 +10,6 @@
 
 import type { Socket } from 'node:net';
 import type { Config } from '../../../config/types.js';
-import type { Pipeline } from '../../../exit/app-pipeline.js';
 import type { LogRecordListener } from '../../../logs/logger.js';
 import type { SdkSpan, SpanEndListener } from '../../../trace/span.js';
 import { TraceAssembler } from './trace-assembler.js';
@@ -110,7 +109,10 @@ class TreeOutput {
 export interface ConsoleTree {
   readonly spans: SpanEndListener;
   readonly logs: LogRecordListener;
-  readonly pipeline: Pipeline;
+  /** Records wait to be sent, or traces to be printed. */
+  hasPending(): boolean;
+  /** Sends what waits and prints what is held, synchronously (also at exit). */
+  flushNow(): void;
 }
 
 let started: ConsoleTree | undefined;
@@ -119,10 +121,6 @@ let started: ConsoleTree | undefined;
 export function consoleTree(config: Config): ConsoleTree {
   if (started !== undefined) return started;
   const output = new TreeOutput(treeHasSpans(config), process.env[CONSOLE_TREE_VAR]);
-  const flush = (): Promise<void> => {
-    output.flushNow();
-    return Promise.resolve();
-  };
   started = {
     spans: {
       onEnd(span: SdkSpan): void {
@@ -130,19 +128,13 @@ export function consoleTree(config: Config): ConsoleTree {
       },
     },
     logs: { onEmit: (record) => output.add(treeLogOf(record)) },
-    pipeline: {
-      name: 'console tree',
-      hasPending: () => output.hasPending(),
-      forceFlush: flush,
-      shutdown: flush,
-      exportAtExit: () => output.flushNow(),
-      dropped: () => undefined,
-    },
+    hasPending: () => output.hasPending(),
+    flushNow: () => output.flushNow(),
   };
   return started;
 }
 
-/** The console tree, if traces or logs started one: start-sdk.ts runs its pipeline after theirs. */
+/** The console tree, if traces or logs started one (src/bootstrap/start-sdk.ts runs its pipeline after theirs). */
 export function startedConsoleTree(): ConsoleTree | undefined {
   return started;
 }
