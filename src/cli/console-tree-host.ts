@@ -68,6 +68,8 @@ export function startConsoleTreeHost(withSpans: boolean): ConsoleTreeHost | unde
     style: terminalStyle(process.stdout, process.env),
     write: (text) => process.stdout.write(text),
   });
+  // A closed stdout (`| head`) must not end the launcher, and with it the app: the trees are just lost.
+  process.stdout.on('error', () => undefined);
   const open = new Set<Socket>();
   const server: Server = createServer((socket) => {
     open.add(socket);

@@ -82,3 +82,26 @@ test('--traces_exporter console keeps printing one JSON object a line by default
   assert.ok(spans.some((span) => span.name === 'GET /api/orders/:id' && span.parent_id === null));
   assert.equal(exit.stdout.includes('└─'), false);
 });
+
+test('a process that exits at once still gets its tree printed, under the launcher and without it', async () => {
+  const script = join(FIXTURES, 'console', 'tree-exit-at-once.js');
+  const env = { ...NO_FORCED_COLOR, OTEL_SERVICE_NAME: 'quick' };
+  const flags = ['--traces_exporter', 'console', '--logs_exporter', 'console', '--metrics_exporter', 'none', '--console_format', 'tree'];
+  const launched = await runCli([...flags, 'node', script], env);
+  const alone = await startProcess(process.execPath, ['--require', join(ROOT, 'dist', 'src', 'bootstrap', 'register.js'), script], {
+    ...env,
+    OTEL_TRACES_EXPORTER: 'console',
+    OTEL_LOGS_EXPORTER: 'console',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_NODE_CONSOLE_FORMAT: 'tree',
+  }).exited();
+  for (const exit of [launched, alone]) {
+    assert.equal(exit.code, 3, exit.stderr);
+    const lines = exit.stdout.split('\n');
+    // Outside any span: a line of its own, at once. Inside the call's callback: under nothing either
+    // (the span has ended), but in the trace.
+    assert.ok(lines.includes('log INFO  calling a port nobody listens on   [quick]'), exit.stdout);
+    block(lines, [String.raw`GET \(client\) http://127\.0\.0\.1:1/nothing  ${DURATION}  ERROR connect ECONNREFUSED 127\.0\.0\.1:1`]);
+    assert.match(exit.stdout, /log WARN  the call failed/);
+  }
+});

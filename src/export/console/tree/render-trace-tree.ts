@@ -103,7 +103,7 @@ function breakCycles(items: ReadonlyMap<string, Extract<Item, { type: 'span' }>>
   }
 }
 
-function spanSegments(span: TreeSpan, top: boolean, parentService: string): Segment[] {
+function spanSegments(span: TreeSpan, top: boolean, parentService: string, late: boolean): Segment[] {
   const segments: Segment[] = [{ text: clean(span.name), paint: top ? 'bold' : undefined, flex: span.target === undefined }];
   const kindNote = KIND_NOTES[span.kind] ?? '';
   if (kindNote !== '') segments.push({ text: kindNote, paint: 'dim' });
@@ -122,7 +122,7 @@ function spanSegments(span: TreeSpan, top: boolean, parentService: string): Segm
   }
   if (span.service !== parentService) segments.push({ text: `   [${clean(span.service)}]`, paint: 'magenta' });
   if (top && span.parentSpanId !== undefined) {
-    const where = span.parentIsRemote === true ? 'in another process' : 'not seen';
+    const where = span.parentIsRemote === true ? 'in another process' : late ? 'printed above' : 'not seen';
     segments.push({ text: `   (parent ${shortId(span.parentSpanId)} ${where})`, paint: 'dim' });
   }
   return segments;
@@ -168,7 +168,7 @@ function line(prefix: string, segments: Segment[], style: TreeStyle): string {
   return text;
 }
 
-function renderItem(item: Item, prefix: string, childPrefix: string, ownerService: string, top: boolean, style: TreeStyle, out: string[]): void {
+function renderItem(item: Item, prefix: string, childPrefix: string, ownerService: string, top: boolean, late: boolean, style: TreeStyle, out: string[]): void {
   if (item.type === 'log') {
     out.push(line(prefix, logSegments(item.log, ownerService), style));
     return;
@@ -177,24 +177,25 @@ function renderItem(item: Item, prefix: string, childPrefix: string, ownerServic
     out.push(line(prefix, eventSegments(item.event), style));
     return;
   }
-  out.push(line(prefix, spanSegments(item.span, top, ownerService), style));
+  out.push(line(prefix, spanSegments(item.span, top, ownerService, late), style));
   const children = item.children;
   for (let i = 0; i < children.length; i++) {
     const last = i === children.length - 1;
-    renderItem(children[i]!, `${childPrefix}${last ? '└─ ' : '├─ '}`, `${childPrefix}${last ? '   ' : '│  '}`, item.span.service, false, style, out);
+    renderItem(children[i]!, `${childPrefix}${last ? '└─ ' : '├─ '}`, `${childPrefix}${last ? '   ' : '│  '}`, item.span.service, false, late, style, out);
   }
 }
 
 /**
  * The lines of one trace (no trailing newline). The first top-level span's service is the trace's own:
- * other services are named where they appear.
+ * other services are named where they appear. `late`: the rest of this trace was printed before, so a
+ * missing parent is there rather than never seen.
  */
-export function renderTraceTree(spans: readonly TreeSpan[], logs: readonly TreeLog[], style: TreeStyle): string[] {
+export function renderTraceTree(spans: readonly TreeSpan[], logs: readonly TreeLog[], style: TreeStyle, late = false): string[] {
   const roots = buildForest(spans, logs);
   const first = roots.find((item) => item.type === 'span');
   const service = first?.type === 'span' ? first.span.service : (logs[0]?.service ?? '');
   const out: string[] = [];
-  for (const root of roots) renderItem(root, '', '', service, true, style, out);
+  for (const root of roots) renderItem(root, '', '', service, true, late, style, out);
   return out;
 }
 

@@ -33,6 +33,8 @@ interface HeldTrace {
   readonly spans: TreeSpan[];
   readonly logs: TreeLog[];
   readonly deadline: number;
+  /** The trace was printed already: this is what came after. */
+  readonly late: boolean;
   rootSeen: boolean;
   timer: NodeJS.Timeout | undefined;
 }
@@ -65,7 +67,8 @@ export class TraceAssembler {
     const traceId = record.traceId!;
     let trace = this.#traces.get(traceId);
     if (trace === undefined) {
-      trace = { spans: [], logs: [], deadline: Date.now() + this.#maxHoldMs, rootSeen: this.#recent.has(traceId), timer: undefined };
+      const late = this.#recent.has(traceId);
+      trace = { spans: [], logs: [], deadline: Date.now() + this.#maxHoldMs, late, rootSeen: late, timer: undefined };
       this.#traces.set(traceId, trace);
     }
     if (record.type === 'span') {
@@ -109,7 +112,7 @@ export class TraceAssembler {
     this.#held -= trace.spans.length + trace.logs.length;
     this.#recent.add(traceId);
     if (this.#recent.size > RECENT) this.#recent.delete(this.#recent.values().next().value!);
-    const lines = renderTraceTree(trace.spans, trace.logs, this.#style);
+    const lines = renderTraceTree(trace.spans, trace.logs, this.#style, trace.late);
     // A blank line after each trace keeps them apart.
     this.#output(`${lines.join('\n')}\n\n`);
   }

@@ -57,7 +57,7 @@ test('what comes for a trace after it was printed is printed as a fragment after
   t.mock.timers.tick(300);
   add.add(span({ spanId: 'b1', parentSpanId: 'a1', name: 'late child', from: 0.5, to: 3 }));
   t.mock.timers.tick(300);
-  assert.deepEqual(printed, ['root  1.0 ms\n\n', 'late child  2.5 ms   (parent a1 not seen)\n\n']);
+  assert.deepEqual(printed, ['root  1.0 ms\n\n', 'late child  2.5 ms   (parent a1 printed above)\n\n']);
 });
 
 test('log records without a trace, or when no spans come to the tree, print at once as lines', (t) => {
