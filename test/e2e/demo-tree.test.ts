@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { FIXTURES, ROOT, runCli, startProcess } from '../support/run-cli.js';
+import { FIXTURES, ROOT, httpGet, runCli, startCli, startProcess, waitFor } from '../support/run-cli.js';
 
 const SHOP = join(FIXTURES, 'demo-shop', 'shop.js');
 const DURATION = String.raw`[\d.]+ (µs|ms|s)`;
@@ -45,7 +45,7 @@ test('npm run demo prints each trace of the shop as a tree with the stock servic
   assert.equal(exit.stdout.includes('\u001b['), false, 'no colors on a pipe');
   assert.equal(
     lines.filter((line) => line !== '').at(-1),
-    'The same traces, waterfalls and logs in your browser: node bin/otel-instrument --view node test/fixtures/demo-shop/shop.js',
+    'The same traces, waterfalls and logs in your browser: node bin/otel-instrument --view node test/fixtures/demo-shop/shop.js --serve',
   );
   assert.match(exit.stderr, /customer: GET \/api\/orders\/42 -> HTTP\/1\.1 200 OK/);
 });
@@ -103,5 +103,24 @@ test('a process that exits at once still gets its tree printed, under the launch
     assert.ok(lines.includes('log INFO  calling a port nobody listens on   [quick]'), exit.stdout);
     block(lines, [String.raw`GET \(client\) http://127\.0\.0\.1:1/nothing  ${DURATION}  ERROR connect ECONNREFUSED 127\.0\.0\.1:1`]);
     assert.match(exit.stdout, /log WARN  the call failed/);
+  }
+});
+
+test('a running service gets each trace printed once it is complete, while it keeps serving', async () => {
+  const flags = ['--service_name', 'shop', '--traces_exporter', 'console', '--logs_exporter', 'console', '--metrics_exporter', 'none', '--console_format', 'tree'];
+  const shop = startCli([...flags, 'node', SHOP, '--serve'], NO_FORCED_COLOR);
+  try {
+    const [, port] = await waitFor(() => /serving until Ctrl-C: try http:\/\/127\.0\.0\.1:(\d+)\//.exec(shop.stderr()) ?? undefined, 'the shop serving');
+    await shop.waitForLine(/^└─ exception {2}Error: refunds are closed today$/m);
+    const response = await httpGet(`http://127.0.0.1:${port}/api/orders/7`);
+    assert.equal(response.status, 200);
+    // Printed by the grace after its root, not at exit: the shop is still up.
+    await shop.waitForLine(/^ {3}└─ log INFO {2}order 7 checked out$/m);
+    assert.equal(shop.child.exitCode, null);
+    const lines = shop.stdout().split('\n');
+    assert.equal(lines.filter((line) => /GET \/stock\/:sku {2}200 .*\[stock\]$/.test(line)).length, 2, shop.stdout());
+  } finally {
+    shop.child.kill('SIGINT');
+    await shop.exited();
   }
 });
