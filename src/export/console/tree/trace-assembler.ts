@@ -112,7 +112,12 @@ export class TraceAssembler {
     this.#held -= trace.spans.length + trace.logs.length;
     this.#recent.add(traceId);
     if (this.#recent.size > RECENT) this.#recent.delete(this.#recent.values().next().value!);
-    const lines = renderTraceTree(trace.spans, trace.logs, this.#style, trace.late);
+    let lines: string[];
+    try {
+      lines = renderTraceTree(trace.spans, trace.logs, this.#style, trace.late);
+    } catch {
+      return; // runs from a timer in the app's process: a fault of ours must not become the app's exception
+    }
     // A blank line after each trace keeps them apart.
     this.#output(`${lines.join('\n')}\n\n`);
   }

@@ -6,12 +6,13 @@
 //  - to a TraceAssembler here, which prints to this process's stdout (no launcher: a preload by hand,
 //    or the launcher could not be reached).
 // Records for the launcher wait a few milliseconds to go as one write; at exit whatever waits is
-// written synchronously, and held traces are printed (the pipeline below comes after traces and logs).
+// written synchronously, and held traces are printed (src/bootstrap/console-tree-pipeline.ts).
 
 import type { Socket } from 'node:net';
 import type { Config } from '../../../config/types.js';
 import type { LogRecordListener } from '../../../logs/logger.js';
 import type { SdkSpan, SpanEndListener } from '../../../trace/span.js';
+import { diag } from '../../../diag/log.js';
 import { TraceAssembler } from './trace-assembler.js';
 import { terminalStyle } from './terminal-style.js';
 import { treeLogOf, treeSpanOf, type TreeRecord } from './tree-records.js';
@@ -122,12 +123,26 @@ export function consoleTree(config: Config): ConsoleTree {
   if (started !== undefined) return started;
   const output = new TreeOutput(treeHasSpans(config), process.env[CONSOLE_TREE_VAR]);
   started = {
+    // Called inside span.end() and the app's logging calls: a fault of ours loses a line, never reaches the app.
     spans: {
       onEnd(span: SdkSpan): void {
-        if ((span.traceFlags & 1) === 1) output.add(treeSpanOf(span));
+        if ((span.traceFlags & 1) !== 1) return;
+        try {
+          output.add(treeSpanOf(span));
+        } catch (error) {
+          diag.debug(`console tree: a span could not be shown (${String(error)})`);
+        }
       },
     },
-    logs: { onEmit: (record) => output.add(treeLogOf(record)) },
+    logs: {
+      onEmit(record): void {
+        try {
+          output.add(treeLogOf(record));
+        } catch (error) {
+          diag.debug(`console tree: a log record could not be shown (${String(error)})`);
+        }
+      },
+    },
     hasPending: () => output.hasPending(),
     flushNow: () => output.flushNow(),
   };
