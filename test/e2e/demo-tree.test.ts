@@ -22,7 +22,7 @@ function block(lines: readonly string[], patterns: readonly string[]): void {
 }
 
 test('npm run demo prints each trace of the shop as a tree with the stock service nested, the log line under its span, and the browser hint last', async () => {
-  const exit = await startProcess(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'demo'], NO_FORCED_COLOR, ROOT).exited(30_000);
+  const exit = await startProcess('npm', ['run', 'demo'], NO_FORCED_COLOR, ROOT).exited(30_000);
   assert.equal(exit.code, 0, exit.stderr);
   const lines = exit.stdout.split('\n');
   block(lines, [
