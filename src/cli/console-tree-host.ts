@@ -41,7 +41,10 @@ function readLines(socket: Socket, onLine: (line: string) => void): void {
   });
 }
 
-export function startConsoleTreeHost(withSpans: boolean): ConsoleTreeHost | undefined {
+/** Where the trees go: the launcher's stdout, which the command inherited. */
+type Output = Pick<NodeJS.WriteStream, 'write' | 'on' | 'isTTY' | 'columns'>;
+
+export function startConsoleTreeHost(withSpans: boolean, output: Output = process.stdout): ConsoleTreeHost | undefined {
   const { createServer } = require('node:net') as typeof import('node:net');
   let folder: string | undefined;
   let path: string;
@@ -65,11 +68,11 @@ export function startConsoleTreeHost(withSpans: boolean): ConsoleTreeHost | unde
   const assembler = new TraceAssembler({
     withSpans,
     // NO_COLOR and FORCE_COLOR are the terminal's conventions, not OTEL_* settings.
-    style: terminalStyle(process.stdout, process.env),
-    write: (text) => process.stdout.write(text),
+    style: terminalStyle(output, process.env),
+    write: (text) => output.write(text),
   });
   // A closed stdout (`| head`) must not end the launcher, and with it the app: the trees are just lost.
-  process.stdout.on('error', () => undefined);
+  output.on('error', () => undefined);
   const open = new Set<Socket>();
   const server: Server = createServer((socket) => {
     open.add(socket);
