@@ -142,6 +142,15 @@ function systemInstructions(system: unknown): MessagePart[] {
   return parts;
 }
 
+/**
+ * error.type: the API's error type ('rate_limit_error', 'invalid_request_error', 'overloaded_error'),
+ * which the SDK's APIError keeps as `type`; the shared rule (a string code, else the class) otherwise.
+ */
+function apiErrorType(error: unknown): string | undefined {
+  const type = (error as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && type !== '' ? type : undefined;
+}
+
 export const messages: ModelOperation = {
   start(params, client) {
     return {
@@ -151,6 +160,7 @@ export const messages: ModelOperation = {
       server: serverAddressOf((client as { baseURL?: unknown } | null)?.baseURL),
       attributes: requestAttributes(params),
       streaming: params.stream === true,
+      errorType: apiErrorType,
     };
   },
   captureInput(params) {

@@ -78,6 +78,8 @@ export interface CallStart {
   /** The span's other start attributes (request parameters), read by the vendor file. */
   readonly attributes: Attributes;
   readonly streaming: boolean;
+  /** The provider's own error identifier, where the SDK's error carries one the shared rule does not read. */
+  readonly errorType?: (error: unknown) => string | undefined;
 }
 
 // Calls whose span is open: at exit, their end will never come.
@@ -169,7 +171,7 @@ export class GenAiCall extends OpenEntry {
     inFlight.delete(this);
     try {
       const failed = error !== undefined || cut;
-      const errorType = error !== undefined ? errorTypeOf(error) : cut ? ERROR_TYPE_ABORTED : undefined;
+      const errorType = error !== undefined ? (this.#start.errorType?.(error) ?? errorTypeOf(error)) : cut ? ERROR_TYPE_ABORTED : undefined;
       const span = this.span;
       if (span !== undefined && span.isRecording()) this.#writeSpan(span, error, errorType, failed);
       span?.end();
