@@ -159,6 +159,11 @@ export class GenAiCall extends OpenEntry {
     return choice;
   }
 
+  /** A fault of ours while reading the call's response: logged once, and the instrumentation turns itself off. */
+  internalError(error: unknown): void {
+    this.#genai.guard.fail(error);
+  }
+
   /** A stream's event arrived: the first one sets gen_ai.response.time_to_first_chunk. */
   chunkArrived(): void {
     if (this.#firstChunkMs === undefined) this.#firstChunkMs = performance.now();

@@ -70,12 +70,14 @@ export function observeApiPromise(call: GenAiCall, reader: ResponseReader, retur
   return true;
 }
 
+/** Never throws: it runs on the app's promise chain, whose outcome must stay the SDK's. */
 function readParsed(call: GenAiCall, reader: ResponseReader, value: unknown): void {
   if (call.ended) return;
-  if (call.streaming && observeStream(call, reader, value)) return;
   try {
+    if (call.streaming && observeStream(call, reader, value)) return;
     reader.body(call, value);
-  } finally {
-    call.end();
+  } catch (error) {
+    call.internalError(error);
   }
+  call.end();
 }

@@ -26,8 +26,9 @@ class ObservedIterator {
         call.chunkArrived();
         try {
           this.#reader.event(call, result.value);
-        } catch {
-          // A malformed event costs its own fields only; the call still ends with the stream.
+        } catch (error) {
+          // Our fault, not the stream's: the app still gets the event; the call still ends with the stream.
+          call.internalError(error);
         }
       }
     }

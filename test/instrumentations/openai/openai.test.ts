@@ -191,6 +191,17 @@ for (const { label, module } of versions) {
       assert.equal(span.attributes['gen_ai.usage.input_tokens'], undefined, 'no usage was sent before the app left');
     });
 
+    test("the SDK's stream helper (ChatCompletionStream) is one span, ended with the stream", async () => {
+      recorded.clear();
+      const completions = client().chat.completions;
+      // openai 6 has chat.completions.stream(); openai 4 has it under beta.
+      const stream = typeof completions.stream === 'function' ? completions.stream({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], stream_options: { include_usage: true } }) : client().beta.chat.completions.stream({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }], stream_options: { include_usage: true } });
+      const final = await stream.finalChatCompletion();
+      assert.equal(final.choices[0].message.content, 'Hello!');
+      const { span } = await oneCall();
+      assert.equal(span.attributes['gen_ai.usage.output_tokens'], 2);
+    });
+
     test('tool calls are recorded by name and id, never their arguments, streamed or not', async () => {
       const tools = [{ type: 'function', function: { name: 'get_current_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
       for (const stream of [false, true]) {
