@@ -72,7 +72,7 @@ function inputMessages(messages: unknown): ChatMessage[] {
 }
 
 /** Response fields shared by a completion and its chunks. */
-function readCommon(call: GenAiCall, body: Fields): void {
+export function readCommon(call: GenAiCall, body: Fields): void {
   call.responseId ??= stringField(body.id);
   call.responseModel ??= stringField(body.model);
   const fingerprint = stringField(body.system_fingerprint);

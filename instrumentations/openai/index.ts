@@ -1,7 +1,7 @@
 // openai 4 to 7 (the official SDK): a CLIENT span and the GenAI metrics per model call, for
-// chat.completions.create, responses.create and embeddings.create (genai/ holds what is shared with
+// chat.completions.create, responses.create, embeddings.create and the legacy completions.create (genai/ holds what is shared with
 // Anthropic's SDK, which is built the same way). The resource classes hang off the client class as
-// statics (OpenAI.Chat.Completions, OpenAI.Responses, OpenAI.Embeddings), so the package's entry is the
+// statics (OpenAI.Chat.Completions, OpenAI.Responses, OpenAI.Embeddings, OpenAI.Completions), so the package's entry is the
 // one module hooked, for require and import alike; patching their prototypes covers every client,
 // the AzureOpenAI one and the beta helpers (parse, stream, runTools) that call create.
 
@@ -10,6 +10,7 @@ import { wrap } from '../../src/hook/patch.js';
 import { GenAiTelemetry } from '../genai/genai-call.js';
 import { wrapModelCall, type ModelOperation } from '../genai/wrap-model-call.js';
 import { chatCompletions } from './chat-completions.js';
+import { completions } from './completions.js';
 import { embeddings } from './embeddings.js';
 import { responses } from './responses.js';
 
@@ -31,6 +32,7 @@ function patchOpenAi(exports: unknown, telemetry: Telemetry): unknown {
   patchCreate(client.Chat?.Completions, shared, chatCompletions);
   patchCreate(client.Responses, shared, responses);
   patchCreate(client.Embeddings, shared, embeddings);
+  patchCreate(client.Completions, shared, completions);
   return exports;
 }
 

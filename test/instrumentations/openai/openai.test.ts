@@ -281,6 +281,21 @@ for (const { label, module } of versions) {
       }
     });
 
+    test('a legacy completion: `text_completion {model}`', async () => {
+      recorded.clear();
+      const result = await client().completions.create({ model: 'gpt-3.5-turbo-instruct', prompt: 'Say this is a test', max_tokens: 7, temperature: 0 });
+      assert.equal(result.choices[0].text, '\n\nThis is indeed a test');
+      const { span } = await oneCall();
+      assert.equal(span.name, 'text_completion gpt-3.5-turbo-instruct');
+      assert.equal(span.attributes['gen_ai.operation.name'], 'text_completion');
+      assert.equal(span.attributes['openai.api.type'], undefined);
+      assert.equal(span.attributes['gen_ai.request.max_tokens'], 7);
+      assert.equal(span.attributes['gen_ai.request.temperature'], 0);
+      assert.deepEqual(span.attributes['gen_ai.response.finish_reasons'], ['length']);
+      assert.equal(span.attributes['gen_ai.usage.input_tokens'], 5);
+      assert.equal(span.attributes['gen_ai.usage.output_tokens'], 7);
+    });
+
     test('embeddings: `embeddings {model}` with input tokens', async () => {
       recorded.clear();
       const result = await client().embeddings.create({ model: 'text-embedding-ada-002', input: 'The food was delicious', encoding_format: 'float', dimensions: 3 });

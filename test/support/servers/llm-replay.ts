@@ -1,7 +1,7 @@
 // The LLM peer for the openai and @anthropic-ai/sdk tests: no vendor server runs here, so this local
 // http server replays the response bodies and event streams of each vendor's API reference examples
 // (OpenAI: Chat Completions create, its streaming and function-calling examples, Responses create and
-// its streaming events, Embeddings create; Anthropic: Messages create, "Streaming Messages", tool use),
+// its streaming events, Embeddings create, the legacy Completions create; Anthropic: Messages create, "Streaming Messages", tool use),
 // and their documented error bodies (OpenAI's 429 rate_limit_exceeded and 400 invalid_request_error,
 // Anthropic's 429 rate_limit_error and 400 invalid_request_error). The SDKs talk to it through
 // their `baseURL` option, over real HTTP with their own fetch.
@@ -148,6 +148,16 @@ function openAiResponseEvents(): object[] {
   ];
 }
 
+export const OPENAI_TEXT_COMPLETION = {
+  id: 'cmpl-uqkvlQyYK7bGYrRHQ0eXlWi7',
+  object: 'text_completion',
+  created: 1589478378,
+  model: 'gpt-3.5-turbo-instruct',
+  system_fingerprint: 'fp_44709d6fcb',
+  choices: [{ text: '\n\nThis is indeed a test', index: 0, logprobs: null, finish_reason: 'length' }],
+  usage: { prompt_tokens: 5, completion_tokens: 7, total_tokens: 12 },
+};
+
 export const OPENAI_EMBEDDING = {
   object: 'list',
   data: [{ object: 'embedding', embedding: [0.0023064255, -0.009327292, -0.0028842222], index: 0 }],
@@ -288,6 +298,9 @@ function answer(req: IncomingMessage, res: ServerResponse, path: string, body: R
     case '/v1/responses':
       if (!stream) sendJson(res, 200, OPENAI_RESPONSE, OPENAI_HEADERS);
       else sendEvents(res, openAiResponseEvents().map((event) => [(event as { type: string }).type, event] as const), OPENAI_HEADERS);
+      return;
+    case '/v1/completions':
+      sendJson(res, 200, OPENAI_TEXT_COMPLETION, OPENAI_HEADERS);
       return;
     case '/v1/embeddings':
       sendJson(res, 200, OPENAI_EMBEDDING, OPENAI_HEADERS);
