@@ -51,10 +51,11 @@ export const DRIVERS = {
     heading: 'rpc',
   },
   // No OpenAI server runs here: the tests' replay server (the API reference's example answers) on loopback.
+  // The official side gets its undici instrumentation too, so both make the SDK's fetch span as well.
   openai: {
     start: () => require(join(support, 'servers', 'llm-replay.js')).startLlmReplay(),
     op: 'openai 6 chat.completions.create against a local replay server',
-    official: 'openai',
+    official: 'openai,undici',
     app: join(root, 'bench', 'genai', 'loop-app.cjs'),
     heading: 'genai',
   },
