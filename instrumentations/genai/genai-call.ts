@@ -112,6 +112,8 @@ export class GenAiCall extends OpenEntry {
   readonly choices: GeneratedChoice[] = [];
   /** Provider-specific response attributes (openai.response.*). */
   extra: Attributes | undefined = undefined;
+  /** The SDK began to read the response body (observe-api-promise.ts). */
+  parseStarted = false;
   /** A vendor's scratch state while a stream is read (partial tool calls). */
   streamState: unknown = undefined;
 
@@ -200,6 +202,8 @@ export class GenAiCall extends OpenEntry {
     for (const choice of this.choices) {
       if (choice.finishReason !== undefined) finishReasons.push(choice.finishReason);
       for (const call of choice.toolCalls) {
+        // A streamed tool call is placed by its index; a gap the stream never filled is skipped.
+        if (call === undefined) continue;
         const attributes: Attributes = { [ATTR_GEN_AI_TOOL_TYPE]: 'function' };
         if (call.name !== undefined) attributes[ATTR_GEN_AI_TOOL_NAME] = call.name;
         if (call.id !== undefined) attributes[ATTR_GEN_AI_TOOL_CALL_ID] = call.id;

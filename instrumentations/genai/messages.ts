@@ -57,7 +57,7 @@ export function outputMessagesJson(choices: readonly GeneratedChoice[]): string 
   for (const choice of choices) {
     const parts: MessagePart[] = [];
     if (choice.text !== undefined && choice.text !== '') parts.push({ type: 'text', content: choice.text });
-    for (const call of choice.toolCalls) parts.push({ type: 'tool_call', id: call.id ?? null, name: call.name ?? '', arguments: toolArguments(call.arguments) });
+    for (const call of choice.toolCalls) if (call !== undefined) parts.push({ type: 'tool_call', id: call.id ?? null, name: call.name ?? '', arguments: toolArguments(call.arguments) });
     messages.push({ role: 'assistant', parts, finish_reason: choice.finishReason ?? '' });
   }
   return JSON.stringify(messages);

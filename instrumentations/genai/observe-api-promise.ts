@@ -8,8 +8,10 @@
 // - responsePromise: the same outcome one step later (a rejection stays unhandled exactly when the
 //   app leaves it unhandled); a failure there (network, 4xx/5xx after retries) ends the call;
 // - parseResponse: the same function, whose result (the parsed body, or the Stream) is read on its way.
-// A call whose body the app never asked to parse by the time the response came (asResponse()) ends
-// at the response, without the body's fields.
+// A call whose body nobody has begun to parse one turn of the event loop after the response came (the
+// app took asResponse(), or never awaited) ends then, without the body's fields. One turn, not at
+// once: helpers such as chat.completions.parse() parse through another APIPromise made on this one
+// (_thenUnwrap), whose parse starts in the reactions to this response, after ours.
 
 import type { GenAiCall } from './genai-call.js';
 import { observeStream } from './observe-stream.js';
@@ -24,7 +26,6 @@ export interface ResponseReader {
 interface ApiPromiseFields {
   responsePromise: Promise<unknown>;
   parseResponse: (...args: unknown[]) => unknown;
-  parsedPromise?: unknown;
 }
 
 function isApiPromise(value: unknown): value is ApiPromiseFields {
@@ -39,8 +40,7 @@ export function observeApiPromise(call: GenAiCall, reader: ResponseReader, retur
   const promise = returned;
   promise.responsePromise = promise.responsePromise.then(
     (props) => {
-      // Nobody asked for the body: the app took the raw Response (or has not awaited yet).
-      if (promise.parsedPromise === undefined) call.end();
+      if (!call.parseStarted) setImmediate(endUnparsed, call);
       return props;
     },
     (error: unknown) => {
@@ -50,6 +50,7 @@ export function observeApiPromise(call: GenAiCall, reader: ResponseReader, retur
   );
   const parse = promise.parseResponse;
   promise.parseResponse = function parseResponse(this: unknown) {
+    call.parseStarted = true;
     const parsed = Reflect.apply(parse, this, arguments) as unknown;
     if (call.ended) return parsed;
     if (parsed === null || typeof (parsed as { then?: unknown } | undefined)?.then !== 'function') {
@@ -68,6 +69,10 @@ export function observeApiPromise(call: GenAiCall, reader: ResponseReader, retur
     );
   };
   return true;
+}
+
+function endUnparsed(call: GenAiCall): void {
+  if (!call.parseStarted) call.end();
 }
 
 /** Never throws: it runs on the app's promise chain, whose outcome must stay the SDK's. */

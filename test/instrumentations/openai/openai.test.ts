@@ -61,7 +61,7 @@ async function httpChildren(span: ReadableSpan, count: number): Promise<Readable
 
 /** The one GenAI span, once it and its HTTP child have ended. */
 async function oneCall(): Promise<{ span: ReadableSpan; http: ReadableSpan[] }> {
-  await waitForSpans(recorded.spans, 2);
+  await until(() => genAiSpans().length > 0);
   const spans = genAiSpans();
   assert.equal(spans.length, 1, recorded.spans.map((s) => s.name).join(', '));
   const span = spans[0]!;
@@ -246,6 +246,16 @@ for (const { label, module } of versions) {
       const { span } = await oneCall();
       assert.equal(span.attributes['error.type'], 'invalid_value');
       assert.equal(span.status.code, SpanStatusCode.ERROR);
+    });
+
+    test("chat.completions.parse() (structured outputs, through the SDK's _thenUnwrap) keeps the body's fields", async () => {
+      recorded.clear();
+      const completions = typeof client().chat.completions.parse === 'function' ? client().chat.completions : client().beta.chat.completions;
+      const parsed = await completions.parse({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
+      assert.equal(parsed.choices[0].message.content, 'Hello! How can I assist you today?');
+      const { span } = await oneCall();
+      assert.equal(span.attributes['gen_ai.usage.input_tokens'], 19);
+      assert.equal(span.attributes['gen_ai.response.model'], 'gpt-4.1-2025-04-14');
     });
 
     test('asResponse() leaves the body to the app; the span ends at the response', async () => {
