@@ -37,6 +37,8 @@ import {
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
   EVENT_TOOL_CALL,
   GEN_AI_CLIENT_OPERATION_DURATION,
+  GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
+  GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
   GEN_AI_CLIENT_TOKEN_USAGE,
   OPERATION_DURATION_BUCKETS,
   TOKEN_USAGE_BUCKETS,
@@ -51,6 +53,8 @@ export class GenAiTelemetry {
   readonly captureContent: boolean;
   readonly duration: Histogram | undefined;
   readonly tokenUsage: Histogram | undefined;
+  readonly timeToFirstChunk: Histogram | undefined;
+  readonly timePerOutputChunk: Histogram | undefined;
 
   constructor(name: string, telemetry: Telemetry) {
     this.guard = new Guard(name);
@@ -65,6 +69,16 @@ export class GenAiTelemetry {
       unit: '{token}',
       description: 'Number of input and output tokens used.',
       advice: { explicitBucketBoundaries: [...TOKEN_USAGE_BUCKETS] },
+    });
+    this.timeToFirstChunk = telemetry.meter?.createHistogram(GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK, {
+      unit: 's',
+      description: 'Time to receive the first chunk, measured from when the client issues the generation request to when the first chunk is received in the response stream.',
+      advice: { explicitBucketBoundaries: [...OPERATION_DURATION_BUCKETS] },
+    });
+    this.timePerOutputChunk = telemetry.meter?.createHistogram(GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK, {
+      unit: 's',
+      description: 'Time per output chunk, recorded for each chunk received after the first one, measured as the time elapsed from the end of the previous chunk to the end of the current chunk.',
+      advice: { explicitBucketBoundaries: [...OPERATION_DURATION_BUCKETS] },
     });
   }
 }
@@ -99,6 +113,9 @@ export class GenAiCall extends OpenEntry {
   readonly #startMs = performance.now();
   #ended = false;
   #firstChunkMs: number | undefined = undefined;
+  #lastChunkMs = 0;
+  /** The metric attributes of the stream's chunks, made at its second chunk (the model is known by then). */
+  #chunkAttributes: Attributes | undefined = undefined;
 
   // Filled by the vendor files from the response or the stream's events.
   responseId: string | undefined = undefined;
@@ -166,9 +183,19 @@ export class GenAiCall extends OpenEntry {
     this.#genai.guard.fail(error);
   }
 
-  /** A stream's event arrived: the first one sets gen_ai.response.time_to_first_chunk. */
+  /**
+   * A stream's event arrived: the first one sets gen_ai.response.time_to_first_chunk (and its metric, at
+   * the end); each later one is measured in gen_ai.client.operation.time_per_output_chunk.
+   */
   chunkArrived(): void {
-    if (this.#firstChunkMs === undefined) this.#firstChunkMs = performance.now();
+    const now = performance.now();
+    if (this.#firstChunkMs === undefined) {
+      this.#firstChunkMs = now;
+    } else {
+      const histogram = this.#genai.timePerOutputChunk;
+      if (histogram !== undefined) histogram.record((now - this.#lastChunkMs) / 1000, (this.#chunkAttributes ??= this.#metricAttributes()));
+    }
+    this.#lastChunkMs = now;
   }
 
   /** Ends the call once: `error` when it failed; `cut` when it stopped with no outcome (exit). Never throws. */
@@ -223,9 +250,8 @@ export class GenAiCall extends OpenEntry {
     }
   }
 
-  #measure(errorType: string | undefined): void {
-    const genai = this.#genai;
-    if (genai.duration === undefined && genai.tokenUsage === undefined) return;
+  /** The attributes every gen_ai.client.* metric of this call shares. */
+  #metricAttributes(): Attributes {
     const start = this.#start;
     const attributes: Attributes = { [ATTR_GEN_AI_OPERATION_NAME]: start.operation, [ATTR_GEN_AI_PROVIDER_NAME]: start.provider };
     if (start.model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = start.model;
@@ -234,6 +260,14 @@ export class GenAiCall extends OpenEntry {
       attributes[ATTR_SERVER_PORT] = start.server.port;
     }
     if (this.responseModel !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = this.responseModel;
+    return attributes;
+  }
+
+  #measure(errorType: string | undefined): void {
+    const genai = this.#genai;
+    if (genai.duration === undefined && genai.tokenUsage === undefined) return;
+    const attributes = this.#metricAttributes();
+    if (this.#firstChunkMs !== undefined) genai.timeToFirstChunk?.record((this.#firstChunkMs - this.#startMs) / 1000, attributes);
     if (errorType !== undefined) {
       genai.duration?.record((performance.now() - this.#startMs) / 1000, { ...attributes, [ATTR_ERROR_TYPE]: errorType });
     } else {

@@ -53,10 +53,13 @@ export const PROVIDER_ANTHROPIC = 'anthropic';
 
 export const GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
 export const GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
+/** Streaming calls only (gen-ai-metrics.md), with the duration's buckets. */
+export const GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
+export const GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK = 'gen_ai.client.operation.time_per_output_chunk';
 
 /** gen-ai-metrics.md: the ExplicitBucketBoundaries of gen_ai.client.token.usage. */
 export const TOKEN_USAGE_BUCKETS: readonly number[] = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
-/** gen-ai-metrics.md: the ExplicitBucketBoundaries of gen_ai.client.operation.duration (seconds). */
+/** gen-ai-metrics.md: the ExplicitBucketBoundaries of gen_ai.client.operation.duration, time_to_first_chunk and time_per_output_chunk (seconds). */
 export const OPERATION_DURATION_BUCKETS: readonly number[] = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
 
 /**

@@ -132,6 +132,7 @@ for (const { label, module } of versions) {
       const durations = measured('gen_ai.client.operation.duration');
       assert.equal(durations.length, 1);
       assert.deepEqual(durations[0]!.attributes, base);
+      assert.deepEqual(measured('gen_ai.client.operation.time_to_first_chunk'), [], 'not a streaming call');
       assert.ok(durations[0]!.value > 0 && durations[0]!.value < 10);
       assert.deepEqual(
         measured('gen_ai.client.token.usage').map((m) => [m.value, m.attributes]),
@@ -175,6 +176,14 @@ for (const { label, module } of versions) {
           [2, 'output'],
         ],
       );
+      // Streaming only: the first chunk's wait, and each later chunk's (five chunks: four after the first).
+      const first = measured('gen_ai.client.operation.time_to_first_chunk');
+      assert.equal(first.length, 1);
+      assert.equal(first[0]!.value, firstChunk);
+      assert.equal(first[0]!.attributes['gen_ai.response.model'], 'gpt-4o-mini');
+      const perChunk = measured('gen_ai.client.operation.time_per_output_chunk');
+      assert.equal(perChunk.length, 4);
+      assert.deepEqual(perChunk[0]!.attributes, first[0]!.attributes);
     });
 
     test('a stream the app leaves early ends its span then, without an error', async () => {
