@@ -181,4 +181,23 @@ describe("with the SDK's own spans on (its default)", () => {
       ],
     );
   });
+
+  test('a stream: the SDK ends its span with the stream, and we measure it; the app gets every event', async () => {
+    recorded.clear();
+    const own = new Anthropic({ apiKey: 'sk-ant-test', baseURL: server.url, maxRetries: 0 });
+    const stream = await own.messages.create({ ...question, stream: true });
+    let events = 0;
+    for await (const event of stream) if (event) events++;
+    assert.equal(events, 7);
+    await until(() => measured('gen_ai.client.operation.duration').length === 1 && recorded.spans.some((s) => s.scope.name.startsWith('com.anthropic')));
+    assert.deepEqual(ourSpans(), []);
+    assert.deepEqual(
+      measured('gen_ai.client.token.usage').map((m) => [m.value, m.attributes['gen_ai.token.type']]),
+      [
+        [25, 'input'],
+        [15, 'output'],
+      ],
+    );
+    assert.equal(measured('gen_ai.client.operation.time_per_output_chunk').length, 6);
+  });
 });
