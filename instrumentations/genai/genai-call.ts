@@ -96,6 +96,12 @@ export interface CallStart {
   readonly errorType?: (error: unknown) => string | undefined;
 }
 
+/**
+ * The highest choice or tool-call index kept. Indexes come from the response: an absurd one must not
+ * grow an array without bound. Real answers stay far below (OpenAI's n is at most 128).
+ */
+export const MAX_INDEX = 127;
+
 // Calls whose span is open: at exit, their end will never come.
 const inFlight = new OpenList<GenAiCall>();
 atExit(() => {
@@ -168,8 +174,9 @@ export class GenAiCall extends OpenEntry {
     return this.#ended;
   }
 
-  /** The generation at `index`, made on first use. */
+  /** The generation at `index`, made on first use; an index past MAX_INDEX (a broken answer) counts as the last. */
   choice(index: number): GeneratedChoice {
+    if (!(index >= 0 && index <= MAX_INDEX)) index = MAX_INDEX;
     let choice = this.choices[index];
     if (choice === undefined) {
       for (let i = this.choices.length; i <= index; i++) this.choices.push({ finishReason: undefined, text: undefined, toolCalls: [] });

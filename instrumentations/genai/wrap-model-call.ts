@@ -12,7 +12,7 @@ import { observeApiPromise, type ResponseReader } from './observe-api-promise.js
 
 export interface ModelOperation extends ResponseReader {
   /** What the call is, from the method's first argument (the request body) and the SDK client. Undefined: not a model call we know. */
-  start(params: Record<string, unknown>, client: unknown, captureContent: boolean): CallStart | undefined;
+  start(params: Record<string, unknown>, client: unknown): CallStart | undefined;
   /** Content capture: the request's gen_ai.input.messages and gen_ai.system_instructions. */
   captureInput?(params: Record<string, unknown>): Record<string, string>;
   /** True when the SDK client spans this call itself (the Anthropic SDK's own tracing): we only measure it. */
@@ -25,11 +25,17 @@ function startCall(genai: GenAiTelemetry, operation: ModelOperation, resource: u
   if (params === null || typeof params !== 'object') return undefined;
   const client = (resource as { _client?: unknown } | null)?._client;
   const body = params as Record<string, unknown>;
-  const start = operation.start(body, client, genai.captureContent);
+  const start = operation.start(body, client);
   if (start === undefined) return undefined;
   const withSpan = operation.tracedBySdk?.(client) !== true;
   const call = new GenAiCall(genai, start, parent, withSpan);
-  if (call.captureContent && operation.captureInput !== undefined) call.span!.setAttributes(operation.captureInput(body));
+  if (call.captureContent && operation.captureInput !== undefined) {
+    try {
+      call.span!.setAttributes(operation.captureInput(body));
+    } catch {
+      // The app's messages could not be serialized (a cycle, a BigInt): this call goes without them.
+    }
+  }
   return call;
 }
 

@@ -4,7 +4,7 @@
 // request asks for it (stream_options.include_usage).
 
 import type { Attributes } from '@opentelemetry/api';
-import type { GenAiCall } from '../genai/genai-call.js';
+import { MAX_INDEX, type GenAiCall } from '../genai/genai-call.js';
 import { appendText, textParts, toolArguments, type ChatMessage, type MessagePart } from '../genai/messages.js';
 import { fieldsOf, integerField, numberField, outputTypeOf, put, stringField, stringList, type Fields } from '../genai/read-fields.js';
 import {
@@ -130,6 +130,7 @@ function readChunk(call: GenAiCall, value: unknown): void {
       const fields = fieldsOf(fragment);
       if (fields === undefined) continue;
       const index = integerField(fields.index) ?? choice.toolCalls.length;
+      if (index < 0 || index > MAX_INDEX) continue;
       let toolCall = choice.toolCalls[index];
       if (toolCall === undefined) {
         toolCall = { id: undefined, name: undefined, arguments: undefined };

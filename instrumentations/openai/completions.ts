@@ -27,8 +27,8 @@ function readChoices(call: GenAiCall, value: unknown): void {
 }
 
 export const completions: ModelOperation = {
-  start(params, client, captureContent) {
-    const start = chatCompletions.start(params, client, captureContent);
+  start(params, client) {
+    const start = chatCompletions.start(params, client);
     if (start === undefined) return undefined;
     // openai.api.type names the Chat Completions and Responses APIs only.
     const { 'openai.api.type': _apiType, ...attributes } = start.attributes;
