@@ -23,8 +23,8 @@ class ObservedIterator {
     if (!call.ended) {
       if (result.done === true) call.end();
       else {
-        call.chunkArrived();
         try {
+          call.chunkArrived();
           this.#reader.event(call, result.value);
         } catch (error) {
           // Our fault, not the stream's: the app still gets the event; the call still ends with the stream.
