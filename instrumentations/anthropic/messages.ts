@@ -8,9 +8,10 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { GenAiCall } from '../genai/genai-call.js';
 import { appendText, textParts, type ChatMessage, type MessagePart } from '../genai/messages.js';
-import { fieldsOf, integerField, numberField, put, stringField, stringList, type Fields } from '../genai/read-fields.js';
+import { fieldsOf, integerField, numberField, outputTypeOf, put, stringField, stringList, type Fields } from '../genai/read-fields.js';
 import {
   ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OUTPUT_TYPE,
   ATTR_GEN_AI_REQUEST_MAX_TOKENS,
   ATTR_GEN_AI_REQUEST_STOP_SEQUENCES,
   ATTR_GEN_AI_REQUEST_STREAM,
@@ -32,6 +33,8 @@ function requestAttributes(params: Fields): Attributes {
   put(attributes, ATTR_GEN_AI_REQUEST_TOP_K, numberField(params.top_k));
   put(attributes, ATTR_GEN_AI_REQUEST_STOP_SEQUENCES, stringList(params.stop_sequences));
   if (params.stream === true) attributes[ATTR_GEN_AI_REQUEST_STREAM] = true;
+  // Structured outputs: output_config.format { type: 'json_schema', ... }.
+  put(attributes, ATTR_GEN_AI_OUTPUT_TYPE, outputTypeOf(fieldsOf(fieldsOf(params.output_config)?.format)?.type));
   return attributes;
 }
 
