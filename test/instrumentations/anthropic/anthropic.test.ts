@@ -148,6 +148,13 @@ describe('with the SDK\'s own spans off', () => {
     }
   });
 
+  test('structured outputs (output_config.format json_schema) are gen_ai.output.type json', async () => {
+    recorded.clear();
+    await client().messages.create({ ...question, output_config: { format: { type: 'json_schema', schema: { type: 'object' } } } });
+    const { span } = await oneCall();
+    assert.equal(span.attributes['gen_ai.output.type'], 'json');
+  });
+
   test("errors: error.type is the API's error type; a 429 retried is one span with both attempts as children", async () => {
     recorded.clear();
     await assert.rejects(client('/error-429', 1).messages.create(question), (error: any) => error instanceof Anthropic.RateLimitError);
