@@ -8,6 +8,7 @@ import { DB_SETTINGS } from './db/settings.js';
 import { EXPRESS_SETTINGS } from './express/settings.js';
 import { FASTIFY_SETTINGS } from './fastify/settings.js';
 import { GRAPHQL_SETTINGS } from './graphql/settings.js';
+import { GENAI_SETTINGS } from './genai/settings.js';
 import { GRPC_SETTINGS } from './grpc/settings.js';
 import { HTTP_SETTINGS } from './http/settings.js';
 import { UNDICI_SETTINGS } from './undici/settings.js';
@@ -117,6 +118,10 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     settings: GRPC_SETTINGS,
     load: loader('./grpc/index.js', 'grpc'),
   },
+  // LLM clients: the SDK's entry (its resource classes hang off the client class). genai/ holds what
+  // both share, and their one setting.
+  { name: 'openai', modules: ['openai'], settings: GENAI_SETTINGS, load: loader('./openai/index.js', 'openai') },
+  { name: 'anthropic', modules: ['@anthropic-ai/sdk'], settings: GENAI_SETTINGS, load: loader('./anthropic/index.js', 'anthropic') },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];

@@ -50,6 +50,15 @@ export const DRIVERS = {
     app: join(root, 'bench', 'grpc', 'loop-app.cjs'),
     heading: 'rpc',
   },
+  // No OpenAI server runs here: the tests' replay server (the API reference's example answers) on loopback.
+  // The official side gets its undici instrumentation too, so both make the SDK's fetch span as well.
+  openai: {
+    start: () => require(join(support, 'servers', 'llm-replay.js')).startLlmReplay(),
+    op: 'openai 6 chat.completions.create against a local replay server',
+    official: 'openai,undici',
+    app: join(root, 'bench', 'genai', 'loop-app.cjs'),
+    heading: 'genai',
+  },
 };
 
 /** The drivers whose server program is installed here (or named by OTEL_TEST_*_URL). */

@@ -19,6 +19,7 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
       'instrumentations/db/settings.js',
       'instrumentations/express/settings.js',
       'instrumentations/fastify/settings.js',
+      'instrumentations/genai/settings.js',
       'instrumentations/graphql/settings.js',
       'instrumentations/grpc/settings.js',
       'instrumentations/http/settings.js',
