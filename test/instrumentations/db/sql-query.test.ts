@@ -105,18 +105,16 @@ test('hostile text never throws, never leaks a literal, and never exceeds the bo
   assert.deepEqual({ ...sqlQuery({} as unknown as string, true) }, { text: '', summary: undefined });
 });
 
-test('a literal cut by the scan bound is hidden, and huge text costs a bounded scan', () => {
+test('a literal cut by the scan bound is hidden, and huge text is cut to the text bound', () => {
   const prefix = 'SELECT * FROM t WHERE a = ';
   const input = prefix + ' '.repeat(SQL_SCAN_MAX - prefix.length - 3) + "'SECRET SECRET'";
   const { text } = sqlQuery(input, false);
   assert.equal(text, 'SELECT * FROM t WHERE a = ?');
   const huge = 'SELECT * FROM t WHERE a = 1 ' + "AND b = 'SECRET' ".repeat(100_000);
-  const start = process.hrtime.bigint();
+  // Its cost (a scan of SQL_SCAN_MAX characters, not 1.7 MB) is measured in bench/micro, not timed here.
   const result = sqlQuery(huge, false);
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
   assertNoLeak(result.text);
   assert.ok(result.text.length <= SQL_TEXT_MAX && result.text.length > SQL_TEXT_MAX - 20);
-  assert.ok(ms < 50, `a 1.7 MB text took ${ms} ms`);
 });
 
 test('the text bound does not split a surrogate pair', () => {
