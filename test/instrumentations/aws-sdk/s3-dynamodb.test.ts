@@ -26,13 +26,14 @@ function inRequest<T>(fn: () => Promise<T>): Promise<T> {
   return runWithContext(IN_REQUEST, fn);
 }
 
-/** The AWS span named `name` and the HTTP client spans beneath it. */
-function awsSpan(name: string): { span: ReadableSpan; http: ReadableSpan[] } {
+/** The AWS span named `name` and the HTTP client spans beneath it (ended: each on its request's 'close', a tick after the SDK has the response). */
+async function awsSpan(name: string): Promise<{ span: ReadableSpan; http: ReadableSpan[] }> {
   const spans = inProcess.spans.filter((s) => s.name === name);
   assert.equal(spans.length, 1, `${name} in ${inProcess.spans.map((s) => s.name).join(', ')}`);
   const span = spans[0]!;
-  const http = inProcess.spans.filter((s) => s.scope.name === 'otel-instrument/http' && s.parentSpanId === span.spanId);
-  return { span, http };
+  const children = () => inProcess.spans.filter((s) => s.scope.name === 'otel-instrument/http' && s.parentSpanId === span.spanId);
+  for (let turn = 0; turn < 100 && children().length === 0; turn++) await new Promise((resolve) => setTimeout(resolve, 10));
+  return { span, http: children() };
 }
 
 describe('S3 against s3rver', () => {
@@ -58,7 +59,7 @@ describe('S3 against s3rver', () => {
     assert.equal(await got.Body!.transformToString(), 'hello');
 
     for (const name of ['S3.PutObject', 'S3.GetObject']) {
-      const { span, http } = awsSpan(name);
+      const { span, http } = await awsSpan(name);
       assert.equal(span.kind, SpanKind.CLIENT);
       assert.equal(span.scope.name, 'otel-instrument/aws-sdk');
       assert.equal(span.parentSpanId, PARENT.spanContext().spanId);
@@ -89,7 +90,7 @@ describe('S3 against s3rver', () => {
     );
     assert.equal(rejected.name, 'NoSuchBucket');
     assert.ok(rejected instanceof S3.NoSuchBucket);
-    const { span, http } = awsSpan('S3.GetObject');
+    const { span, http } = await awsSpan('S3.GetObject');
     assert.equal(span.attributes['error.type'], 'NoSuchBucket');
     assert.equal(span.attributes['http.response.status_code'], 404);
     assert.equal(span.attributes['aws.s3.bucket'], 'no-such-bucket');
@@ -120,7 +121,7 @@ describe('S3 against s3rver', () => {
   test('a call outside any trace starts its own trace, with the HTTP span still beneath it', async () => {
     inProcess.clear();
     await s3.send(new S3.ListObjectsV2Command({ Bucket: 'uploads' }));
-    const { span, http } = awsSpan('S3.ListObjectsV2');
+    const { span, http } = await awsSpan('S3.ListObjectsV2');
     assert.equal(span.parentSpanId, undefined);
     assert.equal(http.length, 1);
   });
@@ -169,12 +170,12 @@ describe('DynamoDB against dynalite', () => {
       await dynamo.send(new Dynamo.ListTablesCommand({ Limit: 5 }));
     });
 
-    const create = awsSpan('DynamoDB.CreateTable').span;
+    const create = (await awsSpan('DynamoDB.CreateTable')).span;
     assert.deepEqual(create.attributes['aws.dynamodb.table_names'], ['orders']);
     assert.equal(create.attributes['aws.dynamodb.provisioned_read_capacity'], 5);
     assert.equal(create.attributes['aws.dynamodb.provisioned_write_capacity'], 2);
 
-    const put = awsSpan('DynamoDB.PutItem');
+    const put = await awsSpan('DynamoDB.PutItem');
     assert.equal(put.span.attributes['rpc.system'], 'aws-api');
     assert.equal(put.span.attributes['rpc.service'], 'DynamoDB');
     assert.equal(put.span.attributes['rpc.method'], 'PutItem');
@@ -186,12 +187,12 @@ describe('DynamoDB against dynalite', () => {
     assert.deepEqual(put.span.attributes['aws.dynamodb.consumed_capacity'], ['{"TableName":"orders","CapacityUnits":1}']);
     assert.equal(put.http.length, 1);
 
-    const get = awsSpan('DynamoDB.GetItem').span;
+    const get = (await awsSpan('DynamoDB.GetItem')).span;
     assert.equal(get.attributes['aws.dynamodb.consistent_read'], true);
     assert.equal(get.attributes['aws.dynamodb.projection'], 'amount');
     assert.equal(get.attributes['aws.dynamodb.consumed_capacity'], undefined, 'not asked for, not returned');
 
-    const query = awsSpan('DynamoDB.Query').span;
+    const query = (await awsSpan('DynamoDB.Query')).span;
     assert.equal(query.attributes['aws.dynamodb.limit'], 10);
     assert.equal(query.attributes['aws.dynamodb.scan_forward'], false);
     assert.equal(query.attributes['aws.dynamodb.select'], 'ALL_ATTRIBUTES');
@@ -199,14 +200,14 @@ describe('DynamoDB against dynalite', () => {
     assert.equal(capacity.length, 1);
     assert.equal(JSON.parse(capacity[0]!).TableName, 'orders');
 
-    const scan = awsSpan('DynamoDB.Scan').span;
+    const scan = (await awsSpan('DynamoDB.Scan')).span;
     assert.equal(scan.attributes['aws.dynamodb.segment'], 0);
     assert.equal(scan.attributes['aws.dynamodb.total_segments'], 2);
     assert.equal(typeof scan.attributes['aws.dynamodb.count'], 'number');
     assert.equal(typeof scan.attributes['aws.dynamodb.scanned_count'], 'number');
 
-    assert.deepEqual(awsSpan('DynamoDB.BatchGetItem').span.attributes['aws.dynamodb.table_names'], ['orders']);
-    const list = awsSpan('DynamoDB.ListTables').span;
+    assert.deepEqual((await awsSpan('DynamoDB.BatchGetItem')).span.attributes['aws.dynamodb.table_names'], ['orders']);
+    const list = (await awsSpan('DynamoDB.ListTables')).span;
     assert.equal(list.attributes['aws.dynamodb.limit'], 5);
     assert.equal(list.attributes['aws.dynamodb.table_count'], 1);
 
@@ -222,7 +223,7 @@ describe('DynamoDB against dynalite', () => {
       (e: unknown) => e as Error & { $metadata: { requestId: string } },
     );
     assert.ok(error instanceof Dynamo.ResourceNotFoundException);
-    const { span } = awsSpan('DynamoDB.GetItem');
+    const { span } = await awsSpan('DynamoDB.GetItem');
     assert.equal(span.attributes['error.type'], 'ResourceNotFoundException');
     assert.equal(span.attributes['http.response.status_code'], 400);
     assert.equal(span.attributes['aws.request_id'], error.$metadata.requestId);
