@@ -5,7 +5,7 @@
 // attributes added. The error rule is the one of src/core/error-type.ts: the SDK names its errors by
 // the service's error code (`NoSuchBucket`, `ResourceNotFoundException`), which becomes error.type.
 
-import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import { applyInContext } from '../../src/context/als-context-manager.js';
@@ -14,6 +14,7 @@ import { errorMessage } from '../../src/core/exception-attributes.js';
 import { Guard } from '../../src/hook/guard.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '../http/semconv.js';
+import { DB_CLIENT_OPERATION_DURATION, DB_DURATION_BUCKETS } from '../db/semconv.js';
 import { MessagingClient, type MessagingOperation } from '../messaging/messaging-client.js';
 import type { Operation } from './operation.js';
 import { regionOf } from './region.js';
@@ -41,6 +42,7 @@ export class AwsTelemetry {
   readonly #telemetry: Telemetry;
   #sqs: MessagingClient | undefined;
   #sns: MessagingClient | undefined;
+  #dbDuration: Histogram | undefined;
 
   constructor(telemetry: Telemetry) {
     this.#telemetry = telemetry;
@@ -54,6 +56,15 @@ export class AwsTelemetry {
 
   get sns(): MessagingClient {
     return (this.#sns ??= new MessagingClient(this.#telemetry, { instrumentation: 'aws-sdk', system: MESSAGING_SYSTEM_SNS }));
+  }
+
+  /** db.client.operation.duration, made when a service that measures its calls (DynamoDB) is first called; undefined when metrics are off. */
+  get dbDuration(): Histogram | undefined {
+    return (this.#dbDuration ??= this.#telemetry.meter?.createHistogram(DB_CLIENT_OPERATION_DURATION, {
+      unit: 's',
+      description: 'Duration of database client operations.',
+      advice: { explicitBucketBoundaries: [...DB_DURATION_BUCKETS] },
+    }));
   }
 
   /** The call the app makes now, or undefined when it is not one the SDK would make. Never throws. */
@@ -73,7 +84,8 @@ export class AwsTelemetry {
       const messaging = fields === undefined ? undefined : rules?.messaging?.(this, operation.method, fields, attributes, parent);
       const span = messaging !== undefined ? messaging.span : this.tracer.startSpan(operation.spanName, { kind: SpanKind.CLIENT, attributes }, parent);
       if (region === undefined) regionOf(config, span);
-      return new AwsCall(this, operation, rules, span, parent, messaging);
+      const measured = rules?.metricAttributes?.(operation.method, fields);
+      return new AwsCall(this, operation, rules, span, parent, messaging, measured);
     } catch (error) {
       this.guard.fail(error);
       return undefined;
@@ -114,10 +126,22 @@ export class AwsCall {
   readonly #operation: Operation;
   readonly #rules: ServiceRules | undefined;
   readonly #messaging: MessagingOperation | undefined;
+  /** The duration measurement's attributes, for a service that measures its calls. */
+  readonly #measured: Attributes | undefined;
+  readonly #startMs = performance.now();
   #ended = false;
 
-  constructor(aws: AwsTelemetry, operation: Operation, rules: ServiceRules | undefined, span: Span, parent: Context, messaging: MessagingOperation | undefined) {
+  constructor(
+    aws: AwsTelemetry,
+    operation: Operation,
+    rules: ServiceRules | undefined,
+    span: Span,
+    parent: Context,
+    messaging: MessagingOperation | undefined,
+    measured: Attributes | undefined,
+  ) {
     this.#aws = aws;
+    this.#measured = measured;
     this.#operation = operation;
     this.#rules = rules;
     this.span = span;
@@ -139,6 +163,7 @@ export class AwsCall {
       }
       if (this.#messaging !== undefined) this.#messaging.end();
       else span.end();
+      this.#measure(undefined);
     } catch (internal) {
       this.#aws.guard.fail(internal);
     }
@@ -155,13 +180,23 @@ export class AwsCall {
         this.#messaging.end(error, true);
         return;
       }
-      span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
+      const type = errorTypeOf(error);
+      span.setAttribute(ATTR_ERROR_TYPE, type);
       span.recordException(error as Error);
       span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
       span.end();
+      this.#measure(type);
     } catch (internal) {
       this.#aws.guard.fail(internal);
     }
+  }
+
+  /** One duration measurement, for a service that measures its calls; `errorType` when the call failed. */
+  #measure(errorType: string | undefined): void {
+    const measured = this.#measured;
+    if (measured === undefined) return;
+    if (errorType !== undefined) measured[ATTR_ERROR_TYPE] = errorType;
+    this.#aws.dbDuration?.record((performance.now() - this.#startMs) / 1000, measured);
   }
 
   /**

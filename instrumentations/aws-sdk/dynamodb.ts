@@ -2,8 +2,12 @@
 // parameters are read wherever the request has them (they mean the same in every operation that
 // takes them); the response's Count, ScannedCount and table count only where the page lists them
 // (Scan, ListTables). Structured values are JSON-serialized, one string per item, as the page says.
+// Every call is measured in db.client.operation.duration, as the page asks ("according to the general
+// database client metrics", db.system.name `aws.dynamodb`): db.operation.name is the operation, and
+// db.collection.name the table when the call names exactly one.
 
 import type { Attributes, Span } from '@opentelemetry/api';
+import { ATTR_DB_COLLECTION_NAME, ATTR_DB_OPERATION_NAME, ATTR_DB_SYSTEM_NAME } from '../db/semconv.js';
 import type { AwsTelemetry } from './aws-call.js';
 import type { Fields, ServiceRules } from './services.js';
 import {
@@ -66,7 +70,16 @@ function tableNames(input: Fields): string[] | undefined {
   return undefined;
 }
 
+const DB_SYSTEM_DYNAMODB = 'aws.dynamodb';
+
 export const dynamodb: ServiceRules = {
+  metricAttributes(method: string, input: Fields | undefined): Attributes {
+    const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: DB_SYSTEM_DYNAMODB, [ATTR_DB_OPERATION_NAME]: method };
+    const tables = input === undefined ? undefined : tableNames(input);
+    if (tables !== undefined && tables.length === 1) attributes[ATTR_DB_COLLECTION_NAME] = tables[0];
+    return attributes;
+  },
+
   requestAttributes(method: string, input: Fields, attributes: Attributes): void {
     const tables = tableNames(input);
     if (tables !== undefined) attributes[ATTR_AWS_DYNAMODB_TABLE_NAMES] = tables;

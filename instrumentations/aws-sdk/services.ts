@@ -16,6 +16,8 @@ export interface ServiceRules {
   requestAttributes?(method: string, input: Fields, attributes: Attributes): void;
   /** The span's attributes from the output, before it ends. */
   responseAttributes?(aws: AwsTelemetry, method: string, output: Fields, span: Span, messaging: MessagingOperation | undefined): void;
+  /** The attributes of the call's duration measurement, for a service that measures its calls (DynamoDB). */
+  metricAttributes?(method: string, input: Fields | undefined): Attributes;
   /** A messaging operation (send, receive, delete) started in `parent`, for the operations that are one. */
   messaging?(aws: AwsTelemetry, method: string, input: Fields, attributes: Attributes, parent: Context): MessagingOperation | undefined;
 }

@@ -2,7 +2,8 @@
 // against s3rver, DynamoDB calls against dynalite, with the http instrumentation on too. Each call is
 // one CLIENT span `{Service}.{Operation}` with the AWS SDK, S3 and DynamoDB attributes, the HTTP client
 // span of its request is its child (never a sibling), a service error follows the one error rule, and
-// the app gets the SDK's own promise outcome, callback and error objects.
+// the app gets the SDK's own promise outcome, callback and error objects. DynamoDB calls are measured
+// in db.client.operation.duration.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -214,6 +215,21 @@ describe('DynamoDB against dynalite', () => {
     for (const span of inProcess.spans.filter((s) => s.scope.name === 'otel-instrument/aws-sdk')) {
       assert.equal(span.parentSpanId, PARENT.spanContext().spanId, span.name);
     }
+    // Every call measured in db.client.operation.duration (dynamodb.md: the database client metrics).
+    const durations = inProcess.measurements.filter((m) => m.instrument === 'db.client.operation.duration');
+    assert.deepEqual(
+      durations.map((m) => [m.scope, m.attributes['db.system.name'], m.attributes['db.operation.name'], m.attributes['db.collection.name']]),
+      [
+        ['otel-instrument/aws-sdk', 'aws.dynamodb', 'CreateTable', 'orders'],
+        ['otel-instrument/aws-sdk', 'aws.dynamodb', 'PutItem', 'orders'],
+        ['otel-instrument/aws-sdk', 'aws.dynamodb', 'GetItem', 'orders'],
+        ['otel-instrument/aws-sdk', 'aws.dynamodb', 'Query', 'orders'],
+        ['otel-instrument/aws-sdk', 'aws.dynamodb', 'Scan', 'orders'],
+        ['otel-instrument/aws-sdk', 'aws.dynamodb', 'BatchGetItem', 'orders'],
+        ['otel-instrument/aws-sdk', 'aws.dynamodb', 'ListTables', undefined],
+      ],
+    );
+    assert.ok(durations.every((m) => m.value > 0 && m.value < 10 && m.attributes['error.type'] === undefined));
   });
 
   test('a GetItem on a missing table: ResourceNotFoundException, the request id and status 400 on the span', async () => {
@@ -229,5 +245,12 @@ describe('DynamoDB against dynalite', () => {
     assert.equal(span.attributes['aws.request_id'], error.$metadata.requestId);
     assert.equal(span.status.code, SpanStatusCode.ERROR);
     assert.deepEqual(span.attributes['aws.dynamodb.table_names'], ['missing']);
+    const [measured] = inProcess.measurements.filter((m) => m.instrument === 'db.client.operation.duration');
+    assert.deepEqual(measured!.attributes, {
+      'db.system.name': 'aws.dynamodb',
+      'db.operation.name': 'GetItem',
+      'db.collection.name': 'missing',
+      'error.type': 'ResourceNotFoundException',
+    });
   });
 });
