@@ -85,7 +85,7 @@ export class AwsTelemetry {
       const span = messaging !== undefined ? messaging.span : this.tracer.startSpan(operation.spanName, { kind: SpanKind.CLIENT, attributes }, parent);
       if (region === undefined) regionOf(config, span);
       const measured = rules?.metricAttributes?.(operation.method, fields);
-      return new AwsCall(this, operation, rules, span, parent, messaging, measured);
+      return new AwsCall(this, operation, rules, span, parent, messaging, measured, fields);
     } catch (error) {
       this.guard.fail(error);
       return undefined;
@@ -129,6 +129,8 @@ export class AwsCall {
   /** The duration measurement's attributes, for a service that measures its calls. */
   readonly #measured: Attributes | undefined;
   readonly #startMs = performance.now();
+  /** The command's input, for what a response means (the queue a ReceiveMessage read). */
+  readonly #input: Fields | undefined;
   #ended = false;
 
   constructor(
@@ -139,8 +141,10 @@ export class AwsCall {
     parent: Context,
     messaging: MessagingOperation | undefined,
     measured: Attributes | undefined,
+    input: Fields | undefined,
   ) {
     this.#aws = aws;
+    this.#input = input;
     this.#measured = measured;
     this.#operation = operation;
     this.#rules = rules;
@@ -159,7 +163,7 @@ export class AwsCall {
       if (output !== null && typeof output === 'object') {
         const fields = output as Fields;
         if (span.isRecording()) addMetadata(span, fields.$metadata as ResponseMetadata | undefined);
-        this.#rules?.responseAttributes?.(this.#aws, this.#operation.method, fields, span, this.#messaging);
+        this.#rules?.responseAttributes?.(this.#aws, this.#operation.method, fields, span, this.#messaging, this.#input);
       }
       if (this.#messaging !== undefined) this.#messaging.end();
       else span.end();

@@ -14,8 +14,8 @@ export type Fields = Record<string, unknown>;
 export interface ServiceRules {
   /** The span's attributes from the command's input, at its start. */
   requestAttributes?(method: string, input: Fields, attributes: Attributes): void;
-  /** The span's attributes from the output, before it ends. */
-  responseAttributes?(aws: AwsTelemetry, method: string, output: Fields, span: Span, messaging: MessagingOperation | undefined): void;
+  /** The span's attributes from the output (and the input it answers), before it ends. */
+  responseAttributes?(aws: AwsTelemetry, method: string, output: Fields, span: Span, messaging: MessagingOperation | undefined, input: Fields | undefined): void;
   /** The attributes of the call's duration measurement, for a service that measures its calls (DynamoDB). */
   metricAttributes?(method: string, input: Fields | undefined): Attributes;
   /** A messaging operation (send, receive, delete) started in `parent`, for the operations that are one. */

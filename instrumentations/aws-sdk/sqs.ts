@@ -8,7 +8,8 @@
 // The send span's context goes into each message's attributes (message-context-middleware.ts), and a
 // receive asks SQS for those attributes and links its span to each message's creation context (the
 // conventions' default for pull-based consumers: a receive span SHOULD link to each message's creation
-// context). Processing is the app's own code after ReceiveMessage returns, so no process span is made.
+// context). Messages the app then hands to a callback through the array's forEach or map are each
+// processed in a process span that joins the producer's trace (received-messages.ts).
 
 import type { Attributes, Context, Link, Span } from '@opentelemetry/api';
 import { validSpanContext } from '../../src/otel-api/valid-span-context.js';
@@ -17,6 +18,7 @@ import type { MessagingOperationType } from '../messaging/semconv.js';
 import { ATTR_MESSAGING_BATCH_MESSAGE_COUNT, ATTR_MESSAGING_MESSAGE_ID } from '../messaging/semconv.js';
 import type { AwsTelemetry } from './aws-call.js';
 import { hasAnyField, messageAttributeGetter, type MessageAttributes } from './message-attributes.js';
+import { processOnIteration } from './received-messages.js';
 import { ATTR_AWS_SQS_QUEUE_URL } from './semconv.js';
 import type { Fields, ServiceRules } from './services.js';
 
@@ -49,7 +51,7 @@ export const sqs: ServiceRules = {
     return client.start({ type, name: method, destination: queueName(url), batchSize: batch, attributes, creationContext: own }, parent);
   },
 
-  responseAttributes(aws: AwsTelemetry, method: string, output: Fields, span: Span, messaging: MessagingOperation | undefined): void {
+  responseAttributes(aws: AwsTelemetry, method: string, output: Fields, span: Span, messaging: MessagingOperation | undefined, input: Fields | undefined): void {
     if (method === 'SendMessage') {
       if (typeof output.MessageId === 'string') span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, output.MessageId);
       return;
@@ -57,6 +59,9 @@ export const sqs: ServiceRules = {
     if (method !== 'ReceiveMessage' || messaging === undefined) return;
     const messages = Array.isArray(output.Messages) ? (output.Messages as Fields[]) : [];
     messaging.setMessages(messages.length);
+    if (messages.length === 0) return;
+    const url = input?.QueueUrl;
+    if (typeof url === 'string') processOnIteration(aws, messages, queueName(url), url);
     if (!span.isRecording()) return;
     span.setAttribute(ATTR_MESSAGING_BATCH_MESSAGE_COUNT, messages.length);
     if (messages.length === 1 && typeof messages[0]!.MessageId === 'string') span.setAttribute(ATTR_MESSAGING_MESSAGE_ID, messages[0]!.MessageId);

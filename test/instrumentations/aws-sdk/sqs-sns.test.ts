@@ -1,13 +1,14 @@
 // SQS and SNS through the AWS SDK v3 in this process, against moto's server (SQS and SNS emulated,
 // test/support/servers/aws-local.ts). Sends and publishes are PRODUCER spans whose context travels in
 // the messages' attributes, without changing the app's own input objects; a ReceiveMessage is a
-// receive span linked to each message's creation context, across SNS to SQS too; deletes are settles.
+// receive span linked to each message's creation context, across SNS to SQS too; messages handed to
+// the array's map or forEach get process spans in the producer's trace; deletes are settles.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReadableSpan } from '../../../src/trace/span-data.js';
 import { ROOT_CONTEXT } from '../../../src/context/context.js';
-import { runWithContext } from '../../../src/context/als-context-manager.js';
+import { activeContext, runWithContext } from '../../../src/context/als-context-manager.js';
 import { trace } from '../../../src/otel-api/trace.js';
 import { SpanKind } from '../../../src/otel-api/enums.js';
 import { instrumentInProcess } from '../../support/in-process-instrumentation.js';
@@ -119,6 +120,45 @@ describe('SQS and SNS against moto', { skip: skipWithoutMoto() }, () => {
       counted.map((m) => [m.attributes['messaging.system'], m.attributes['messaging.operation.name'], m.attributes['messaging.destination.name']]),
       [['aws_sqs', 'DeleteMessage', 'orders']],
     );
+  });
+
+  test('messages handed to the array\'s map or forEach are processed in CONSUMER spans that join the producer\'s trace', async () => {
+    inProcess.clear();
+    await inRequest(() => sqs.send(new Sqs.SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'order 2' })));
+    const send = only('SendMessage orders');
+    // A poll loop outside any trace, as consumers run.
+    const messages = await receiveAll();
+    assert.equal(messages.length, 1);
+    assert.deepEqual(Object.keys(messages), ['0'], 'nothing enumerable added to the array');
+    assert.equal(JSON.stringify(messages), JSON.stringify([...messages]));
+    const seen: unknown[] = [];
+    messages.forEach(function (this: unknown, message, index, array) {
+      seen.push([this, message.Body, index, array === messages, trace.getSpan(activeContext())]);
+    }, 'this-arg');
+    const results = await Promise.all(
+      messages.map(async (message) => {
+        await sqs.send(new Sqs.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }));
+        return message.Body;
+      }),
+    );
+    assert.deepEqual(results, ['order 2']);
+
+    const processes = inProcess.spans.filter((s) => s.name === 'process orders');
+    assert.equal(processes.length, 2, 'one for forEach, one for map');
+    for (const process of processes) {
+      assert.equal(process.kind, SpanKind.CONSUMER);
+      assert.equal(process.traceId, send.traceId, 'in the producer\'s trace');
+      assert.equal(process.parentSpanId, send.spanId);
+      assert.deepEqual(process.links.map((l) => l.spanId), [send.spanId]);
+      assert.equal(process.attributes['messaging.operation.type'], 'process');
+      assert.equal(process.attributes['messaging.system'], 'aws_sqs');
+      assert.equal(process.attributes['messaging.message.id'], messages[0]!.MessageId);
+    }
+    const [forEachProcess, mapProcess] = processes;
+    assert.deepEqual(seen.map((entry) => (entry as unknown[]).slice(0, 4)), [['this-arg', 'order 2', 0, true]]);
+    assert.equal(((seen[0] as unknown[])[4] as { spanContext(): { spanId: string } }).spanContext().spanId, forEachProcess!.spanId);
+    // The delete made in map's callback is the process span's child, ended before it.
+    assert.equal(only('DeleteMessage orders').parentSpanId, mapProcess!.spanId);
   });
 
   test('SendMessageBatch: one PRODUCER span for the batch, its context in every entry; an app\'s own context is kept', async () => {
