@@ -17,7 +17,7 @@ import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '../http/semconv.js';
 import { DB_CLIENT_OPERATION_DURATION, DB_DURATION_BUCKETS } from '../db/semconv.js';
 import { MessagingClient, type MessagingOperation } from '../messaging/messaging-client.js';
 import type { Operation } from './operation.js';
-import { regionOf } from './region.js';
+import { knownRegion, resolveRegion } from './region.js';
 import {
   ATTR_AWS_EXTENDED_REQUEST_ID,
   ATTR_AWS_REQUEST_ID,
@@ -78,12 +78,12 @@ export class AwsTelemetry {
       const fields = input !== null && typeof input === 'object' ? (input as Fields) : undefined;
       const rules = rulesFor(operation.service);
       if (fields !== undefined) rules?.requestAttributes?.(operation.method, fields, attributes);
-      const region = regionOf(config, undefined);
+      const region = knownRegion(config);
       if (region !== undefined) attributes[ATTR_CLOUD_REGION] = region;
 
       const messaging = fields === undefined ? undefined : rules?.messaging?.(this, operation.method, fields, attributes, parent);
       const span = messaging !== undefined ? messaging.span : this.tracer.startSpan(operation.spanName, { kind: SpanKind.CLIENT, attributes }, parent);
-      if (region === undefined) regionOf(config, span);
+      if (region === undefined) resolveRegion(config, span);
       const measured = rules?.metricAttributes?.(operation.method, fields);
       return new AwsCall(this, operation, rules, span, parent, messaging, measured, fields);
     } catch (error) {

@@ -6,34 +6,34 @@
 import type { Span } from '@opentelemetry/api';
 import { ATTR_CLOUD_REGION } from './semconv.js';
 
+type Config = { readonly region?: unknown } | undefined;
+
 const known = new WeakMap<object, string>();
 
 function ignore(): void {}
 
-/** The region, when already known; otherwise undefined, and `span` gets it once the provider answers. */
-export function regionOf(config: { readonly region?: unknown } | undefined, span: Span | undefined): string | undefined {
+/** The region, when already known (a string in the config, or a provider's earlier answer). */
+export function knownRegion(config: Config): string | undefined {
   if (config === undefined || config === null) return undefined;
-  const cached = known.get(config);
-  if (cached !== undefined) return cached;
   const region = config.region;
   if (typeof region === 'string') return region !== '' ? region : undefined;
-  if (typeof region !== 'function') return undefined;
+  return known.get(config);
+}
+
+/** Asks the config's provider for the region; `span` gets it once the provider answers. Never throws. */
+export function resolveRegion(config: Config, span: Span): void {
+  if (config === undefined || config === null || typeof config.region !== 'function') return;
   try {
-    const answer: unknown = region.call(config);
-    if (typeof answer === 'string') {
-      if (answer !== '') known.set(config, answer);
-      return answer || undefined;
-    }
-    if (answer !== null && typeof answer === 'object' && typeof (answer as Promise<unknown>).then === 'function') {
-      // A rejection is the SDK's to report (it calls the same provider); ours is ignored.
-      (answer as Promise<unknown>).then((value) => {
-        if (typeof value !== 'string' || value === '') return;
-        known.set(config, value);
-        if (span !== undefined && span.isRecording()) span.setAttribute(ATTR_CLOUD_REGION, value);
-      }, ignore);
-    }
+    const answer: unknown = config.region.call(config);
+    const settle = (value: unknown): void => {
+      if (typeof value !== 'string' || value === '') return;
+      known.set(config, value);
+      if (span.isRecording()) span.setAttribute(ATTR_CLOUD_REGION, value);
+    };
+    // A rejection or a throw is the SDK's to report (it calls the same provider); ours is ignored.
+    if (answer !== null && typeof answer === 'object' && typeof (answer as Promise<unknown>).then === 'function') (answer as Promise<unknown>).then(settle, ignore);
+    else settle(answer);
   } catch {
-    // A provider that throws is the SDK's to report when it calls it.
+    // As above.
   }
-  return undefined;
 }

@@ -172,6 +172,8 @@ describe('DynamoDB against dynalite', () => {
     });
 
     const create = (await awsSpan('DynamoDB.CreateTable')).span;
+    // The client's first call: its region came from the SDK's provider while the call ran.
+    assert.equal(create.attributes['cloud.region'], 'us-east-1');
     assert.deepEqual(create.attributes['aws.dynamodb.table_names'], ['orders']);
     assert.equal(create.attributes['aws.dynamodb.provisioned_read_capacity'], 5);
     assert.equal(create.attributes['aws.dynamodb.provisioned_write_capacity'], 2);
