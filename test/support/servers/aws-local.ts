@@ -8,6 +8,9 @@
 
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { findOnPath } from '../debian-program.js';
 import { freePort } from '../free-port.js';
 import { ROOT } from '../run-cli.js';
@@ -69,9 +72,28 @@ export function startDynalite(): Promise<AwsServer> {
   return startNodeServer(DYNALITE, 'dynalite');
 }
 
-/** `false` when moto_server is on PATH; otherwise why the test skips (under CI=true: throws). */
+/**
+ * moto's server program: on PATH, else in one of pyenv's Pythons (the machine image's moto lives in
+ * ~/.pyenv/versions/3.11.x), for an environment whose PATH lacks pyenv's shims.
+ */
+function motoServer(): string | undefined {
+  const onPath = findOnPath('moto_server');
+  if (onPath !== undefined) return onPath;
+  const versions = join(process.env.PYENV_ROOT ?? join(homedir(), '.pyenv'), 'versions');
+  try {
+    for (const version of readdirSync(versions)) {
+      const candidate = join(versions, version, 'bin', 'moto_server');
+      if (existsSync(candidate)) return candidate;
+    }
+  } catch {
+    // No pyenv.
+  }
+  return undefined;
+}
+
+/** `false` when moto_server is found; otherwise why the test skips (under CI=true: throws). */
 export function skipWithoutMoto(): string | false {
-  if (findOnPath('moto_server') !== undefined) return false;
+  if (motoServer() !== undefined) return false;
   const line = 'needs `moto_server` (moto 5 with its server extras, in the machine image\'s Python)';
   if (process.env.CI === 'true') throw new Error(`${line} (under CI=true a missing program fails instead of skipping)`);
   return line;
@@ -80,7 +102,9 @@ export function skipWithoutMoto(): string | false {
 /** moto's server for SQS and SNS, on a free loopback port, until stop(). */
 export async function startMoto(): Promise<AwsServer> {
   const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const program = motoServer();
+  if (program === undefined) throw new Error(String(skipWithoutMoto()));
+  const child = spawn(program, ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
   let output = '';
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const endpoint = `http://127.0.0.1:${port}`;
