@@ -207,6 +207,17 @@ describe('SQS and SNS against moto', { skip: skipWithoutMoto() }, () => {
     await sqs.send(new Sqs.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: messages[0]!.ReceiptHandle }));
   });
 
+  test('a message that already has the 10 attributes SQS allows is sent as the app wrote it, still traced', async () => {
+    inProcess.clear();
+    const attributes = Object.fromEntries(Array.from({ length: 10 }, (_, n) => [`a${n}`, { DataType: 'String', StringValue: String(n) }]));
+    const sent = await inRequest(() => sqs.send(new Sqs.SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'full', MessageAttributes: attributes })));
+    assert.ok(sent.MessageId);
+    assert.equal(only('SendMessage orders').attributes['messaging.message.id'], sent.MessageId);
+    const messages = await receiveAll(['All']);
+    assert.deepEqual(Object.keys(messages[0]!.MessageAttributes!).sort(), Object.keys(attributes).sort());
+    await sqs.send(new Sqs.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: messages[0]!.ReceiptHandle }));
+  });
+
   test('calls that are not messaging operations are plain AWS spans, `SQS.GetQueueUrl`', async () => {
     inProcess.clear();
     await inRequest(() => sqs.send(new Sqs.GetQueueUrlCommand({ QueueName: 'orders' })));
