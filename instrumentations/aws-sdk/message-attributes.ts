@@ -1,7 +1,7 @@
 // Trace context in SQS and SNS message attributes: `{ traceparent: { DataType: 'String',
 // StringValue: '00-…' } }`, the carrier the compatibility page (non-normative/compatibility/aws.md)
-// names for SQS and SNS. A message has at most 10 attributes: when the context's fields would take
-// it past that, nothing is added and the message goes as the app wrote it.
+// names for SQS and SNS. A message has at most 10 attributes: when what the propagator writes would
+// take it past that, nothing is added and the message goes as the app wrote it.
 
 import type { TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 
@@ -35,15 +35,20 @@ export function hasAnyField(attributes: unknown, fields: readonly string[]): att
 }
 
 /**
- * A copy of a message's attributes with the context's fields added by `inject`, or the attributes
- * as they are when there is no room for them. The app's own object is never changed.
+ * A copy of a message's attributes with what `inject` writes added (only names the app has not used),
+ * or the attributes as they are when that would take the message past SQS's 10. The app's own object
+ * is never changed.
  */
-export function withContextFields(attributes: unknown, fields: readonly string[], inject: (carrier: MessageAttributes) => void): unknown {
-  const copy: MessageAttributes = attributes !== null && typeof attributes === 'object' ? { ...(attributes as MessageAttributes) } : {};
+export function withContextFields(attributes: unknown, inject: (carrier: MessageAttributes) => void): unknown {
+  const added: MessageAttributes = {};
+  inject(added);
+  const own = attributes !== null && typeof attributes === 'object' ? (attributes as MessageAttributes) : undefined;
   let count = 0;
-  for (const _ in copy) count++;
-  for (let i = 0; i < fields.length; i++) if (copy[fields[i]!] === undefined) count++;
-  if (count > MAX_MESSAGE_ATTRIBUTES) return attributes;
-  inject(copy);
-  return Object.keys(copy).length === 0 ? attributes : copy;
+  if (own !== undefined) for (const _ in own) count++;
+  let adding = 0;
+  for (const key in added) if (own?.[key] === undefined) adding++;
+  if (adding === 0 || count + adding > MAX_MESSAGE_ATTRIBUTES) return attributes;
+  const copy: MessageAttributes = { ...own };
+  for (const key in added) if (copy[key] === undefined) copy[key] = added[key];
+  return copy;
 }

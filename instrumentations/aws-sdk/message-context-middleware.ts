@@ -17,16 +17,16 @@ type Handler = (args: { input?: unknown }) => Promise<unknown>;
 const MIDDLEWARE_NAME = 'otelInstrumentMessageContext';
 const withMiddleware = new WeakSet<object>();
 
-/** The message's attributes with the context's fields added (a copy), or as they are when there is no room. */
-function attributesWithContext(aws: AwsTelemetry, client: MessagingClient, context: Context, attributes: unknown): unknown {
-  return withContextFields(attributes, aws.propagatorFields, (carrier: MessageAttributes) => client.inject(context, carrier, messageAttributeSetter));
+/** The message's attributes with the context added (a copy), or as they are when there is no room. */
+function attributesWithContext(client: MessagingClient, context: Context, attributes: unknown): unknown {
+  return withContextFields(attributes, (carrier: MessageAttributes) => client.inject(context, carrier, messageAttributeSetter));
 }
 
-function entriesWithContext(aws: AwsTelemetry, client: MessagingClient, context: Context, entries: unknown): unknown {
+function entriesWithContext(client: MessagingClient, context: Context, entries: unknown): unknown {
   if (!Array.isArray(entries)) return entries;
   const copies: unknown[] = [];
   for (const entry of entries) {
-    copies.push(entry !== null && typeof entry === 'object' ? { ...(entry as Fields), MessageAttributes: attributesWithContext(aws, client, context, (entry as Fields).MessageAttributes) } : entry);
+    copies.push(entry !== null && typeof entry === 'object' ? { ...(entry as Fields), MessageAttributes: attributesWithContext(client, context, (entry as Fields).MessageAttributes) } : entry);
   }
   return copies;
 }
@@ -45,13 +45,13 @@ function inputWithContext(aws: AwsTelemetry, command: unknown, input: Fields): F
   const context = activeContext();
   switch (command) {
     case 'SendMessageCommand':
-      return { ...input, MessageAttributes: attributesWithContext(aws, aws.sqs, context, input.MessageAttributes) };
+      return { ...input, MessageAttributes: attributesWithContext(aws.sqs, context, input.MessageAttributes) };
     case 'SendMessageBatchCommand':
-      return { ...input, Entries: entriesWithContext(aws, aws.sqs, context, input.Entries) };
+      return { ...input, Entries: entriesWithContext(aws.sqs, context, input.Entries) };
     case 'PublishCommand':
-      return { ...input, MessageAttributes: attributesWithContext(aws, aws.sns, context, input.MessageAttributes) };
+      return { ...input, MessageAttributes: attributesWithContext(aws.sns, context, input.MessageAttributes) };
     case 'PublishBatchCommand':
-      return { ...input, PublishBatchRequestEntries: entriesWithContext(aws, aws.sns, context, input.PublishBatchRequestEntries) };
+      return { ...input, PublishBatchRequestEntries: entriesWithContext(aws.sns, context, input.PublishBatchRequestEntries) };
     case 'ReceiveMessageCommand':
       return { ...input, MessageAttributeNames: namesWithContext(aws, input.MessageAttributeNames) };
     default:

@@ -216,6 +216,15 @@ describe('SQS and SNS against moto', { skip: skipWithoutMoto() }, () => {
     const messages = await receiveAll(['All']);
     assert.deepEqual(Object.keys(messages[0]!.MessageAttributes!).sort(), Object.keys(attributes).sort());
     await sqs.send(new Sqs.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: messages[0]!.ReceiptHandle }));
+
+    // Nine: room for traceparent (the only field the default propagators write without baggage or tracestate).
+    delete attributes.a9;
+    inProcess.clear();
+    await inRequest(() => sqs.send(new Sqs.SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'nine', MessageAttributes: attributes })));
+    const [nine] = await receiveAll(['All']);
+    assert.equal(nine!.MessageAttributes!.traceparent!.StringValue, traceparentOf(only('SendMessage orders')));
+    assert.equal(Object.keys(nine!.MessageAttributes!).length, 10);
+    await sqs.send(new Sqs.DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: nine!.ReceiptHandle }));
   });
 
   test('calls that are not messaging operations are plain AWS spans, `SQS.GetQueueUrl`', async () => {
