@@ -122,6 +122,14 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   // both share, and their one setting.
   { name: 'openai', modules: ['openai'], settings: GENAI_SETTINGS, load: loader('./openai/index.js', 'openai') },
   { name: 'anthropic', modules: ['@anthropic-ai/sdk'], settings: GENAI_SETTINGS, load: loader('./anthropic/index.js', 'anthropic') },
+  // AWS SDK v3: the smithy Client every @aws-sdk/client-* extends, in @smithy/core's client submodule
+  // (@smithy/core 3.24 and later; the package is listed for its internals) or @smithy/smithy-client.
+  // aws-sdk/index.ts names the same file.
+  {
+    name: 'aws-sdk',
+    modules: ['@smithy/core', '@smithy/core/dist-cjs/submodules/client/index.js', '@smithy/smithy-client'],
+    load: loader('./aws-sdk/index.js', 'awsSdk'),
+  },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];

@@ -1,4 +1,4 @@
-// The operation benchmarks, for `npm run bench`, bench/db/run.mjs and bench/grpc/run.mjs: one driver's
+// The operation benchmarks, for `npm run bench` and bench/{db,grpc,genai,aws}/run.mjs: one driver's
 // operation in a loop (bench/db/loop-app.cjs on a real database server; bench/grpc/loop-app.cjs for gRPC,
 // whose server is in the app itself), inside an active span, 100% sampled, exporting to the local OTLP
 // sink; uninstrumented vs otel-instrument vs the official instrumentation of that driver (when
@@ -58,6 +58,18 @@ export const DRIVERS = {
     official: 'openai,undici',
     app: join(root, 'bench', 'genai', 'loop-app.cjs'),
     heading: 'genai',
+  },
+  // dynalite (npm, a devDependency) in a child process, as the tests start it. The official run enables
+  // http beside aws-sdk: ours traces the SDK's HTTP request beneath the AWS span too.
+  'aws-sdk': {
+    start: async () => {
+      const server = await require(join(support, 'servers', 'aws-local.js')).startDynalite();
+      return { url: server.endpoint, stop: server.stop };
+    },
+    op: 'DynamoDB GetItem (@aws-sdk/client-dynamodb) against dynalite',
+    official: 'aws-sdk,http',
+    app: join(root, 'bench', 'aws', 'loop-app.cjs'),
+    heading: 'cloud',
   },
 };
 

@@ -5,7 +5,7 @@
 // Require the instrumented modules (node:http, express) only after instrumentInProcess(): the hook
 // patches them as they load.
 
-import type { Attributes, Histogram, Meter, Tracer } from '@opentelemetry/api';
+import type { Attributes, Counter, Histogram, Meter, Tracer } from '@opentelemetry/api';
 import { INSTRUMENTATION_SETTINGS, INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { traceContextPropagator } from '../../src/context/propagation/tracecontext.js';
@@ -32,11 +32,14 @@ export interface InProcess {
   clear(): void;
 }
 
-/** A meter that keeps every histogram recording (the http instrumentations only use histograms). */
+/** A meter that keeps every histogram recording and counter addition (the messaging instrumentations count messages). */
 export function recordingMeter(scope: string, measurements: RecordedMeasurement[]): Meter {
   return {
     createHistogram(instrument: string): Histogram {
       return { record: (value: number, attributes: Attributes = {}) => void measurements.push({ scope, instrument, value, attributes }) };
+    },
+    createCounter(instrument: string): Counter {
+      return { add: (value: number, attributes: Attributes = {}) => void measurements.push({ scope, instrument, value, attributes }) };
     },
   } as unknown as Meter;
 }

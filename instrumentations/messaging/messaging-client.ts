@@ -1,0 +1,364 @@
+// One span per messaging operation, its metrics, and the trace context carried in messages: the
+// one helper every messaging instrumentation (amqplib, kafkajs, SQS/SNS) uses, so span names and
+// kinds, the parent-or-link rule for consumers, the error rule and the metrics are the same for all.
+// Conventions: semantic-conventions v1.44 messaging-spans.md and messaging-metrics.md (Development).
+//
+// - Span name `{messaging.operation.name} {destination}`: the template, else the destination name
+//   unless it is temporary or anonymous, else the operation name alone.
+// - Span kind from the operation type: create and send PRODUCER (the send span's context is the
+//   creation context injected into the message; CLIENT when the app injected its own), receive and
+//   settle CLIENT, process CONSUMER.
+// - A process span links to the message's creation context. Its parent is the ambient span when the
+//   delivery runs inside one (the conventions' default); when there is none (a delivery pushed by the
+//   broker's socket) and the span accounts for one message, the creation context is its parent, so
+//   producer and consumer are one trace ("Message creation context as parent of Process span": MAY,
+//   and instrumentations SHOULD document it: this is that place, and each README row says so).
+// - Metrics: messaging.client.operation.duration (every operation but process),
+//   messaging.process.duration (process), messaging.client.sent.messages (send, counted when it
+//   ends), messaging.client.consumed.messages (receive and process). Temporary or anonymous
+//   destination names stay off the metrics (high cardinality).
+// - Errors: error.type by the one rule (src/core/error-type.ts) unless the system has its own
+//   identifier, the exception recorded, status ERROR with its message.
+
+import type { Attributes, Context, Counter, Histogram, Link, Span, SpanContext, SpanKind as ApiSpanKind, TextMapGetter, TextMapSetter, Tracer } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
+import { trace } from '../../src/otel-api/trace.js';
+import { validSpanContext } from '../../src/otel-api/valid-span-context.js';
+import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
+import { ROOT_CONTEXT } from '../../src/context/context.js';
+import { isSuppressed } from '../../src/context/suppress.js';
+import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
+import { errorMessage } from '../../src/core/exception-attributes.js';
+import { Guard } from '../../src/hook/guard.js';
+import type { Telemetry } from '../../src/hook/instrumentation.js';
+import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../http/semconv.js';
+import { messageHeaderGetter, messageHeaderSetter, type MessageHeaders } from './header-carrier.js';
+import {
+  ATTR_MESSAGING_BATCH_MESSAGE_COUNT,
+  ATTR_MESSAGING_CONSUMER_GROUP_NAME,
+  ATTR_MESSAGING_DESTINATION_ANONYMOUS,
+  ATTR_MESSAGING_DESTINATION_NAME,
+  ATTR_MESSAGING_DESTINATION_PARTITION_ID,
+  ATTR_MESSAGING_DESTINATION_SUBSCRIPTION_NAME,
+  ATTR_MESSAGING_DESTINATION_TEMPLATE,
+  ATTR_MESSAGING_DESTINATION_TEMPORARY,
+  ATTR_MESSAGING_OPERATION_NAME,
+  ATTR_MESSAGING_OPERATION_TYPE,
+  ATTR_MESSAGING_SYSTEM,
+  MESSAGING_CLIENT_CONSUMED_MESSAGES,
+  MESSAGING_CLIENT_OPERATION_DURATION,
+  MESSAGING_CLIENT_SENT_MESSAGES,
+  MESSAGING_DURATION_BUCKETS,
+  MESSAGING_PROCESS_DURATION,
+  messagingSpanName,
+  type MessagingOperationType,
+} from './semconv.js';
+
+/** What is fixed for one messaging system. */
+export interface MessagingSystem {
+  /** The instrumentation's name: said in the debug line if our own code fails. */
+  readonly instrumentation: string;
+  /** messaging.system: 'rabbitmq', 'kafka', 'aws_sqs', 'aws.sns'. */
+  readonly system: string;
+}
+
+/** What an instrumentation knows about one operation when it starts. */
+export interface MessagingOperationInfo {
+  readonly type: MessagingOperationType;
+  /** messaging.operation.name: the system's own name ('publish', 'send', 'ack', 'consume'). */
+  readonly name: string;
+  readonly destination?: string | undefined;
+  readonly destinationTemplate?: string | undefined;
+  /** Kept off the span name and the metrics; messaging.destination.temporary / .anonymous set. */
+  readonly temporary?: boolean | undefined;
+  readonly anonymous?: boolean | undefined;
+  /** Batch APIs only (messaging.batch.message_count); also the count the message metrics add. */
+  readonly batchSize?: number | undefined;
+  readonly consumerGroup?: string | undefined;
+  readonly subscription?: string | undefined;
+  readonly partitionId?: string | undefined;
+  readonly serverAddress?: string | undefined;
+  readonly serverPort?: number | undefined;
+  /** The span's other attributes (message id, routing key, ...): they stay off the metrics. */
+  readonly attributes?: Attributes | undefined;
+  /** Send only: the app put its own creation context in the message; the span links to it and is CLIENT. */
+  readonly creationContext?: SpanContext | undefined;
+}
+
+/** Starts operations for one instrumentation; made once, when its module loads. */
+export class MessagingClient {
+  readonly guard: Guard;
+  readonly #tracer: Tracer;
+  readonly #propagator: Telemetry['propagator'];
+  readonly #system: string;
+  readonly #propagatorFields: readonly string[];
+  /** @internal */ readonly operationDuration: Histogram | undefined;
+  /** @internal */ readonly processDuration: Histogram | undefined;
+  /** @internal */ readonly sentMessages: Counter | undefined;
+  /** @internal */ readonly consumedMessages: Counter | undefined;
+
+  constructor(telemetry: Telemetry, system: MessagingSystem) {
+    this.guard = new Guard(system.instrumentation);
+    this.#tracer = telemetry.tracer;
+    this.#propagator = telemetry.propagator;
+    this.#propagatorFields = telemetry.propagator.fields();
+    this.#system = system.system;
+    const meter = telemetry.meter;
+    const advice = { explicitBucketBoundaries: [...MESSAGING_DURATION_BUCKETS] };
+    this.operationDuration = meter?.createHistogram(MESSAGING_CLIENT_OPERATION_DURATION, {
+      unit: 's',
+      description: 'Duration of messaging operation initiated by a producer or consumer client.',
+      advice,
+    });
+    this.processDuration = meter?.createHistogram(MESSAGING_PROCESS_DURATION, { unit: 's', description: 'Duration of processing operation.', advice });
+    this.sentMessages = meter?.createCounter(MESSAGING_CLIENT_SENT_MESSAGES, {
+      unit: '{message}',
+      description: 'Number of messages producer attempted to send to the broker.',
+    });
+    this.consumedMessages = meter?.createCounter(MESSAGING_CLIENT_CONSUMED_MESSAGES, {
+      unit: '{message}',
+      description: 'Number of messages that were delivered to the application.',
+    });
+  }
+
+  /**
+   * A create, send, receive or settle operation the app starts now, a child of `parent`; undefined
+   * when it is not ours to record (our own I/O, or this instrumentation turned itself off). Never throws.
+   */
+  start(info: MessagingOperationInfo, parent: Context = activeContext()): MessagingOperation | undefined {
+    if (!this.guard.enabled || isSuppressed(parent)) return undefined;
+    try {
+      const creation = info.type === 'send' ? info.creationContext : undefined;
+      const kind = creation !== undefined ? SpanKind.CLIENT : kindOf(info.type);
+      return this.#begin(info, parent, kind, creation === undefined ? undefined : [{ context: creation }]);
+    } catch (error) {
+      this.guard.fail(error);
+      return undefined;
+    }
+  }
+
+  /**
+   * A process operation for messages delivered to the app's handler. `creation` is the context
+   * extracted from the message (extract()), for a single message; `links` the creation contexts of a
+   * batch's messages. Parent: the ambient span if there is one, else the single message's creation
+   * context (see the top of this file). Never throws.
+   */
+  startProcess(info: MessagingOperationInfo, creation: Context | undefined, ambient: Context = activeContext(), links?: Link[]): MessagingOperation | undefined {
+    if (!this.guard.enabled || isSuppressed(ambient)) return undefined;
+    try {
+      const created = creation === undefined ? undefined : validSpanContext(creation);
+      let parent = ambient;
+      if (created !== undefined) {
+        links = links === undefined ? [{ context: created }] : [{ context: created }, ...links];
+        if (validSpanContext(ambient) === undefined) parent = creation!;
+      }
+      return this.#begin(info, parent, SpanKind.CONSUMER, links);
+    } catch (error) {
+      this.guard.fail(error);
+      return undefined;
+    }
+  }
+
+  /** Writes `context` (a send span's: operation.context) into the message's headers; keys already there are kept. Never throws. */
+  inject<C = MessageHeaders>(context: Context, carrier: C, setter: TextMapSetter<C> = messageHeaderSetter as TextMapSetter<C>): void {
+    try {
+      this.#propagator.inject(context, carrier, setter);
+    } catch (error) {
+      this.guard.fail(error);
+    }
+  }
+
+  /** The context a message carries (its creation context and baggage), on an empty root. Never throws. */
+  extract<C = MessageHeaders>(carrier: C, getter: TextMapGetter<C> = messageHeaderGetter as TextMapGetter<C>): Context {
+    try {
+      return this.#propagator.extract(ROOT_CONTEXT, carrier, getter);
+    } catch (error) {
+      this.guard.fail(error);
+      return ROOT_CONTEXT;
+    }
+  }
+
+  /**
+   * The creation context the app itself put into headers before we inject ours, if any: cheap when
+   * the headers hold none of the propagator's fields. Never throws.
+   */
+  creationContextIn(headers: MessageHeaders | undefined): SpanContext | undefined {
+    if (headers === undefined || headers === null) return undefined;
+    const fields = this.#propagatorFields;
+    for (let i = 0; i < fields.length; i++) {
+      if (headers[fields[i]!] !== undefined) return validSpanContext(this.extract(headers));
+    }
+    return undefined;
+  }
+
+  #begin(info: MessagingOperationInfo, parent: Context, kind: ApiSpanKind, links: Link[] | undefined): MessagingOperation {
+    const measured: Attributes = {
+      [ATTR_MESSAGING_SYSTEM]: this.#system,
+      [ATTR_MESSAGING_OPERATION_NAME]: info.name,
+      [ATTR_MESSAGING_OPERATION_TYPE]: info.type,
+    };
+    const hidden = info.temporary === true || info.anonymous === true;
+    if (info.destination !== undefined && !hidden) measured[ATTR_MESSAGING_DESTINATION_NAME] = info.destination;
+    if (info.destinationTemplate !== undefined) measured[ATTR_MESSAGING_DESTINATION_TEMPLATE] = info.destinationTemplate;
+    if (info.consumerGroup !== undefined) measured[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = info.consumerGroup;
+    if (info.subscription !== undefined) measured[ATTR_MESSAGING_DESTINATION_SUBSCRIPTION_NAME] = info.subscription;
+    if (info.partitionId !== undefined) measured[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = info.partitionId;
+    if (info.serverAddress !== undefined) measured[ATTR_SERVER_ADDRESS] = info.serverAddress;
+    if (info.serverPort !== undefined) measured[ATTR_SERVER_PORT] = info.serverPort;
+
+    const attributes: Attributes = { ...measured };
+    if (hidden && info.destination !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = info.destination;
+    if (info.temporary === true) attributes[ATTR_MESSAGING_DESTINATION_TEMPORARY] = true;
+    if (info.anonymous === true) attributes[ATTR_MESSAGING_DESTINATION_ANONYMOUS] = true;
+    if (info.batchSize !== undefined) attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = info.batchSize;
+    const extra = info.attributes;
+    if (extra !== undefined) {
+      for (const key in extra) {
+        const value = extra[key];
+        if (value !== undefined) attributes[key] = value;
+      }
+    }
+    const name = messagingSpanName(info.name, info.destinationTemplate ?? (hidden ? undefined : info.destination));
+    const span = this.#tracer.startSpan(name, { kind, attributes, links }, parent);
+    return new MessagingOperation(this, info.type, span, parent, measured, info.batchSize ?? 1);
+  }
+}
+
+function kindOf(type: MessagingOperationType): ApiSpanKind {
+  switch (type) {
+    case 'create':
+    case 'send':
+      return SpanKind.PRODUCER;
+    case 'process':
+      return SpanKind.CONSUMER;
+    default:
+      return SpanKind.CLIENT;
+  }
+}
+
+/** One operation in flight. end() may be called more than once; only the first counts. */
+export class MessagingOperation {
+  readonly span: Span;
+  /** The context the operation was started in: the app's callbacks for a send or receive run there. */
+  readonly parent: Context;
+  readonly type: MessagingOperationType;
+  /** How many messages the message counters add at the end: the batch size, or 1; setMessages() changes it. */
+  messages: number;
+  readonly #client: MessagingClient;
+  readonly #measured: Attributes;
+  readonly #startMs = performance.now();
+  #context: Context | undefined = undefined;
+  #ended = false;
+
+  constructor(client: MessagingClient, type: MessagingOperationType, span: Span, parent: Context, measured: Attributes, messages: number) {
+    this.#client = client;
+    this.type = type;
+    this.span = span;
+    this.parent = parent;
+    this.#measured = measured;
+    this.messages = messages;
+  }
+
+  /** The parent with this operation's span active: inject it into the message, run the handler in it. */
+  get context(): Context {
+    return (this.#context ??= trace.setSpan(this.parent, this.span));
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** A receive that got nothing: 0 messages consumed. */
+  setMessages(count: number): void {
+    this.messages = count;
+  }
+
+  /**
+   * The operation is over, failed when `error` is given. `errorType` is the system's own identifier
+   * for the failure when it has one (an AMQP reply code name, a Kafka error code); otherwise the one
+   * rule of src/core/error-type.ts. Never throws.
+   */
+  end(error?: unknown, failed: boolean = error !== undefined, errorType?: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const client = this.#client;
+    try {
+      const measured = this.#measured;
+      const span = this.span;
+      if (failed) {
+        const type = errorType ?? errorTypeOf(error);
+        measured[ATTR_ERROR_TYPE] = type;
+        span.setAttribute(ATTR_ERROR_TYPE, type);
+        if (error !== undefined) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+        } else {
+          span.setStatus({ code: SpanStatusCode.ERROR });
+        }
+      }
+      span.end();
+      const seconds = (performance.now() - this.#startMs) / 1000;
+      switch (this.type) {
+        case 'process':
+          client.processDuration?.record(seconds, measured);
+          client.consumedMessages?.add(this.messages, measured);
+          break;
+        case 'receive':
+          client.operationDuration?.record(seconds, measured);
+          if (this.messages !== 0 || failed) client.consumedMessages?.add(this.messages, measured);
+          break;
+        case 'send':
+          client.operationDuration?.record(seconds, measured);
+          client.sentMessages?.add(this.messages, measured);
+          break;
+        default:
+          client.operationDuration?.record(seconds, measured);
+      }
+    } catch (internal) {
+      client.guard.fail(internal);
+    }
+  }
+
+  /**
+   * Calls the library's `original` with the app's `this` and arguments and returns what it returns;
+   * a synchronous throw ends this operation as failed and goes on to the app as the very same object.
+   */
+  invoke(original: Function, self: unknown, args: ArrayLike<unknown>): unknown {
+    try {
+      return Reflect.apply(original, self, args);
+    } catch (error) {
+      this.end(error, true);
+      throw error;
+    }
+  }
+
+  /**
+   * The app's node-style callback, ending this operation first (failed on a non-null first argument)
+   * and then called in `context` (the operation's parent unless told) with the same `this`, arguments
+   * and return value.
+   */
+  wrapCallback<F extends (...args: any[]) => unknown>(callback: F, context: Context = this.parent): F {
+    const operation = this;
+    return function (this: unknown, error: unknown) {
+      operation.end(error ?? undefined, error !== undefined && error !== null);
+      return applyInContext(context, callback, this, arguments);
+    } as F;
+  }
+
+  /**
+   * A promise of the same outcome that ends this operation when `promise` settles: the app gets this
+   * one in place of the library's. It rejects with the very same error object.
+   */
+  settle<T>(promise: Promise<T>): Promise<T> {
+    return promise.then(
+      (value) => {
+        this.end();
+        return value;
+      },
+      (error: unknown) => {
+        this.end(error, true);
+        throw error;
+      },
+    );
+  }
+}
