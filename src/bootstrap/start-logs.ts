@@ -31,7 +31,14 @@ function withProcessor<E>(branch: BatchBranch<ReadableLogRecord, E>, config: Con
   return { processor, branch: queuedBranch(branch, processor.queue) };
 }
 
-export function startLogs(config: Config, resource: Resource): { provider: SdkLoggerProvider; pipeline: Pipeline } {
+export interface Logs {
+  readonly provider: SdkLoggerProvider;
+  readonly pipeline: Pipeline;
+  /** Queues a log record from elsewhere (a worker thread's) for every exporter. */
+  readonly take: (record: ReadableLogRecord) => void;
+}
+
+export function startLogs(config: Config, resource: Resource): Logs {
   const parts = config.logsExporters.map((name) =>
     name === 'console'
       ? withProcessor(consoleBranch((require('../export/console/console-log-exporter.js') as typeof import('../export/console/console-log-exporter.js')).createConsoleLogExporter()), config)
@@ -45,6 +52,9 @@ export function startLogs(config: Config, resource: Resource): { provider: SdkLo
   const pipeline = batchPipeline('logs', parts.map((part) => part.branch));
   return {
     provider,
+    take: (record) => {
+      for (const part of parts) part.processor.queue.add(record);
+    },
     pipeline: { ...pipeline, shutdown: (timeoutMs) => pipeline.shutdown(timeoutMs).finally(() => provider.stop()) },
   };
 }

@@ -32,7 +32,14 @@ function withProcessor<E>(branch: BatchBranch<ReadableSpan, E>, config: Config):
   return { processor, branch: queuedBranch(branch, processor.queue) };
 }
 
-export function startTracing(config: Config, resource: Resource): { provider: SdkTracerProvider; pipeline: Pipeline } {
+export interface Tracing {
+  readonly provider: SdkTracerProvider;
+  readonly pipeline: Pipeline;
+  /** Queues a finished, sampled span from elsewhere (a worker thread's) for every exporter. */
+  readonly take: (span: ReadableSpan) => void;
+}
+
+export function startTracing(config: Config, resource: Resource): Tracing {
   const parts = config.tracesExporters.map((name) =>
     name === 'console'
       ? withProcessor(consoleBranch((require('../export/console/console-span-exporter.js') as typeof import('../export/console/console-span-exporter.js')).createConsoleSpanExporter()), config)
@@ -44,5 +51,11 @@ export function startTracing(config: Config, resource: Resource): { provider: Sd
     resource,
     listener: multiListener(parts.map((part) => part.processor)),
   });
-  return { provider, pipeline: batchPipeline('traces', parts.map((part) => part.branch)) };
+  return {
+    provider,
+    pipeline: batchPipeline('traces', parts.map((part) => part.branch)),
+    take: (span) => {
+      for (const part of parts) part.processor.queue.add(span);
+    },
+  };
 }
