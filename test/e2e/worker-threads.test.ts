@@ -10,6 +10,7 @@ import { flattenMetrics, GrpcReceiver, type FlatMetric } from '../support/otlp-r
 import { FIXTURES, runCli, startProcess, type Exit } from '../support/run-cli.js';
 
 const APP = join(FIXTURES, 'workers', 'two-workers.js');
+const THREAD_NAMES = 'threadName' in (require('node:worker_threads') as object);
 
 function sortedLines(text: string): string[] {
   return text.split('\n').filter((line) => line !== '').sort();
@@ -94,6 +95,8 @@ test("workers' spans and log records reach the collector through the main thread
       const own = spans.find((s) => s.name === `job ${job}`);
       assert.ok(own !== undefined, `the span of job ${job}`);
       assert.equal(own.attributes['thread.id'], thread);
+      // Node 22+ names a thread after the Worker's `name` option; Node 20 has no thread names.
+      assert.equal(own.attributes['thread.name'], THREAD_NAMES ? `job-${job}` : undefined);
       const client = spans.find((s) => s.kind === 3 && s.attributes['url.full'] === `http://127.0.0.1:${String(s.attributes['server.port'])}/job/${job}`);
       assert.ok(client !== undefined, `the http client span of job ${job}`);
       assert.equal(client.attributes['thread.id'], thread, 'instrumentations in a worker: their spans carry its thread.id too');
