@@ -6,7 +6,7 @@ import type { ReadableLogRecord } from '../logs/log-record-data.js';
 import { SdkLoggerProvider } from '../logs/logger-provider.js';
 import type { Resource } from '../core/types.js';
 import type { EncodedItem } from '../export/otlp/encode-protobuf/envelope.js';
-import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
+import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, roomLeft, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
 import type { Pipeline } from '../exit/app-pipeline.js';
 
 function otlpLogsBranch(config: Config): BatchBranch<ReadableLogRecord, EncodedItem> {
@@ -34,8 +34,10 @@ function withProcessor<E>(branch: BatchBranch<ReadableLogRecord, E>, config: Con
 export interface Logs {
   readonly provider: SdkLoggerProvider;
   readonly pipeline: Pipeline;
-  /** Queues a log record from elsewhere (a worker thread's) for every exporter. */
-  readonly take: (record: ReadableLogRecord) => void;
+  /** Queues a log record from elsewhere (a worker thread's) for every exporter; `last`: of its last hand-over. */
+  readonly take: (record: ReadableLogRecord, last: boolean) => void;
+  /** Log records the fullest queue still has room for. */
+  readonly room: () => number;
 }
 
 export function startLogs(config: Config, resource: Resource): Logs {
@@ -52,9 +54,11 @@ export function startLogs(config: Config, resource: Resource): Logs {
   const pipeline = batchPipeline('logs', parts.map((part) => part.branch));
   return {
     provider,
-    take: (record) => {
-      for (const part of parts) part.processor.queue.add(record);
+    take: (record, last) => {
+      const bound = last ? 2 * config.blrp.maxQueueSize : config.blrp.maxQueueSize;
+      for (const part of parts) part.processor.queue.addWithin(record, bound);
     },
+    room: () => roomLeft(parts.map((part) => part.processor.queue), config.blrp.maxQueueSize),
     pipeline: { ...pipeline, shutdown: (timeoutMs) => pipeline.shutdown(timeoutMs).finally(() => provider.stop()) },
   };
 }

@@ -103,6 +103,10 @@ interface Signals {
   readonly shutdown: () => ShutdownNow;
 }
 
+function noRoom(): number {
+  return 0;
+}
+
 /** This thread's own exporters; the main thread's also take what worker threads hand over. */
 function startSignals(config: Config, resource: Resource): Signals {
   const pipelines: Pipeline[] = [];
@@ -126,7 +130,9 @@ function startSignals(config: Config, resource: Resource): Signals {
       (require('../threads/from-worker-threads.js') as typeof import('../threads/from-worker-threads.js')).takeFromWorkerThreads({
         resource,
         span: tracing?.take,
+        spanRoom: tracing === undefined ? noRoom : tracing.room,
         logRecord: logsSetup?.take,
+        logRoom: logsSetup === undefined ? noRoom : logsSetup.room,
         metrics: metricsSetup === undefined ? undefined : { temporality: metricsSetup.temporality, threads: metricsSetup.provider.takeThreadMetrics() },
       });
       return installShutdown(pipelines, config.otlp.traces.timeoutMs || OTLP_TIMEOUT_MS);

@@ -7,7 +7,7 @@ import type { Resource } from '../core/types.js';
 import type { ReadableSpan } from '../trace/span-data.js';
 import { SdkTracerProvider } from '../trace/tracer-provider.js';
 import type { EncodedItem } from '../export/otlp/encode-protobuf/envelope.js';
-import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
+import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, roomLeft, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
 import type { Pipeline } from '../exit/app-pipeline.js';
 
 function otlpTraceBranch(config: Config): BatchBranch<ReadableSpan, EncodedItem> {
@@ -35,8 +35,10 @@ function withProcessor<E>(branch: BatchBranch<ReadableSpan, E>, config: Config):
 export interface Tracing {
   readonly provider: SdkTracerProvider;
   readonly pipeline: Pipeline;
-  /** Queues a finished, sampled span from elsewhere (a worker thread's) for every exporter. */
-  readonly take: (span: ReadableSpan) => void;
+  /** Queues a finished, sampled span from elsewhere (a worker thread's) for every exporter; `last`: of its last hand-over. */
+  readonly take: (span: ReadableSpan, last: boolean) => void;
+  /** Spans the fullest queue still has room for. */
+  readonly room: () => number;
 }
 
 export function startTracing(config: Config, resource: Resource): Tracing {
@@ -54,8 +56,10 @@ export function startTracing(config: Config, resource: Resource): Tracing {
   return {
     provider,
     pipeline: batchPipeline('traces', parts.map((part) => part.branch)),
-    take: (span) => {
-      for (const part of parts) part.processor.queue.add(span);
+    take: (span, last) => {
+      const bound = last ? 2 * config.bsp.maxQueueSize : config.bsp.maxQueueSize;
+      for (const part of parts) part.processor.queue.addWithin(span, bound);
     },
+    room: () => roomLeft(parts.map((part) => part.processor.queue), config.bsp.maxQueueSize),
   };
 }

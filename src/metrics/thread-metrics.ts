@@ -127,7 +127,10 @@ export class ThreadMetrics {
     for (const { scope, metrics } of scopeMetrics) {
       const scopeId = scopeKey(scope);
       for (const metric of metrics) {
-        for (const point of metric.points) this.#addPoint(thread, scope, scopeId, metric, point);
+        for (const point of metric.points) {
+          this.#addPoint(thread, scope, scopeId, metric, point);
+          this.#changed = true;
+        }
       }
     }
     if (final) {
@@ -138,7 +141,6 @@ export class ThreadMetrics {
         stream.ended = stream.ended === undefined ? last : (add(stream.ended, last) ?? stream.ended);
       }
     }
-    this.#changed = true;
   }
 
   #addPoint(thread: number, scope: InstrumentationScope, scopeId: string, metric: MetricData, point: Point): void {
@@ -178,12 +180,12 @@ export class ThreadMetrics {
         this.#streams.delete(key);
       }
     }
-    if (consume) this.#changed = false;
     return totals;
   }
 
   /** The main thread's collection with the workers' streams merged in (a new object; `rm` is not changed). */
   mergeInto(rm: ResourceMetrics, consume: boolean): ResourceMetrics {
+    if (consume) this.#changed = false;
     if (this.#streams.size === 0) return rm;
     const totals = this.#totals(consume);
     if (totals.size === 0) return rm;

@@ -11,13 +11,26 @@ import type { ReadableLogRecord } from '../logs/log-record-data.js';
 import type { TemporalityPreference } from '../metrics/instruments.js';
 import type { ThreadMetrics } from '../metrics/thread-metrics.js';
 import type { ReadableSpan } from '../trace/span-data.js';
-import { MAIN_THREAD_TAKES, THREAD_CHANNEL, THREAD_MESSAGE_VERSION, type MainThreadTakes, type ThreadMessage } from './thread-messages.js';
+import {
+  MAIN_THREAD_TAKES,
+  ROOM_LOGS,
+  ROOM_SPANS,
+  THREAD_CHANNEL,
+  THREAD_MESSAGE_VERSION,
+  type MainThreadTakes,
+  type ThreadMessage,
+} from './thread-messages.js';
+
+const ROOM_INTERVAL_MS = 50;
 
 export interface ThreadTelemetrySinks {
   readonly resource: Resource;
-  /** Adds a finished, sampled span to every span queue. */
-  readonly span: ((span: ReadableSpan) => void) | undefined;
-  readonly logRecord: ((record: ReadableLogRecord) => void) | undefined;
+  /** Adds a finished, sampled span to every span queue; `last`: of a thread's last hand-over. */
+  readonly span: ((span: ReadableSpan, last: boolean) => void) | undefined;
+  /** How many spans the span queues have room for. */
+  readonly spanRoom: () => number;
+  readonly logRecord: ((record: ReadableLogRecord, last: boolean) => void) | undefined;
+  readonly logRoom: () => number;
   readonly metrics: { readonly temporality: TemporalityPreference; readonly threads: ThreadMetrics } | undefined;
 }
 
@@ -25,9 +38,20 @@ export function takeFromWorkerThreads(sinks: ThreadTelemetrySinks): void {
   if (!isMainThread || (sinks.span === undefined && sinks.logRecord === undefined && sinks.metrics === undefined)) return;
   const channel = new BroadcastChannel(THREAD_CHANNEL);
   channel.unref();
+  const room = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  const publishRoom = (): void => {
+    Atomics.store(room, ROOM_SPANS, sinks.spanRoom());
+    Atomics.store(room, ROOM_LOGS, sinks.logRoom());
+  };
+  publishRoom();
+  // Exports free room without telling us: published again every ROOM_INTERVAL_MS, from the first
+  // message on (an app without workers has no such timer), unref'd.
+  let timer: NodeJS.Timeout | undefined;
   const take = (message: unknown): void => {
     try {
       takeMessage(message as ThreadMessage, sinks);
+      publishRoom();
+      timer ??= setInterval(publishRoom, ROOM_INTERVAL_MS).unref();
     } catch (error) {
       diag.debug(`telemetry from a worker thread could not be taken: ${String(error)}`);
     }
@@ -45,6 +69,7 @@ export function takeFromWorkerThreads(sinks: ThreadTelemetrySinks): void {
     traces: sinks.span !== undefined,
     logs: sinks.logRecord !== undefined,
     metrics: sinks.metrics?.temporality,
+    room,
   };
   // Inherited by each Worker created from now on (and by the workers they create).
   setEnvironmentData(MAIN_THREAD_TAKES, takes);
@@ -54,9 +79,9 @@ function takeMessage(message: ThreadMessage, sinks: ThreadTelemetrySinks): void 
   if (message === null || typeof message !== 'object' || message.version !== THREAD_MESSAGE_VERSION) return;
   const resource = sinks.resource;
   if (message.kind === 'spans' && sinks.span !== undefined) {
-    for (const span of message.items) sinks.span({ ...span, resource });
+    for (const span of message.items) sinks.span({ ...span, resource }, message.final);
   } else if (message.kind === 'logs' && sinks.logRecord !== undefined) {
-    for (const record of message.items) sinks.logRecord({ ...record, resource });
+    for (const record of message.items) sinks.logRecord({ ...record, resource }, message.final);
   } else if (message.kind === 'metrics' && sinks.metrics !== undefined) {
     sinks.metrics.threads.add(message.thread, message.scopeMetrics, message.final);
   }

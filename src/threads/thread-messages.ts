@@ -28,15 +28,24 @@ export interface MainThreadTakes {
   /** The temporality preference its metrics use (undefined: it takes no metrics). */
   readonly metrics: TemporalityPreference | undefined;
   readonly logs: boolean;
+  /**
+   * Shared memory: how many spans ([ROOM_SPANS]) and log records ([ROOM_LOGS]) its queues have room
+   * for. A worker hands a batch over only when it fits and keeps it queued (its own bound) otherwise,
+   * so workers' bursts wait in their own queues rather than overflow the main thread's.
+   */
+  readonly room: Int32Array;
 }
+
+export const ROOM_SPANS = 0;
+export const ROOM_LOGS = 1;
 
 /** Items without their resource: the main thread's takes its place. */
 export type ForwardedSpan = Omit<ReadableSpan, 'resource'>;
 export type ForwardedLogRecord = Omit<ReadableLogRecord, 'resource'>;
 
 export type ThreadMessage =
-  | { readonly version: number; readonly kind: 'spans'; readonly thread: number; readonly items: readonly ForwardedSpan[] }
-  | { readonly version: number; readonly kind: 'logs'; readonly thread: number; readonly items: readonly ForwardedLogRecord[] }
+  | { readonly version: number; readonly kind: 'spans'; readonly thread: number; readonly final: boolean; readonly items: readonly ForwardedSpan[] }
+  | { readonly version: number; readonly kind: 'logs'; readonly thread: number; readonly final: boolean; readonly items: readonly ForwardedLogRecord[] }
   | {
       readonly version: number;
       readonly kind: 'metrics';

@@ -2,13 +2,15 @@
 
 import { BroadcastChannel, getEnvironmentData, isMainThread, threadId } from 'node:worker_threads';
 import type { Attributes } from '../core/types.js';
-import { EXPORT_OK, type Exporter } from '../core/export-result.js';
+import { EXPORT_OK, type ExportResult, type Exporter } from '../core/export-result.js';
 import { diag } from '../diag/log.js';
 import type { LogAttributes, ReadableLogRecord } from '../logs/log-record-data.js';
 import type { ResourceMetrics } from '../metrics/metric-data.js';
 import type { ReadableSpan } from '../trace/span-data.js';
 import {
   MAIN_THREAD_TAKES,
+  ROOM_LOGS,
+  ROOM_SPANS,
   THREAD_CHANNEL,
   THREAD_MESSAGE_VERSION,
   type ForwardedLogRecord,
@@ -80,21 +82,42 @@ function forwardedLogRecord(record: ReadableLogRecord): ForwardedLogRecord {
   return { ...rest, attributes: { ...(THREAD_ATTRIBUTES as LogAttributes), ...record.attributes } };
 }
 
-/** The exporter of a worker's span batch queue: the batch goes to the main thread's queue, synchronously. */
-export function spansToMainThread(): Exporter<ReadableSpan> {
+/** The main thread's queue has no room for the batch now: the worker's queue keeps it and tries again after a backoff. */
+const NO_ROOM: ExportResult = Object.freeze({ ok: false as const, retryable: true, error: new Error("the main thread's queue is full") });
+
+/** Takes room for `count` items from the main thread's count (it publishes the true figure again soon); false when there is none. */
+function takeRoom(room: Int32Array, index: number, count: number): boolean {
+  if (Atomics.load(room, index) < count) return false;
+  Atomics.sub(room, index, count);
+  return true;
+}
+
+/** `final`: the thread's last hand-over, room or not. */
+export function postSpansToMainThread(batch: readonly ReadableSpan[], final: boolean): void {
+  postToMainThread({ version: THREAD_MESSAGE_VERSION, kind: 'spans', thread: threadId, final, items: batch.map(forwardedSpan) });
+}
+
+export function postLogsToMainThread(batch: readonly ReadableLogRecord[], final: boolean): void {
+  postToMainThread({ version: THREAD_MESSAGE_VERSION, kind: 'logs', thread: threadId, final, items: batch.map(forwardedLogRecord) });
+}
+
+/** The exporter of a worker's span batch queue: the batch goes to the main thread's queue, synchronously, when it fits. */
+export function spansToMainThread(room: Int32Array): Exporter<ReadableSpan> {
   return {
     export(batch, done) {
-      postToMainThread({ version: THREAD_MESSAGE_VERSION, kind: 'spans', thread: threadId, items: batch.map(forwardedSpan) });
+      if (!takeRoom(room, ROOM_SPANS, batch.length)) return done(NO_ROOM);
+      postSpansToMainThread(batch, false);
       done(EXPORT_OK);
     },
     shutdown: () => Promise.resolve(),
   };
 }
 
-export function logsToMainThread(): Exporter<ReadableLogRecord> {
+export function logsToMainThread(room: Int32Array): Exporter<ReadableLogRecord> {
   return {
     export(batch, done) {
-      postToMainThread({ version: THREAD_MESSAGE_VERSION, kind: 'logs', thread: threadId, items: batch.map(forwardedLogRecord) });
+      if (!takeRoom(room, ROOM_LOGS, batch.length)) return done(NO_ROOM);
+      postLogsToMainThread(batch, false);
       done(EXPORT_OK);
     },
     shutdown: () => Promise.resolve(),

@@ -17,11 +17,7 @@ import { BatchSpanProcessor } from '../trace/batch-span-processor.js';
 import { createSampler } from '../trace/samplers.js';
 import { SdkTracerProvider } from '../trace/tracer-provider.js';
 import type { MainThreadTakes } from './thread-messages.js';
-import { logsToMainThread, metricsToMainThread, postMetricsToMainThread, spansToMainThread } from './to-main-thread.js';
-
-function ignore(): void {
-  // Handing over cannot fail in a way worth reporting (to-main-thread.ts logs it at debug).
-}
+import { logsToMainThread, metricsToMainThread, postLogsToMainThread, postMetricsToMainThread, postSpansToMainThread, spansToMainThread } from './to-main-thread.js';
 
 export interface WorkerSdk {
   readonly tracerProvider: SdkTracerProvider | undefined;
@@ -32,7 +28,7 @@ export interface WorkerSdk {
 }
 
 export function startWorkerSdk(config: Config, resource: Resource, takes: MainThreadTakes): WorkerSdk {
-  const spanExporter = spansToMainThread();
+  const spanExporter = spansToMainThread(takes.room);
   let spans: BatchSpanProcessor | undefined;
   let tracerProvider: SdkTracerProvider | undefined;
   if (takes.traces && config.tracesExporters.length > 0) {
@@ -46,7 +42,7 @@ export function startWorkerSdk(config: Config, resource: Resource, takes: MainTh
     });
   }
 
-  const logExporter = logsToMainThread();
+  const logExporter = logsToMainThread(takes.room);
   let logs: BatchLogRecordProcessor | undefined;
   let loggerProvider: SdkLoggerProvider | undefined;
   if (takes.logs && config.logsExporters.length > 0) {
@@ -72,11 +68,12 @@ export function startWorkerSdk(config: Config, resource: Resource, takes: MainTh
     if (ended) return;
     ended = true;
     try {
-      // The exporters hand over synchronously: nothing is ever in flight.
+      // All of it, room or not (the main thread's queue takes a last hand-over up to twice its bound, and
+      // drops and counts what does not fit): the thread runs no more JavaScript after this. The exporters hand over synchronously: nothing is in flight.
       const restOfSpans = spans?.queue.takeAll() ?? [];
-      if (restOfSpans.length > 0) spanExporter.export(restOfSpans, ignore);
+      if (restOfSpans.length > 0) postSpansToMainThread(restOfSpans, true);
       const restOfLogs = logs?.queue.takeAll() ?? [];
-      if (restOfLogs.length > 0) logExporter.export(restOfLogs, ignore);
+      if (restOfLogs.length > 0) postLogsToMainThread(restOfLogs, true);
       if (meterProvider !== undefined) {
         const last = meterProvider.collectSync();
         meterProvider.stop();

@@ -167,3 +167,25 @@ test('with delta temporality the workers\' measurements are counted once, in the
     await receiver.close();
   }
 });
+
+test("a worker's burst waits in its own queue while the main thread's is full, and arrives whole", async () => {
+  const receiver = await GrpcReceiver.start();
+  try {
+    // Each worker makes 3 times what the main thread's queue holds, at once.
+    const exit = await runCli(['node', join(FIXTURES, 'workers', 'span-bursts.js')], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_BSP_MAX_QUEUE_SIZE: '100',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '50',
+      OTEL_BSP_SCHEDULE_DELAY: '50',
+      SPANS: '100',
+      LINGER_MS: '3000',
+    });
+    assert.equal(exit.code, 0, exit.stderr);
+    assert.equal(exit.stdout, 'workers exited 0\n');
+    const spans = await receiver.waitForSpans(200);
+    assert.equal(spans.length, 200);
+    assert.equal(new Set(spans.map((s) => s.spanId)).size, 200);
+  } finally {
+    await receiver.close();
+  }
+});

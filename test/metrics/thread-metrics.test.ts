@@ -99,3 +99,10 @@ test('a Prometheus scrape reads the workers\' data without taking it from the pu
   assert.equal(main.provider.hasPending(), true, 'what arrived from a worker is pending for the push reader');
   assert.equal(numberPoints(main.provider.collectSync(), 'jobs')[0]!.value, 2);
 });
+
+test('a thread that ends with nothing to report leaves nothing pending (the exit flush would never end)', () => {
+  const { main, merged, send } = threads();
+  send(0, true);
+  assert.equal(merged.hasPending(), false);
+  assert.equal(main.provider.hasPending(), false);
+});
