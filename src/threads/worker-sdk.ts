@@ -68,8 +68,9 @@ export function startWorkerSdk(config: Config, resource: Resource, takes: MainTh
     if (ended) return;
     ended = true;
     try {
-      // All of it, room or not (the main thread's queue takes a last hand-over up to twice its bound, and
-      // drops and counts what does not fit): the thread runs no more JavaScript after this. The exporters hand over synchronously: nothing is in flight.
+      // All of it, room or not (the main thread's queue takes a last hand-over up to twice its bound,
+      // and drops and counts what does not fit): the thread runs no more JavaScript after this. The
+      // exporters hand over synchronously: nothing is in flight.
       const restOfSpans = spans?.queue.takeAll() ?? [];
       if (restOfSpans.length > 0) postSpansToMainThread(restOfSpans, true);
       const restOfLogs = logs?.queue.takeAll() ?? [];
