@@ -4,9 +4,9 @@
 // `next` wrapper, which ends the span and restores the router's context for the next layer.
 
 import type { ServerResponse } from 'node:http';
-import type { Context, Tracer } from '@opentelemetry/api';
+import type { Context, Span, Tracer } from '@opentelemetry/api';
 import { trace } from '../../src/otel-api/trace.js';
-import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
+import { activeContext, enterContext, restoreContext } from '../../src/context/als-context-manager.js';
 import { Guard } from '../../src/hook/guard.js';
 import { routeOf, setRoute } from '../http/framework-api.js';
 import { wrap } from '../../src/hook/patch.js';
@@ -53,8 +53,16 @@ function createLevel(state: RequestState, next: NextFunction, req: object): Leve
   state.enteringPrefix = undefined;
   const level = new Level(state, next, prefix, (req as { baseUrl?: unknown }).baseUrl, activeContext());
   // The only closure per router per request: it has to be a distinct function carrying its level.
+  // Everything around the call of express's next is inline: this is the only frame of ours there.
   level.wrapper = function next(this: unknown) {
-    return leaveLayer(level, this, arguments);
+    const restore = leaveLayer(level, arguments[0]);
+    if (restore === undefined) return Reflect.apply(level.next, this, arguments);
+    const previous = enterContext(restore);
+    try {
+      return Reflect.apply(level.next, this, arguments);
+    } finally {
+      restoreContext(previous);
+    }
   };
   state.newestLevel = level;
   return level;
@@ -80,18 +88,18 @@ function finishLayer(level: Level, error: unknown, passedOn: boolean): Context |
   return level.parentContext;
 }
 
-function leaveLayer(level: Level, thisArg: unknown, args: IArguments): unknown {
-  let restore: Context | undefined;
-  if (level.meta !== undefined) {
-    try {
-      restore = finishLayer(level, args[0], true);
-    } catch (error) {
-      guard.fail(error);
-    }
+/**
+ * The layer running at `level` called next(`passed`): ends it. Returns the context the next layer runs
+ * in (the router's, not the span's of the layer that just ended) when ours replaced it.
+ */
+function leaveLayer(level: Level, passed: unknown): Context | undefined {
+  if (level.meta === undefined) return undefined;
+  try {
+    return finishLayer(level, passed, true);
+  } catch (error) {
+    guard.fail(error);
+    return undefined;
   }
-  // The next layer runs in the router's context, not in the span of the one that just ended.
-  if (restore === undefined) return Reflect.apply(level.next, thisArg, args);
-  return runWithContext(restore, Reflect.apply, level.next, thisArg, args);
 }
 
 function enterLayer(meta: LayerMeta, req: object, res: ServerResponse, next: NextFunction): Level {
@@ -112,42 +120,25 @@ function enterLayer(meta: LayerMeta, req: object, res: ServerResponse, next: Nex
   return level;
 }
 
-/** Calls the original exactly as express would have: (req, res, next) or (error, req, res, next). */
-function invoke(original: Original, layer: LayerLike, error: unknown, req: unknown, res: unknown, next: unknown, errorPath: boolean): unknown {
-  return errorPath ? original.call(layer, error, req, res, next) : original.call(layer, req, res, next);
-}
-
-function runLayer(
-  original: Original,
-  layer: LayerLike,
-  meta: LayerMeta,
-  error: unknown,
-  req: object,
-  res: ServerResponse,
-  next: NextFunction,
-  errorPath: boolean,
-): unknown {
-  let level: Level | undefined;
+/** The layer's level, its span started, before the original runs; undefined when our own fault stops it. */
+function startLayer(meta: LayerMeta, req: object, res: ServerResponse, next: NextFunction): Level | undefined {
   try {
-    level = enterLayer(meta, req, res, next);
+    return enterLayer(meta, req, res, next);
   } catch (internal) {
     guard.fail(internal);
+    return undefined;
   }
-  if (level === undefined) return invoke(original, layer, error, req, res, next, errorPath);
-  const span = level.span;
-  if (span === undefined) return invoke(original, layer, error, req, res, level.wrapper, errorPath);
-  const ctx = trace.setSpan(level.parentContext, span);
+}
+
+/**
+ * Express catches what handlers throw; whatever still escapes is recorded on this layer's span if it
+ * is still open, and goes on as the same object (the caller rethrows it).
+ */
+function layerThrew(level: Level, span: Span, thrown: unknown): void {
   try {
-    return runWithContext(ctx, invoke, original, layer, error, req, res, level.wrapper, errorPath);
-  } catch (thrown) {
-    // Express catches what handlers throw; whatever still escapes is recorded on this layer's
-    // span if it is still open, and goes on as the same object.
-    try {
-      if (level.span === span) finishLayer(level, thrown, true);
-    } catch (internal) {
-      guard.fail(internal);
-    }
-    throw thrown;
+    if (level.span === span) finishLayer(level, thrown, true);
+  } catch (internal) {
+    guard.fail(internal);
   }
 }
 
@@ -157,6 +148,9 @@ function runLayer(
  */
 export function patchLayerPrototype(proto: object, requestMethod: string, errorMethod: string): void {
   const target = proto as Record<string, Original>;
+  // The original is called from the wrapper itself, its span's context entered and restored inline:
+  // one frame of ours per layer in the app's stack traces, the least a wrapper can leave. The two
+  // wrappers repeat the same steps for that reason: a shared helper would be one more frame.
   wrap(target, requestMethod, (original) =>
     function handleRequest(this: LayerLike, req: object, res: ServerResponse, next: NextFunction) {
       const handle = this.handle;
@@ -165,7 +159,21 @@ export function patchLayerPrototype(proto: object, requestMethod: string, errorM
       }
       const meta = layerMeta(this);
       if (meta === undefined) return original.call(this, req, res, next);
-      return runLayer(original, this, meta, undefined, req, res, next, false);
+      const level = startLayer(meta, req, res, next);
+      if (level === undefined) return original.call(this, req, res, next);
+      const span = level.span;
+      if (span === undefined) return original.call(this, req, res, level.wrapper);
+      try {
+        const previous = enterContext(trace.setSpan(level.parentContext, span));
+        try {
+          return original.call(this, req, res, level.wrapper);
+        } finally {
+          restoreContext(previous);
+        }
+      } catch (thrown) {
+        layerThrew(level, span, thrown);
+        throw thrown;
+      }
     },
   );
   wrap(target, errorMethod, (original) =>
@@ -176,7 +184,21 @@ export function patchLayerPrototype(proto: object, requestMethod: string, errorM
       }
       const meta = layerMeta(this);
       if (meta === undefined) return original.call(this, error, req, res, next);
-      return runLayer(original, this, meta, error, req, res, next, true);
+      const level = startLayer(meta, req, res, next);
+      if (level === undefined) return original.call(this, error, req, res, next);
+      const span = level.span;
+      if (span === undefined) return original.call(this, error, req, res, level.wrapper);
+      try {
+        const previous = enterContext(trace.setSpan(level.parentContext, span));
+        try {
+          return original.call(this, error, req, res, level.wrapper);
+        } finally {
+          restoreContext(previous);
+        }
+      } catch (thrown) {
+        layerThrew(level, span, thrown);
+        throw thrown;
+      }
     },
   );
 }

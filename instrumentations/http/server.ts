@@ -1,5 +1,5 @@
 // Server spans: Server.prototype.emit('request') is wrapped so the handler runs inside the
-// span's context (one AsyncLocalStorage.run, no per-request closures), and one 'close'
+// span's context (entered and restored around the original emit, no per-request closures), and one 'close'
 // listener on the response ends the span, whether the response finished or was aborted.
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -7,7 +7,7 @@ import type { Context, Span } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
-import { runWithContext } from '../../src/context/als-context-manager.js';
+import { enterContext, restoreContext } from '../../src/context/als-context-manager.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
 import { suppressed } from '../../src/context/suppress.js';
 import { atExit } from '../../src/exit/app-exit-callbacks.js';
@@ -301,11 +301,15 @@ export function patchServer(serverPrototype: object, scheme: 'http' | 'https', t
       }
       if (ctx === undefined) return Reflect.apply(original, this, arguments);
       let threw = true;
+      // The context is entered here, not through runWithContext: this wrapper is then the only frame of
+      // ours between the handler's and Node's in the app's stack traces.
+      const previous = enterContext(ctx);
       try {
-        const handled = runWithContext(ctx, Reflect.apply, original, this, arguments) as boolean;
+        const handled = Reflect.apply(original, this, arguments) as boolean;
         threw = false;
         return handled;
       } finally {
+        restoreContext(previous);
         // Not caught and rethrown: a rethrow would make Node's crash report point at this file.
         if (threw) escapedFrom = req;
       }

@@ -105,3 +105,10 @@ export function batchPipeline(name: string, branches: readonly QueuedBranch[]): 
     },
   };
 }
+
+/** What the fullest of `queues` can still take under `bound` (worker threads hand over only what fits). */
+export function roomLeft(queues: readonly Pick<BatchQueue<unknown>, 'size'>[], bound: number): number {
+  let used = 0;
+  for (const queue of queues) used = Math.max(used, queue.size);
+  return Math.max(0, bound - used);
+}

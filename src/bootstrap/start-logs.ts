@@ -7,7 +7,7 @@ import { SdkLoggerProvider } from '../logs/logger-provider.js';
 import type { LogRecordListener } from '../logs/logger.js';
 import type { Resource } from '../core/types.js';
 import type { EncodedItem } from '../export/otlp/encode-protobuf/envelope.js';
-import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
+import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, roomLeft, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
 import type { Pipeline } from '../exit/app-pipeline.js';
 
 function otlpLogsBranch(config: Config): BatchBranch<ReadableLogRecord, EncodedItem> {
@@ -32,13 +32,24 @@ function withProcessor<E>(branch: BatchBranch<ReadableLogRecord, E>, config: Con
   return { processor, branch: queuedBranch(branch, processor.queue) };
 }
 
-export function startLogs(config: Config, resource: Resource): { provider: SdkLoggerProvider; pipeline: Pipeline } {
+export interface Logs {
+  readonly provider: SdkLoggerProvider;
+  readonly pipeline: Pipeline;
+  /** Takes a log record from elsewhere (a worker thread's) as its own; `last`: of the worker's last hand-over. */
+  readonly take: (record: ReadableLogRecord, last: boolean) => void;
+  /** Log records the fullest queue still has room for. */
+  readonly room: () => number;
+}
+
+export function startLogs(config: Config, resource: Resource): Logs {
   const listeners: LogRecordListener[] = [];
-  const branches: QueuedBranch[] = [];
+  const parts: { processor: BatchLogRecordProcessor<unknown>; branch: QueuedBranch }[] = [];
+  let tree: LogRecordListener | undefined;
   for (const name of config.logsExporters) {
     if (name === 'console' && config.consoleFormat === 'tree') {
       // No batch queue: the tree takes each record as it comes (its pipeline is start-sdk.ts's to run).
-      listeners.push((require('../export/console/tree/tree-output.js') as typeof import('../export/console/tree/tree-output.js')).consoleTree(config).logs);
+      tree = (require('../export/console/tree/tree-output.js') as typeof import('../export/console/tree/tree-output.js')).consoleTree(config).logs;
+      listeners.push(tree);
       continue;
     }
     const part =
@@ -46,16 +57,22 @@ export function startLogs(config: Config, resource: Resource): { provider: SdkLo
         ? withProcessor(consoleBranch((require('../export/console/console-log-exporter.js') as typeof import('../export/console/console-log-exporter.js')).createConsoleLogExporter()), config)
         : withProcessor(otlpLogsBranch(config), config);
     listeners.push(part.processor);
-    branches.push(part.branch);
+    parts.push(part as { processor: BatchLogRecordProcessor<unknown>; branch: QueuedBranch });
   }
   const provider = new SdkLoggerProvider({
     resource,
     limits: config.logRecordLimits,
     listener: multiLogListener(listeners),
   });
-  const pipeline = batchPipeline('logs', branches);
+  const pipeline = batchPipeline('logs', parts.map((part) => part.branch));
   return {
     provider,
+    take: (record, last) => {
+      const bound = last ? 2 * config.blrp.maxQueueSize : config.blrp.maxQueueSize;
+      for (const part of parts) part.processor.queue.addWithin(record, bound);
+      tree?.onEmit(record);
+    },
+    room: () => roomLeft(parts.map((part) => part.processor.queue), config.blrp.maxQueueSize),
     pipeline: { ...pipeline, shutdown: (timeoutMs) => pipeline.shutdown(timeoutMs).finally(() => provider.stop()) },
   };
 }

@@ -72,7 +72,14 @@ function startPrometheus(config: Config, provider: SdkMeterProvider): Prometheus
   });
 }
 
-export function startMetrics(config: Config, resource: Resource): { provider: SdkMeterProvider; pipeline: Pipeline } | undefined {
+export interface Metrics {
+  readonly provider: SdkMeterProvider;
+  readonly pipeline: Pipeline;
+  /** The preference the provider applies (cumulative whenever Prometheus is on). */
+  readonly temporality: TemporalityPreference;
+}
+
+export function startMetrics(config: Config, resource: Resource): Metrics | undefined {
   const branches: Branch[] = [];
   let prometheus = false;
   for (const name of config.metricsExporters) {
@@ -81,9 +88,10 @@ export function startMetrics(config: Config, resource: Resource): { provider: Sd
     else if (name === 'prometheus') prometheus = true;
   }
   if (branches.length === 0 && !prometheus) return undefined;
+  const temporality = temporalityWith(config, prometheus, branches.length);
   const provider = new SdkMeterProvider({
     resource,
-    temporalityPreference: temporalityWith(config, prometheus, branches.length),
+    temporalityPreference: temporality,
     exemplarFilter: config.metricsExemplarFilter,
   });
   const server = prometheus ? startPrometheus(config, provider) : undefined;
@@ -110,5 +118,5 @@ export function startMetrics(config: Config, resource: Resource): { provider: Sd
       for (const branch of branches) branch.exportAtExit(collection, sends);
     },
   };
-  return { provider, pipeline };
+  return { provider, pipeline, temporality };
 }

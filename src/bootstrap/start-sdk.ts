@@ -16,6 +16,12 @@ import { createPropagator } from './propagators.js';
 import { installShutdown, type ShutdownNow } from '../exit/app-shutdown.js';
 import { recordFatalExceptions } from '../exit/app-crash-log.js';
 import { startTracing } from './start-tracing.js';
+import type { TracerProvider } from '@opentelemetry/api';
+import type { Resource } from '../core/types.js';
+import type { SdkLoggerProvider } from '../logs/logger-provider.js';
+import type { SdkMeterProvider } from '../metrics/meter-provider.js';
+import { mainThreadTakes } from '../threads/to-main-thread.js';
+import type { MainThreadTakes } from '../threads/thread-messages.js';
 
 export function selectInstrumentations(config: Config): InstrumentationEntry[] {
   // Unknown names were reported with the configuration (loadConfig, start.ts).
@@ -54,8 +60,56 @@ export interface StartedSdk {
 export function startSdk(config: Config): StartedSdk {
   const resource = detectResource(config);
   const propagator = createPropagator(config.propagators);
-  const pipelines: Pipeline[] = [];
+  // A worker thread whose main thread takes its telemetry (src/threads) exports nothing itself.
+  const takes = mainThreadTakes();
+  const signals = takes === undefined ? startSignals(config, resource) : startWorkerSignals(config, resource, takes);
 
+  registerApiGlobals({ context: contextManager, propagation: propagator, trace: signals.tracerProvider, metrics: signals.meterProvider });
+  if (signals.loggerProvider !== undefined) {
+    registerLogsGlobal(signals.loggerProvider);
+    recordFatalExceptions(signals.loggerProvider);
+  }
+
+  // Each instrumentation gets its own scope from these (hook/scoped-telemetry.ts).
+  const sources: TelemetrySources = {
+    tracerProvider: signals.tracerProvider ?? NOOP_TRACER_PROVIDER,
+    meterProvider: signals.meterProvider,
+    loggerProvider: signals.loggerProvider,
+    propagator,
+    config,
+  };
+  // The runtime metrics are the process's (CPU, memory) and the main thread's (event loop, heap): recorded
+  // there only, when it takes the workers' telemetry.
+  const selected = selectInstrumentations(config).filter((entry) => takes === undefined || entry.name !== 'runtime');
+  const hooks = new ModuleHooks(selected, sources);
+  hooks.listen('@opentelemetry/api', onAppApiLoaded);
+  hooks.install();
+  subscribeChannelInstrumentations(selected, hooks);
+
+  const shutdown = signals.shutdown();
+  diag.debug(
+    `started in pid ${process.pid}${threadLabel()} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, ` +
+      `traces=${config.tracesExporters.join(',') || 'none'}, metrics=${signals.meterProvider === undefined ? 'none' : config.metricsExporters.join(',')}, ` +
+      `logs=${config.logsExporters.join(',') || 'none'}${takes === undefined ? '' : ', exported by the main thread'}`,
+  );
+  return { hooks, shutdown };
+}
+
+interface Signals {
+  readonly tracerProvider: TracerProvider | undefined;
+  readonly meterProvider: SdkMeterProvider | undefined;
+  readonly loggerProvider: SdkLoggerProvider | undefined;
+  /** Installs what flushes at exit, once the instrumentations are in place. */
+  readonly shutdown: () => ShutdownNow;
+}
+
+function noRoom(): number {
+  return 0;
+}
+
+/** This thread's own exporters; the main thread's also take what worker threads hand over. */
+function startSignals(config: Config, resource: Resource): Signals {
+  const pipelines: Pipeline[] = [];
   const tracing = config.tracesExporters.length > 0 ? startTracing(config, resource) : undefined;
   if (tracing !== undefined) pipelines.push(tracing.pipeline);
   // A signal that is off costs nothing: its SDK is not even loaded.
@@ -72,32 +126,26 @@ export function startSdk(config: Config): StartedSdk {
     const tree = (require('../export/console/tree/tree-output.js') as typeof import('../export/console/tree/tree-output.js')).startedConsoleTree();
     if (tree !== undefined) pipelines.push((require('./console-tree-pipeline.js') as typeof import('./console-tree-pipeline.js')).consoleTreePipeline(tree));
   }
-
-  registerApiGlobals({ context: contextManager, propagation: propagator, trace: tracing?.provider, metrics: metricsSetup?.provider });
-  if (logsSetup !== undefined) {
-    registerLogsGlobal(logsSetup.provider);
-    recordFatalExceptions(logsSetup.provider);
-  }
-
-  // Each instrumentation gets its own scope from these (hook/scoped-telemetry.ts).
-  const sources: TelemetrySources = {
-    tracerProvider: tracing?.provider ?? NOOP_TRACER_PROVIDER,
+  return {
+    tracerProvider: tracing?.provider,
     meterProvider: metricsSetup?.provider,
     loggerProvider: logsSetup?.provider,
-    propagator,
-    config,
+    shutdown: () => {
+      // Before the shutdown's own listeners: what workers still had on its way is in the queues when they run.
+      (require('../threads/from-worker-threads.js') as typeof import('../threads/from-worker-threads.js')).takeFromWorkerThreads({
+        resource,
+        span: tracing?.take,
+        spanRoom: tracing === undefined ? noRoom : tracing.room,
+        logRecord: logsSetup?.take,
+        logRoom: logsSetup === undefined ? noRoom : logsSetup.room,
+        metrics: metricsSetup === undefined ? undefined : { temporality: metricsSetup.temporality, threads: metricsSetup.provider.takeThreadMetrics() },
+      });
+      return installShutdown(pipelines, config.otlp.traces.timeoutMs || OTLP_TIMEOUT_MS);
+    },
   };
-  const selected = selectInstrumentations(config);
-  const hooks = new ModuleHooks(selected, sources);
-  hooks.listen('@opentelemetry/api', onAppApiLoaded);
-  hooks.install();
-  subscribeChannelInstrumentations(selected, hooks);
+}
 
-  const shutdown = installShutdown(pipelines, config.otlp.traces.timeoutMs || OTLP_TIMEOUT_MS);
-  diag.debug(
-    `started in pid ${process.pid}${threadLabel()} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, ` +
-      `traces=${config.tracesExporters.join(',') || 'none'}, metrics=${metricsSetup === undefined ? 'none' : config.metricsExporters.join(',')}, ` +
-      `logs=${config.logsExporters.join(',') || 'none'}`,
-  );
-  return { hooks, shutdown };
+function startWorkerSignals(config: Config, resource: Resource, takes: MainThreadTakes): Signals {
+  const worker = (require('../threads/worker-sdk.js') as typeof import('../threads/worker-sdk.js')).startWorkerSdk(config, resource, takes);
+  return { ...worker, shutdown: () => worker.shutdown };
 }

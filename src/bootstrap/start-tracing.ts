@@ -8,8 +8,9 @@ import type { ReadableSpan } from '../trace/span-data.js';
 import { SdkTracerProvider } from '../trace/tracer-provider.js';
 import type { SpanEndListener } from '../trace/span.js';
 import type { EncodedItem } from '../export/otlp/encode-protobuf/envelope.js';
-import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
+import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, roomLeft, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
 import type { Pipeline } from '../exit/app-pipeline.js';
+import type { ConsoleTree } from '../export/console/tree/tree-output.js';
 
 function otlpTraceBranch(config: Config): BatchBranch<ReadableSpan, EncodedItem> {
   return otlpBranch<ReadableSpan, EncodedItem>(
@@ -33,13 +34,24 @@ function withProcessor<E>(branch: BatchBranch<ReadableSpan, E>, config: Config):
   return { processor, branch: queuedBranch(branch, processor.queue) };
 }
 
-export function startTracing(config: Config, resource: Resource): { provider: SdkTracerProvider; pipeline: Pipeline } {
+export interface Tracing {
+  readonly provider: SdkTracerProvider;
+  readonly pipeline: Pipeline;
+  /** Takes a finished, sampled span from elsewhere (a worker thread's) as its own; `last`: of the worker's last hand-over. */
+  readonly take: (span: ReadableSpan, last: boolean) => void;
+  /** Spans the fullest queue still has room for. */
+  readonly room: () => number;
+}
+
+export function startTracing(config: Config, resource: Resource): Tracing {
   const listeners: SpanEndListener[] = [];
-  const branches: QueuedBranch[] = [];
+  const parts: { processor: BatchSpanProcessor<unknown>; branch: QueuedBranch }[] = [];
+  let tree: ConsoleTree | undefined;
   for (const name of config.tracesExporters) {
     if (name === 'console' && config.consoleFormat === 'tree') {
       // No batch queue: the tree takes each span as it ends (its pipeline is start-sdk.ts's to run).
-      listeners.push((require('../export/console/tree/tree-output.js') as typeof import('../export/console/tree/tree-output.js')).consoleTree(config).spans);
+      tree = (require('../export/console/tree/tree-output.js') as typeof import('../export/console/tree/tree-output.js')).consoleTree(config);
+      listeners.push(tree.spans);
       continue;
     }
     const part =
@@ -47,7 +59,7 @@ export function startTracing(config: Config, resource: Resource): { provider: Sd
         ? withProcessor(consoleBranch((require('../export/console/console-span-exporter.js') as typeof import('../export/console/console-span-exporter.js')).createConsoleSpanExporter()), config)
         : withProcessor(otlpTraceBranch(config), config);
     listeners.push(part.processor);
-    branches.push(part.branch);
+    parts.push(part as { processor: BatchSpanProcessor<unknown>; branch: QueuedBranch });
   }
   const provider = new SdkTracerProvider({
     sampler: createSampler(config.sampler, config.samplerRatio),
@@ -55,5 +67,14 @@ export function startTracing(config: Config, resource: Resource): { provider: Sd
     resource,
     listener: multiListener(listeners),
   });
-  return { provider, pipeline: batchPipeline('traces', branches) };
+  return {
+    provider,
+    pipeline: batchPipeline('traces', parts.map((part) => part.branch)),
+    take: (span, last) => {
+      const bound = last ? 2 * config.bsp.maxQueueSize : config.bsp.maxQueueSize;
+      for (const part of parts) part.processor.queue.addWithin(span, bound);
+      tree?.spans.onEnd(span);
+    },
+    room: () => roomLeft(parts.map((part) => part.processor.queue), config.bsp.maxQueueSize),
+  };
 }

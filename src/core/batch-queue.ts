@@ -86,14 +86,27 @@ export class BatchQueue<T, E = never> {
     return this.#dropped;
   }
 
+  /** Items held, queued or in flight: what the bound counts. */
+  get size(): number {
+    return this.#queue.length + this.#inFlightSize;
+  }
+
   hasPending(): boolean {
     return this.#queue.length > 0 || this.#inFlight !== undefined;
   }
 
   /** O(1); never throws, never does I/O. */
   add(item: T): void {
+    this.addWithin(item, this.#config.maxQueueSize);
+  }
+
+  /**
+   * add() under another bound: a worker thread's last hand-over (src/threads), which its own queue held
+   * within its bound and which cannot wait for room, may take this queue up to twice its own.
+   */
+  addWithin(item: T, bound: number): void {
     if (this.#shutDown) return;
-    if (this.#queue.length + this.#inFlightSize >= this.#config.maxQueueSize) {
+    if (this.#queue.length + this.#inFlightSize >= bound) {
       this.#drop(1);
       // Key and message are built once: with the collector down this runs on every request.
       warnOnce(this.#queueFullKey, this.#queueFullMessage);

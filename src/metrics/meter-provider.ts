@@ -9,6 +9,7 @@ import { collectKeepingExemplars, type ExemplarFilter } from './exemplar.js';
 import type { MeterState, TemporalityPreference } from './instruments.js';
 import { SdkMeter, type CallbackResults } from './meter.js';
 import type { ResourceMetrics, ScopeMetrics } from './metric-data.js';
+import type { ThreadMetrics } from './thread-metrics.js';
 
 export interface MeterProviderOptions {
   readonly resource: Resource;
@@ -33,6 +34,8 @@ export class SdkMeterProvider implements MeterProvider {
   readonly #background = new Set<SdkMeter>();
   #collectedOnce = false;
   #inFlight: Promise<void> | undefined;
+  /** Worker threads' metrics (src/threads), merged into each collection; only in a main thread that takes them. */
+  #threads: ThreadMetrics | undefined;
 
   constructor(options: MeterProviderOptions) {
     this.resource = options.resource;
@@ -83,10 +86,16 @@ export class SdkMeterProvider implements MeterProvider {
     return meter;
   }
 
+  /** Merges worker threads' metrics into this provider's collections from now on. */
+  takeThreadMetrics(): ThreadMetrics {
+    this.#threads ??= new (require('./thread-metrics.js') as typeof import('./thread-metrics.js')).ThreadMetrics();
+    return this.#threads;
+  }
+
   /** Synchronous measurements since the last collection, or callbacks never collected yet. */
   hasPending(): boolean {
     if (this.#state.stopped) return false;
-    if (this.#state.pending) return true;
+    if (this.#state.pending || this.#threads?.hasPending() === true) return true;
     if (this.#collectedOnce) return false;
     // Only the app's observables: ours (runtime metrics) alone are no reason to export on the way out.
     for (const meter of this.#meters.values()) if (!this.#background.has(meter) && meter.hasCallbacks()) return true;
@@ -95,7 +104,7 @@ export class SdkMeterProvider implements MeterProvider {
 
   /** Synchronous measurements since the last collection (observable callbacks not counted). */
   hasRecorded(): boolean {
-    return !this.#state.stopped && this.#state.pending;
+    return !this.#state.stopped && (this.#state.pending || this.#threads?.hasPending() === true);
   }
 
   /** Runs callbacks (awaiting async ones up to callbackTimeoutMs; 0 = no limit) and collects. */
@@ -132,13 +141,13 @@ export class SdkMeterProvider implements MeterProvider {
       const all = Promise.all(pending);
       await (callbackTimeoutMs > 0 ? Promise.race([all, timeout(callbackTimeoutMs)]) : all);
     }
-    return pull ? collectKeepingExemplars(() => this.#finishCollection()) : this.#finishCollection();
+    return pull ? collectKeepingExemplars(() => this.#finishCollection(true)) : this.#finishCollection(false);
   }
 
   /** For process exit: async callbacks contribute only what they observed synchronously. */
   collectSync(): ResourceMetrics {
     this.#startCollection();
-    return this.#finishCollection();
+    return this.#finishCollection(false);
   }
 
   /** Stops recording; later collections still return what was recorded before. */
@@ -156,14 +165,16 @@ export class SdkMeterProvider implements MeterProvider {
     return pending;
   }
 
-  #finishCollection(): ResourceMetrics {
+  /** `pull`: a scrape, which takes nothing from the worker threads' deltas (the push reader does). */
+  #finishCollection(pull: boolean): ResourceMetrics {
     const now = hrNow();
     const scopeMetrics: ScopeMetrics[] = [];
     for (const meter of this.#meters.values()) {
       const scope = meter.collect(now);
       if (scope !== undefined) scopeMetrics.push(scope);
     }
-    return { resource: this.resource, scopeMetrics };
+    const rm: ResourceMetrics = { resource: this.resource, scopeMetrics };
+    return this.#threads === undefined ? rm : this.#threads.mergeInto(rm, !pull);
   }
 }
 

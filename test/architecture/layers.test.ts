@@ -18,6 +18,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/core'],
   ['src/trace', 'src/metrics', 'src/logs', 'src/resource'],
   ['src/export'],
+  // Worker threads hand their signals' data to the main thread's SDK.
+  ['src/threads'],
   ['src/hook'],
   // Everything that runs as a process leaves, on the app's side and the launcher's: the app side flushes
   // through export, the launcher (src/cli) receives what the app hands over.

@@ -11,7 +11,7 @@
 import type { Socket } from 'node:net';
 import type { Config } from '../../../config/types.js';
 import type { LogRecordListener } from '../../../logs/logger.js';
-import type { SdkSpan, SpanEndListener } from '../../../trace/span.js';
+import type { ReadableSpan } from '../../../trace/span-data.js';
 import { diag } from '../../../diag/log.js';
 import { TraceAssembler } from './trace-assembler.js';
 import { terminalStyle } from './terminal-style.js';
@@ -108,7 +108,8 @@ class TreeOutput {
 }
 
 export interface ConsoleTree {
-  readonly spans: SpanEndListener;
+  /** A span as it ends, or one a worker thread handed over. */
+  readonly spans: { onEnd(span: ReadableSpan): void };
   readonly logs: LogRecordListener;
   /** Records wait to be sent, or traces to be printed. */
   hasPending(): boolean;
@@ -125,7 +126,7 @@ export function consoleTree(config: Config): ConsoleTree {
   started = {
     // Called inside span.end() and the app's logging calls: a fault of ours loses a line, never reaches the app.
     spans: {
-      onEnd(span: SdkSpan): void {
+      onEnd(span: ReadableSpan): void {
         if ((span.traceFlags & 1) !== 1) return;
         try {
           output.add(treeSpanOf(span));
