@@ -10,6 +10,7 @@ import { USAGE, helpText, helpWidth } from './help-text.js';
 import { PACKAGE_VERSION } from '../package-info.js';
 import { withPreloads } from './node-options.js';
 import { runCommand } from './spawn.js';
+import { runView, runWithView } from './view-command.js';
 
 const NAME = 'otel-instrument';
 export const EXIT_USAGE = 2;
@@ -20,10 +21,12 @@ export class UsageError extends Error {}
 export type ParsedArgs =
   | { readonly action: 'help' | 'version'; readonly text: string }
   | {
-      readonly action: 'run' | 'print-config';
+      readonly action: 'run' | 'print-config' | 'view';
       /** Variable -> value, from the flags (a later flag wins). */
       readonly flagEnv: ReadonlyMap<string, string>;
       readonly command: readonly string[];
+      /** --view: the launcher hosts the local viewer and the app exports to it. */
+      readonly view: boolean;
     };
 
 
@@ -50,7 +53,7 @@ function splitArgs(argv: readonly string[]): { launcher: string[]; generic: Set<
     const written = eq === -1 ? arg : arg.slice(0, eq);
     const name = normalizeFlagName(written.slice(2));
     if (name === undefined) throw new UsageError(`unknown option '${written}'`);
-    if (name === 'help' || name === 'version' || name === 'print_config') {
+    if (name === 'help' || name === 'version' || name === 'print_config' || name === 'view') {
       if (eq !== -1) throw new UsageError(`option '${written}' does not take a value`);
       launcher.push(name === 'print_config' ? '--print-config' : `--${name}`);
       continue;
@@ -81,6 +84,7 @@ function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => 
     .helpOption('-h, --help', 'show this help and exit')
     .version(PACKAGE_VERSION, '-V, --version', 'print the version and exit')
     .addOption(new Option('--print-config', 'print the effective configuration (secrets masked) and exit'))
+    .addOption(new Option('--view', 'run the local viewer and send the command telemetry to it'))
     .exitOverride()
     .configureOutput({ writeOut, writeErr: () => {}, outputError: () => {} });
   // Commander parses; --help is ours (help-text.ts), so these need no descriptions.
@@ -116,7 +120,10 @@ export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
       flagEnv.set(envNameForFlag(match[1]), match[2]);
     }
   }
-  return { action: program.opts().printConfig === true ? 'print-config' : 'run', flagEnv, command };
+  const view = program.opts().view === true;
+  // `otel-instrument [flags] view`, alone: the viewer without an app.
+  if (command.length === 1 && command[0] === 'view') return { action: 'view', flagEnv, command: [], view };
+  return { action: program.opts().printConfig === true ? 'print-config' : 'run', flagEnv, command, view };
 }
 
 /** The child's environment: ours, plus the flags' variables, plus NODE_OPTIONS preloads and our pid. */
@@ -153,8 +160,12 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
   start(parsed);
 }
 
-function start({ action, flagEnv, command }: Extract<ParsedArgs, { flagEnv: unknown }>): void {
+function start({ action, flagEnv, command, view }: Extract<ParsedArgs, { flagEnv: unknown }>): void {
   const env = childEnv(flagEnv);
+  if (action === 'view') {
+    checkConfig(env, new Set(flagEnv.keys()));
+    return runView(env);
+  }
   if (action === 'print-config') {
     const lines = describeConfig(env, new Set(flagEnv.keys()), SETTINGS.all).map(printConfigLine);
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -163,7 +174,8 @@ function start({ action, flagEnv, command }: Extract<ParsedArgs, { flagEnv: unkn
   const [file, ...args] = command;
   if (file === undefined || file === '') return usageError(`missing command (usage: ${NAME} ${USAGE})`);
   checkConfig(env, new Set(flagEnv.keys()));
-  runCommand(file, args, env);
+  if (view) runWithView(file, args, env);
+  else runCommand(file, args, env);
 }
 
 /** `NAME=value (source)`, plus why when the source alone does not say: `(default; "abc" is not ...)`. */

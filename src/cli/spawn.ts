@@ -31,7 +31,13 @@ const LINK_FD = 4;
  * after sending what the child handed over on its way out (src/exit/launcher-receiver.ts).
  * Returns immediately; the process exits later, from the child's events.
  */
-export function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv): void {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  /** Decides when to end once the child ended and its telemetry was sent (--view keeps its viewer up); default: now. */
+  afterChild: (end: () => void, code: number | null, signal: NodeJS.Signals | null) => void = (end) => end(),
+): void {
   const child = spawn(command, args, {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'],
     env: { ...env, [HANDOFF_FD_VAR]: String(HANDOFF_FD), [LINK_FD_VAR]: String(LINK_FD) },
@@ -87,7 +93,8 @@ export function runCommand(command: string, args: readonly string[], env: NodeJS
       if (signal !== null) reraise(signal);
       else process.exit(code ?? 1);
     };
-    handoff.sendAfterExit().then(end, end);
+    const ended = (): void => afterChild(end, code, signal);
+    handoff.sendAfterExit().then(ended, ended);
   });
 }
 

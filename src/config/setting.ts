@@ -14,7 +14,7 @@ export const SETTING_GROUPS = {
   instrumentations: 'Instrumentations',
   'logs-metrics': 'Logs and metrics',
   diagnostics: 'Diagnostics',
-  view: 'Local viewer (otel-instrument view, --view)',
+  view: 'Local viewer',
 } as const;
 
 export type SettingGroup = keyof typeof SETTING_GROUPS;
