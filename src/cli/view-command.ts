@@ -81,6 +81,8 @@ export function runWithView(file: string, args: readonly string[], env: NodeJS.P
     runCommand(file, args, pointAtViewer(env, viewer), (end, code, signal) => {
       finish = () => {
         finish = undefined;
+        // Ours gone, the launcher can die by the app's signal as it does without --view.
+        for (const signal of STOP_SIGNALS) process.removeListener(signal, onSignal);
         viewer.close().then(end, end);
       };
       if (signalled || signal !== null) return finish();
