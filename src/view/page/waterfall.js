@@ -10,11 +10,11 @@ import { VirtualList } from './virtual-list.js';
 
 const ROW = 26;
 
-/** A stable colour per service. */
+/** A stable colour per service, from teal to violet: red stays the error colour. */
 function hue(service) {
   let h = 0;
-  for (let i = 0; i < service.length; i++) h = (h * 31 + service.charCodeAt(i)) % 360;
-  return h;
+  for (let i = 0; i < service.length; i++) h = (h * 31 + service.charCodeAt(i)) % 150;
+  return 170 + h;
 }
 
 function Attributes({ title, attributes }) {
