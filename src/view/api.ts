@@ -26,6 +26,8 @@ const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', js: 't
 // Nothing is loaded from elsewhere; uPlot sets element styles, which style-src 'unsafe-inline' allows.
 const CSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'";
 
+const LOOPBACK_HOST = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i;
+
 function json(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
@@ -122,6 +124,8 @@ function loadAssets(): Map<string, Buffer> {
 export function createPageServer(store: TelemetryStore): Server {
   const files = loadAssets();
   return createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Loopback names only: a web page that rebinds its own name to 127.0.0.1 must not read the telemetry.
+    if (!LOOPBACK_HOST.test(req.headers.host ?? '')) return json(res, 421, { error: 'open the viewer as 127.0.0.1 or localhost' });
     const url = new URL(req.url ?? '/', 'http://viewer');
     if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'method not allowed' });
     if (url.pathname.startsWith('/api/')) {

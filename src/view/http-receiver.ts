@@ -32,6 +32,13 @@ function readBody(req: IncomingMessage, done: (body: Buffer | undefined) => void
 export function handleOtlpHttp(req: IncomingMessage, res: ServerResponse, ingest: Ingest): void {
   const signal = BY_PATH.get((req.url ?? '').split('?')[0]!);
   if (signal === undefined) return answer(res, 404, 'text/plain', 'not found\n');
+  // The browser SDK exports across origins: the receiver allows it, as a collector configured for it does.
+  // (Only the receiver: the page's API, which hands telemetry out, stays same-origin.)
+  res.setHeader('access-control-allow-origin', '*');
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, { 'access-control-allow-methods': 'POST', 'access-control-allow-headers': 'content-type, content-encoding', 'access-control-max-age': '600' });
+    return void res.end();
+  }
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST');
     return answer(res, 405, 'text/plain', 'method not allowed\n');

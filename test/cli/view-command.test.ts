@@ -2,6 +2,8 @@
 // meant for a remote collector, and exports more often unless the user chose the delays.
 
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { parseArgs } from '../../src/cli/main.js';
 import { pointAtViewer } from '../../src/cli/view-command.js';
@@ -33,4 +35,12 @@ test('--view is a flag without a value; `view` alone is the viewer command, and 
   const app = parseArgs(['node', 'view']);
   assert.deepEqual('command' in app && app.command, ['node', 'view']);
   assert.throws(() => parseArgs(['--view=yes', 'node']), /does not take a value/);
+});
+
+test('a plain launch does not load the viewer: src/view is required only by view and --view', () => {
+  const main = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+  const probe = `require(${JSON.stringify(main)}); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((p) => p.includes('/src/view/'))))`;
+  const out = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stderr);
+  assert.deepEqual(JSON.parse(out.stdout), []);
 });

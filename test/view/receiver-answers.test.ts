@@ -105,3 +105,20 @@ test('taken ports: the receivers move to free ones, the page to the next port', 
     for (const s of blockers) s.close();
   }
 });
+
+test('the receiver lets a browser SDK post across origins; the page API answers only to loopback names', async () => {
+  const pre = await fetch(`${viewer.httpEndpoint}/v1/traces`, { method: 'OPTIONS', headers: { origin: 'http://app.local', 'access-control-request-method': 'POST' } });
+  assert.equal(pre.status, 204);
+  assert.equal(pre.headers.get('access-control-allow-origin'), '*');
+  const port = new URL(viewer.pageUrl).port;
+  assert.equal((await fetch(`http://localhost:${port}/api/summary`)).status, 200);
+  const rebound = await new Promise<number>((resolve, reject) => {
+    // fetch() will not send a foreign Host header: node:http does.
+    require('node:http').get({ host: '127.0.0.1', port, path: '/api/summary', headers: { host: `evil.example:${port}` } }, (res: any) => {
+      res.resume();
+      resolve(res.statusCode);
+    }).on('error', reject);
+  });
+  assert.equal(rebound, 421);
+  assert.equal((await fetch(`${viewer.pageUrl}api/summary`)).headers.get('access-control-allow-origin'), null);
+});
