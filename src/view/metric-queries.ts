@@ -48,10 +48,8 @@ function histogramDeltas(stream: StoredStream): Delta[] {
     const counts = p.counts ?? [];
     const restarted = prev === undefined || (p.count ?? 0) < (prev.count ?? 0) || p.startMs !== prev.startMs;
     if (stream.temporality === 1 || restarted) {
-      // Delta temporality, or the first point of a cumulative stream: it covers start..time.
-      if (stream.temporality === 1 || prev === undefined || restarted) {
-        out.push({ t: p.timeMs, seconds: Math.max(0.001, (p.timeMs - p.startMs) / 1000), count: p.count ?? 0, bounds: p.bounds ?? [], counts });
-      }
+      // A delta point, or the first point of a cumulative stream (or of its restart): it covers start..time.
+      out.push({ t: p.timeMs, seconds: Math.max(0.001, (p.timeMs - p.startMs) / 1000), count: p.count ?? 0, bounds: p.bounds ?? [], counts });
     } else {
       const pc = prev!.counts ?? [];
       out.push({
