@@ -65,10 +65,10 @@ test('--view: the trace of an express request is found by route, its waterfall n
     await page.locator('.trace-row.has-error[data-route="/api/fail"]').first().waitFor({ timeout: 20_000 });
     assert.match(await orderRow.innerText(), /GET \/api\/orders\/:id/);
     assert.match(await orderRow.innerText(), /shop/);
+    await page.screenshot({ path: join(ARTIFACTS, 'trace-list.png') });
     // The route filter keeps only that route.
     await page.selectOption('select[name=route]', '/api/orders/:id');
     await page.waitForFunction(() => [...document.querySelectorAll('.trace-row')].every((r) => r.getAttribute('data-route') === '/api/orders/:id'));
-    await page.screenshot({ path: join(ARTIFACTS, 'trace-list.png') });
 
     // The waterfall: server span at the top, the outgoing client span under it, the /stock server span under that.
     await orderRow.click();
