@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpServerSeries, quantile } from '../../src/view/metric-queries.js';
+import { dbClientSeries, httpServerSeries, quantile, runtimeSeries } from '../../src/view/metric-queries.js';
 import { readSnapshot, writeSnapshot } from '../../src/view/snapshot-file.js';
 import { TelemetryStore } from '../../src/view/telemetry-store.js';
 
@@ -111,4 +111,30 @@ test('the snapshot file brings the store back after a restart', () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('database operations are grouped by system, operation and collection; runtime sums become per-second rates', () => {
+  const store = new TelemetryStore({ maxSpans: 10, maxLogs: 10, maxPoints: 10 });
+  const at = (s: number) => String(1_700_000_000_000_000_000n + BigInt(s) * 1_000_000_000n);
+  const attrs = (o: Record<string, string>) => Object.entries(o).map(([key, v]) => ({ key, value: str(v) }));
+  store.ingest('metrics', { resourceMetrics: [{ resource: { attributes: attrs({ 'service.name': 'svc' }) }, scopeMetrics: [{ metrics: [
+    { name: 'db.client.operation.duration', unit: 's', histogram: { aggregationTemporality: 1, dataPoints: [
+      { attributes: attrs({ 'db.system.name': 'postgresql', 'db.operation.name': 'SELECT', 'db.collection.name': 'orders' }), startTimeUnixNano: at(0), timeUnixNano: at(5), count: '5', explicitBounds: [0.001], bucketCounts: ['5', '0'] },
+      { attributes: attrs({ 'db.system.name': 'postgresql', 'db.operation.name': 'SELECT', 'db.collection.name': 'orders', 'error.type': 'timeout' }), startTimeUnixNano: at(0), timeUnixNano: at(5), count: '5', explicitBounds: [0.001], bucketCounts: ['0', '5'] },
+    ] } },
+    { name: 'process.cpu.time', unit: 's', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [
+      { attributes: attrs({ 'cpu.mode': 'user' }), startTimeUnixNano: at(0), timeUnixNano: at(10), asDouble: 1 },
+    ] } },
+  ] }] }] });
+  store.ingest('metrics', { resourceMetrics: [{ resource: { attributes: attrs({ 'service.name': 'svc' }) }, scopeMetrics: [{ metrics: [
+    { name: 'process.cpu.time', unit: 's', sum: { aggregationTemporality: 2, isMonotonic: true, dataPoints: [
+      { attributes: attrs({ 'cpu.mode': 'user' }), startTimeUnixNano: at(0), timeUnixNano: at(20), asDouble: 3 },
+    ] } },
+  ] }] }] });
+  const [db] = dbClientSeries(store.metrics, 'svc');
+  assert.equal(db!.key, 'postgresql SELECT orders');
+  assert.deepEqual([db!.points[0]!.rate, db!.points[0]!.errorRate], [2, 0.5]);
+  const cpu = runtimeSeries(store.metrics, 'svc').find((r) => r.name === 'CPU')!;
+  // 2 s of CPU in 10 s: 20 %.
+  assert.deepEqual(cpu.points.map((p) => Math.round(p.v)), [20]);
 });
