@@ -60,6 +60,10 @@ export function helpText(width: number): string {
     ...wrap('print the version and exit', width, INDENT),
     '  --print-config',
     ...wrap('print the effective configuration (secrets masked, each value with its source) and exit', width, INDENT),
+    '  --view',
+    ...wrap('run the local viewer beside <command> and send its traces, metrics and logs there (the page URL is printed on stderr)', width, INDENT),
+    '  view',
+    ...wrap(`as the command (${NAME} view): the local viewer alone, an OTLP receiver (gRPC 4317, HTTP 4318) and its page, until Ctrl-C`, width, INDENT),
   ];
   for (const [group, title] of Object.entries(SETTING_GROUPS)) {
     const settings = FLAGS.filter((setting) => setting.group === group);
@@ -77,6 +81,7 @@ export function helpText(width: number): string {
     ...wrap(`${NAME} --service_name api node server.js --port 3000`, width, '  '),
     ...wrap(`${NAME} --traces_exporter console --metrics_exporter none npm start`, width, '  '),
     ...wrap(`${NAME} --print-config`, width, '  '),
+    ...wrap(`${NAME} --view node app.js`, width, '  '),
   );
   return `${out.join('\n')}\n`;
 }

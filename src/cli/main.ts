@@ -12,6 +12,7 @@ import { withPreloads } from './node-options.js';
 import { runCommand } from './spawn.js';
 import type { Config } from '../config/types.js';
 import { CONSOLE_TREE_VAR, treeHasSpans, treeIsUsed } from '../export/console/tree/tree-config.js';
+import { runView, runWithView } from './view-command.js';
 
 const NAME = 'otel-instrument';
 export const EXIT_USAGE = 2;
@@ -22,10 +23,12 @@ export class UsageError extends Error {}
 export type ParsedArgs =
   | { readonly action: 'help' | 'version'; readonly text: string }
   | {
-      readonly action: 'run' | 'print-config';
+      readonly action: 'run' | 'print-config' | 'view';
       /** Variable -> value, from the flags (a later flag wins). */
       readonly flagEnv: ReadonlyMap<string, string>;
       readonly command: readonly string[];
+      /** --view: the launcher hosts the local viewer and the app exports to it. */
+      readonly view: boolean;
     };
 
 
@@ -52,7 +55,7 @@ function splitArgs(argv: readonly string[]): { launcher: string[]; generic: Set<
     const written = eq === -1 ? arg : arg.slice(0, eq);
     const name = normalizeFlagName(written.slice(2));
     if (name === undefined) throw new UsageError(`unknown option '${written}'`);
-    if (name === 'help' || name === 'version' || name === 'print_config') {
+    if (name === 'help' || name === 'version' || name === 'print_config' || name === 'view') {
       if (eq !== -1) throw new UsageError(`option '${written}' does not take a value`);
       launcher.push(name === 'print_config' ? '--print-config' : `--${name}`);
       continue;
@@ -83,6 +86,7 @@ function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => 
     .helpOption('-h, --help', 'show this help and exit')
     .version(PACKAGE_VERSION, '-V, --version', 'print the version and exit')
     .addOption(new Option('--print-config', 'print the effective configuration (secrets masked) and exit'))
+    .addOption(new Option('--view', 'run the local viewer and send the command telemetry to it'))
     .exitOverride()
     .configureOutput({ writeOut, writeErr: () => {}, outputError: () => {} });
   // Commander parses; --help is ours (help-text.ts), so these need no descriptions.
@@ -118,7 +122,10 @@ export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
       flagEnv.set(envNameForFlag(match[1]), match[2]);
     }
   }
-  return { action: program.opts().printConfig === true ? 'print-config' : 'run', flagEnv, command };
+  const view = program.opts().view === true;
+  // `otel-instrument [flags] view`, alone: the viewer without an app.
+  if (command.length === 1 && command[0] === 'view') return { action: 'view', flagEnv, command: [], view };
+  return { action: program.opts().printConfig === true ? 'print-config' : 'run', flagEnv, command, view };
 }
 
 /** The child's environment: ours, plus the flags' variables, plus NODE_OPTIONS preloads and our pid. */
@@ -155,8 +162,12 @@ export function main(argv: readonly string[] = process.argv.slice(2)): void {
   start(parsed);
 }
 
-function start({ action, flagEnv, command }: Extract<ParsedArgs, { flagEnv: unknown }>): void {
+function start({ action, flagEnv, command, view }: Extract<ParsedArgs, { flagEnv: unknown }>): void {
   const env = childEnv(flagEnv);
+  if (action === 'view') {
+    checkConfig(env, new Set(flagEnv.keys()));
+    return runView(env);
+  }
   if (action === 'print-config') {
     const lines = describeConfig(env, new Set(flagEnv.keys()), SETTINGS.all).map(printConfigLine);
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -165,7 +176,9 @@ function start({ action, flagEnv, command }: Extract<ParsedArgs, { flagEnv: unkn
   const [file, ...args] = command;
   if (file === undefined || file === '') return usageError(`missing command (usage: ${NAME} ${USAGE})`);
   const config = checkConfig(env, new Set(flagEnv.keys()));
-  runCommand(file, args, env, consoleTreeFor(config, env));
+  const finishing = consoleTreeFor(config, env);
+  if (view) runWithView(file, args, env, finishing);
+  else runCommand(file, args, env, { finishing });
 }
 
 /** With the console tree format, the launcher prints the trees of every process it starts (console-tree-host.ts). */

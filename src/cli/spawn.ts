@@ -26,13 +26,25 @@ const HANDOFF_FD = 3;
 /** The child's fd for the launcher link (src/exit/link-messages.ts). */
 const LINK_FD = 4;
 
+/** What the launcher does besides, once the child has ended. */
+export interface ChildEnd {
+  /** Runs beside sending what the child handed over (the console tree's last traces, src/cli/console-tree-host.ts). */
+  readonly finishing?: () => Promise<void>;
+  /** Decides when to end once both are done (--view keeps its viewer up); default: now. */
+  readonly ending?: (end: () => void, code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+function endNow(end: () => void): void {
+  end();
+}
+
 /**
  * Spawns `command` (no shell) with `env` and stdio inherited, then ends this process the way the child ended,
- * after sending what the child handed over on its way out (src/exit/launcher-receiver.ts) and running
- * `afterChild` (the console tree's last traces, src/cli/console-tree-host.ts).
+ * after sending what the child handed over on its way out (src/exit/launcher-receiver.ts) and what
+ * `childEnd` adds.
  * Returns immediately; the process exits later, from the child's events.
  */
-export function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv, afterChild?: () => Promise<void>): void {
+export function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv, childEnd: ChildEnd = {}): void {
   const child = spawn(command, args, {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'],
     env: { ...env, [HANDOFF_FD_VAR]: String(HANDOFF_FD), [LINK_FD_VAR]: String(LINK_FD) },
@@ -88,7 +100,8 @@ export function runCommand(command: string, args: readonly string[], env: NodeJS
       if (signal !== null) reraise(signal);
       else process.exit(code ?? 1);
     };
-    Promise.all([handoff.sendAfterExit(), afterChild?.()]).then(end, end);
+    const ended = (): void => (childEnd.ending ?? endNow)(end, code, signal);
+    Promise.all([handoff.sendAfterExit(), childEnd.finishing?.()]).then(ended, ended);
   });
 }
 

@@ -14,6 +14,7 @@ export const SETTING_GROUPS = {
   instrumentations: 'Instrumentations',
   'logs-metrics': 'Logs and metrics',
   diagnostics: 'Diagnostics',
+  view: 'Local viewer',
 } as const;
 
 export type SettingGroup = keyof typeof SETTING_GROUPS;

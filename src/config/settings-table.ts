@@ -11,6 +11,7 @@ import { LOGS_AND_METRICS_SETTINGS } from './settings/logs-and-metrics.js';
 import { OTLP_SETTINGS } from './settings/otlp-connection.js';
 import { PROPAGATION_SETTINGS } from './settings/propagation.js';
 import { SAMPLING_SETTINGS } from './settings/sampling-and-limits.js';
+import { VIEW_SETTINGS } from './settings/view.js';
 
 /** OTEL_EXPORTER_OTLP_<SIGNAL>_<X> for a generic OTLP setting: same kind and default, inheriting from it. */
 function perSignal(generic: Setting): Setting[] {
@@ -46,6 +47,7 @@ export const CORE_SETTINGS: readonly Setting[] = withPerSignal([
   ...INSTRUMENTATION_SELECTION_SETTINGS,
   ...LOGS_AND_METRICS_SETTINGS,
   ...DIAGNOSTICS_SETTINGS,
+  ...VIEW_SETTINGS,
 ] as Setting[]);
 
 export interface SettingsTable {

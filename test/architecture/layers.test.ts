@@ -26,6 +26,8 @@ const LAYERS: readonly (readonly string[])[] = [
   ['src/exit'],
   ['instrumentations'],
   ['src/bootstrap', 'src/bundlers'],
+  // The local viewer: only the launcher loads it (`view`, `--view`); nothing an app runs may import it.
+  ['src/view'],
   ['src/cli', 'src/programmatic'],
 ];
 
@@ -99,6 +101,12 @@ test('an import up a layer or between peers is a breach; one down a layer is not
   assert.match(breach('src/hook/module-hooks.ts', 'instrumentations/registry') ?? '', /may not depend on instrumentations/);
   assert.equal(breach('instrumentations/http/server.ts', 'src/trace/span'), undefined);
   assert.equal(breach('src/trace/span.ts', 'src/core/time'), undefined);
+});
+
+test('only the launcher may load the viewer: an app-side layer importing src/view is a breach', () => {
+  assert.match(breach('src/bootstrap/start.ts', 'src/view/viewer') ?? '', /src\/bootstrap may not depend on src\/view/);
+  assert.match(breach('instrumentations/http/server.ts', 'src/view/viewer') ?? '', /may not depend on src\/view/);
+  assert.equal(breach('src/cli/main.ts', 'src/view/viewer'), undefined);
 });
 
 test('the layer check sees static imports and the relative paths handed to require() and loaders', () => {

@@ -52,7 +52,7 @@ describe('the settings table', () => {
     assert.ok(groups.includes('exporters') && groups.includes('diagnostics'));
     const order = table.all.map((s) => s.group);
     const firsts = [...new Set(order)];
-    assert.deepEqual(firsts, ['exporters', 'otlp', 'sampling', 'propagation', 'instrumentations', 'logs-metrics', 'diagnostics']);
+    assert.deepEqual(firsts, ['exporters', 'otlp', 'sampling', 'propagation', 'instrumentations', 'logs-metrics', 'diagnostics', 'view']);
   });
 });
 

@@ -44,6 +44,7 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
       'src/config/settings/otlp-connection.js',
       'src/config/settings/propagation.js',
       'src/config/settings/sampling-and-limits.js',
+      'src/config/settings/view.js',
       'src/config/spec-defaults.js',
       'src/config/unknown-variables.js',
       'src/diag/log.js',

@@ -61,6 +61,28 @@ describe('installed from the packed tarball', () => {
     assert.doesNotMatch(installOutput, /otel-instrument.*(prepare|install)/);
   });
 
+  test('the installed package serves the local viewer: its page, script and receivers come from the tarball', async () => {
+    // The installed bin itself (npx would not pass our Ctrl-C on).
+    const bin = join(project, 'node_modules', 'otel-instrument', 'bin', 'otel-instrument');
+    const viewer = startProcess(process.execPath, [bin, '--view_port', '0', 'view'], {}, project);
+    try {
+      const deadline = Date.now() + 30_000;
+      let match: RegExpExecArray | null = null;
+      while ((match = /viewer at (\S+) \(OTLP: gRPC \S+, HTTP (\S+)\)/.exec(viewer.stderr())) === null) {
+        assert.ok(Date.now() < deadline && viewer.child.exitCode === null, `no viewer line: ${viewer.stderr()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const [, page, http] = match;
+      for (const path of ['', 'app.js', 'app.css']) assert.equal((await fetch(`${page}${path}`)).status, 200, path);
+      // The receiver loads the official .proto files shipped beside it.
+      const res = await fetch(`${http}/v1/logs`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(0) });
+      assert.equal(res.status, 200);
+    } finally {
+      viewer.child.kill('SIGINT');
+    }
+    assert.equal((await viewer.exited()).code, 0);
+  });
+
   test('npx otel-instrument runs the app under the launcher', async () => {
     const exit = await startProcess('npx', ['--no-install', 'otel-instrument', 'node', 'app.js'], CONSOLE, project).exited(60_000);
     assert.equal(exit.code, 0, exit.stderr);
