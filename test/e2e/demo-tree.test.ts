@@ -45,7 +45,7 @@ test('npm run demo prints each trace of the shop as a tree with the stock servic
   assert.equal(exit.stdout.includes('\u001b['), false, 'no colors on a pipe');
   assert.equal(
     lines.filter((line) => line !== '').at(-1),
-    'The same traces, waterfalls and logs in your browser: node bin/otel-instrument --view node test/fixtures/demo-shop/shop.js --serve',
+    'The same traces, waterfalls and logs in your browser: node bin/otel-instrument --service_name shop --view node test/fixtures/demo-shop/shop.js --serve',
   );
   assert.match(exit.stderr, /customer: GET \/api\/orders\/42 -> HTTP\/1\.1 200 OK/);
 });
