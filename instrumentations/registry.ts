@@ -117,6 +117,20 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     settings: GRPC_SETTINGS,
     load: loader('./grpc/index.js', 'grpc'),
   },
+  // Messaging. socket.io 4 (server files) and socket.io-client 4 (its Socket class in each build);
+  // the packages are listed for their internal files.
+  {
+    name: 'socket.io',
+    modules: [
+      'socket.io',
+      'socket.io/dist/socket.js',
+      'socket.io/dist/typed-events.js',
+      'socket.io/dist/broadcast-operator.js',
+      'socket.io-client',
+      ...['cjs', 'esm', 'esm-debug'].map((build) => `socket.io-client/build/${build}/socket.js`),
+    ],
+    load: loader('./socket.io/index.js', 'socketIo'),
+  },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];
