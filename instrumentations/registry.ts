@@ -131,6 +131,8 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     ],
     load: loader('./socket.io/index.js', 'socketIo'),
   },
+  // kafkajs 2.x: Kafka#producer and Kafka#consumer, in its entry point.
+  { name: 'kafkajs', modules: ['kafkajs'], load: loader('./kafkajs/index.js', 'kafkajs') },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];
