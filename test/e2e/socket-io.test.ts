@@ -3,7 +3,7 @@
 // the real OTLP receiver gets: the client's emits as send spans under the app's own span, the
 // server's process spans their children across the processes, the server's answer emit under its
 // process span and the client's process span under that; an event refused by the server's middleware
-// as a failed process span; the messaging metrics of both. With the instrumentation disabled by name,
+// and a listener that throws as failed process spans; the messaging metrics of both. With the instrumentation disabled by name,
 // the same conversation works and only the app's span is recorded.
 
 import { describe, test } from 'node:test';
@@ -58,7 +58,7 @@ function assertConversation(run: Conversation): void {
   assert.ok(chat, "the app's own span");
 
   const sends = ours(run.spans).filter((s) => s.resource['service.name'] === 'chat-client' && s.kind === PRODUCER);
-  assert.deepEqual(sends.map((s) => s.attributes['messaging.socket.io.event_name']).sort(), ['ask', 'boom', 'greet', 'greet']);
+  assert.deepEqual(sends.map((s) => s.attributes['messaging.socket.io.event_name']).sort(), ['ask', 'boom', 'crash', 'greet', 'greet']);
   for (const send of sends) {
     assert.equal(send.name, 'emit /chat');
     assert.equal(send.parentSpanId, chat.spanId);
@@ -80,6 +80,11 @@ function assertConversation(run: Conversation): void {
       assert.equal(process.status.code, 2);
       assert.equal(process.status.message, 'boom refused');
       assert.equal(process.attributes['error.type'], 'Error');
+    } else if (send.attributes['messaging.socket.io.event_name'] === 'crash') {
+      assert.equal(process.status.code, 2);
+      assert.equal(process.status.message, 'listener threw');
+      assert.equal(process.attributes['error.type'], 'RangeError');
+      assert.equal(process.events[0]?.name, 'exception');
     } else {
       assert.equal(process.status.code, 0);
     }
@@ -103,15 +108,15 @@ function assertConversation(run: Conversation): void {
     return found;
   };
   const total = (m: FlatMetric): number => m.points.reduce((sum, point) => sum + Number(point.count ?? point.value), 0);
-  assert.equal(total(metric('messaging.client.sent.messages', 'chat-client')), 4);
-  assert.equal(total(metric('messaging.client.consumed.messages', 'chat-server')), 4);
-  assert.equal(total(metric('messaging.process.duration', 'chat-server')), 4);
+  assert.equal(total(metric('messaging.client.sent.messages', 'chat-client')), 5);
+  assert.equal(total(metric('messaging.client.consumed.messages', 'chat-server')), 5);
+  assert.equal(total(metric('messaging.process.duration', 'chat-server')), 5);
   assert.equal(total(metric('messaging.client.sent.messages', 'chat-server')), 1);
   assert.equal(total(metric('messaging.client.consumed.messages', 'chat-client')), 1);
   assert.equal(metric('messaging.client.operation.duration', 'chat-client').unit, 's');
 }
 
-const enough = (spans: FlatSpan[]): boolean => ours(spans).length >= 10 && spans.some((s) => s.name === 'chat');
+const enough = (spans: FlatSpan[]): boolean => ours(spans).length >= 12 && spans.some((s) => s.name === 'chat');
 
 describe('socket.io server and client, each under otel-instrument', () => {
   for (const [variant, serverApp, clientApp] of [
