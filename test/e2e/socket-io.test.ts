@@ -2,9 +2,9 @@
 // CommonJS apps and as ES modules (the client then loads socket.io-client's ES module build). What
 // the real OTLP receiver gets: the client's emits as send spans under the app's own span, the
 // server's process spans their children across the processes, the server's answer emit under its
-// process span and the client's process span under that; an event refused by the server's middleware
-// and a listener that throws as failed process spans; the messaging metrics of both. With the instrumentation disabled by name,
-// the same conversation works and only the app's span is recorded.
+// process span, and the client's process span of it linked to it; an event refused by the server's
+// middleware and a listener that throws as failed process spans; the messaging metrics of both. With
+// the instrumentation disabled by name, the same conversation works and only the app's span is recorded.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
