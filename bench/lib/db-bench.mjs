@@ -50,6 +50,13 @@ export const DRIVERS = {
     app: join(root, 'bench', 'grpc', 'loop-app.cjs'),
     heading: 'rpc',
   },
+  'socket.io': {
+    start: async () => IN_APP,
+    op: 'events with an ack from a socket.io-client to a socket.io server in the same process',
+    official: 'socket.io',
+    app: join(root, 'bench', 'socket.io', 'loop-app.cjs'),
+    heading: 'messaging',
+  },
 };
 
 /** The drivers whose server program is installed here (or named by OTEL_TEST_*_URL). */

@@ -42,9 +42,12 @@ function eventName(event: unknown): string {
 }
 
 /**
- * socket.emit / io.to(room).emit / io.emit: a send span around the library's emit, the ack callback
- * (a function as last argument) bound to the span's context, so what the app does when the peer
- * answers belongs to that emit. A throw (a reserved event name) ends it as failed and goes on to the app.
+ * socket.emit / io.to(room).emit / io.emit: a send span around the library's emit. The ack callback
+ * (a function as last argument) is bound to the context the app emitted in, as a client call's
+ * callback is (grpc, messaging-client's wrapCallback): socket.io would otherwise run it in whatever
+ * context the socket's incoming data has. (Not the span's own context: an app that emits again from
+ * its ack would nest every later emit one level deeper, without end.) A throw (a reserved event
+ * name) ends it as failed and goes on to the app.
  */
 export function tracedEmit(
   client: MessagingClient,
@@ -75,7 +78,7 @@ export function tracedEmit(
     const last = args.length - 1;
     if (operation !== undefined && last > 0 && typeof args[last] === 'function') {
       const copy = Array.prototype.slice.call(args) as unknown[];
-      copy[last] = bindToContext(operation.context, args[last] as AnyFunction);
+      copy[last] = bindToContext(operation.parent, args[last] as AnyFunction);
       callArgs = copy;
     }
   } catch (error) {
