@@ -31,6 +31,8 @@ import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
 import { errorMessage } from '../../src/core/exception-attributes.js';
 import { Guard } from '../../src/hook/guard.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
+import { settingValue } from '../../src/config/setting-value.js';
+import { MESSAGING_BODY_SIZE } from './settings.js';
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../http/semconv.js';
 import { messageHeaderGetter, messageHeaderSetter, type MessageHeaders } from './header-carrier.js';
 import {
@@ -92,6 +94,8 @@ export class MessagingClient {
   readonly #propagator: Telemetry['propagator'];
   readonly #system: string;
   readonly #propagatorFields: readonly string[];
+  /** OTEL_NODE_MESSAGING_BODY_SIZE: the instrumentation adds messaging.message.body.size when true. */
+  readonly recordBodySize: boolean;
   /** @internal */ readonly operationDuration: Histogram | undefined;
   /** @internal */ readonly processDuration: Histogram | undefined;
   /** @internal */ readonly sentMessages: Counter | undefined;
@@ -103,6 +107,7 @@ export class MessagingClient {
     this.#propagator = telemetry.propagator;
     this.#propagatorFields = telemetry.propagator.fields();
     this.#system = system.system;
+    this.recordBodySize = settingValue(telemetry.config, MESSAGING_BODY_SIZE);
     const meter = telemetry.meter;
     const advice = { explicitBucketBoundaries: [...MESSAGING_DURATION_BUCKETS] };
     this.operationDuration = meter?.createHistogram(MESSAGING_CLIENT_OPERATION_DURATION, {
