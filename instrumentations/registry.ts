@@ -10,6 +10,7 @@ import { FASTIFY_SETTINGS } from './fastify/settings.js';
 import { GRAPHQL_SETTINGS } from './graphql/settings.js';
 import { GRPC_SETTINGS } from './grpc/settings.js';
 import { HTTP_SETTINGS } from './http/settings.js';
+import { MESSAGING_SETTINGS } from './messaging/settings.js';
 import { UNDICI_SETTINGS } from './undici/settings.js';
 
 /** require() of a sibling folder's index, typed by the export name it holds. */
@@ -117,7 +118,13 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     settings: GRPC_SETTINGS,
     load: loader('./grpc/index.js', 'grpc'),
   },
-  // Messaging. socket.io 4 (server files) and socket.io-client 4 (its Socket class in each build);
+  // amqplib (RabbitMQ) 0.10-2.x: its connect, channel and both API files (the package is listed for its internals).
+  {
+    name: 'amqplib',
+    modules: ['amqplib', 'amqplib/lib/connect.js', 'amqplib/lib/channel.js', 'amqplib/lib/channel_model.js', 'amqplib/lib/callback_model.js'],
+    load: loader('./amqplib/index.js', 'amqplib'),
+  },
+  // socket.io 4 (server files) and socket.io-client 4 (its Socket class in each build);
   // the packages are listed for their internal files.
   {
     name: 'socket.io',
@@ -138,4 +145,4 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
 ];
 
 /** Every instrumentation's settings, for the settings table (a setting two of them share is listed once there). */
-export const INSTRUMENTATION_SETTINGS: readonly Setting[] = [...INSTRUMENTATIONS.flatMap((entry) => entry.settings ?? []), ...DB_SETTINGS];
+export const INSTRUMENTATION_SETTINGS: readonly Setting[] = [...INSTRUMENTATIONS.flatMap((entry) => entry.settings ?? []), ...DB_SETTINGS, ...MESSAGING_SETTINGS];

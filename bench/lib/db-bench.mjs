@@ -43,6 +43,15 @@ export const DRIVERS = {
     op: 'collection.findOne({ _id: 1 }) on a MongoDB emulator (MockupDB over mongomock)',
     official: 'mongodb',
   },
+  // A server-named queue on a real RabbitMQ: each operation is one message published and consumed back.
+  amqplib: {
+    program: 'rabbitmq-server',
+    start: () => require(join(support, 'servers', 'rabbitmq.js')).startRabbitMQ(),
+    op: 'sendToQueue + consume + ack of one message on a real RabbitMQ',
+    official: 'amqplib',
+    app: join(root, 'bench', 'amqplib', 'loop-app.cjs'),
+    heading: 'messaging',
+  },
   grpc: {
     start: async () => IN_APP,
     op: 'unary Echo calls to a @grpc/grpc-js server in the same process',
