@@ -72,7 +72,7 @@ function tracedEachMessage(client: MessagingClient, groupId: string | undefined,
             destination: typeof payload.topic === 'string' ? payload.topic : undefined,
             partitionId: partitionId(payload.partition),
             consumerGroup: groupId,
-            attributes: singleMessageAttributes(message),
+            attributes: singleMessageAttributes(message, client.recordBodySize),
           },
           typeof headers === 'object' && headers !== null ? client.extract(headers) : undefined,
         );

@@ -1,9 +1,11 @@
 // What one Kafka message says about itself on a span that describes it alone: its key (a string,
 // or a Buffer read as UTF-8 when it is valid UTF-8: kafka.md asks for the key's canonical string
 // form and for nothing when it has none), whether it is a tombstone (a keyed message with a null
-// value), its offset once the broker gave it one.
+// value), its offset once the broker gave it one, and, when OTEL_NODE_MESSAGING_BODY_SIZE is on
+// (Opt-In), the size of its value in bytes.
 
 import type { Attributes } from '@opentelemetry/api';
+import { ATTR_MESSAGING_MESSAGE_BODY_SIZE } from '../messaging/semconv.js';
 import { ATTR_MESSAGING_KAFKA_MESSAGE_KEY, ATTR_MESSAGING_KAFKA_MESSAGE_TOMBSTONE, ATTR_MESSAGING_KAFKA_OFFSET } from './semconv.js';
 
 /** The parts of a kafkajs message (sent or received) read here. */
@@ -30,8 +32,19 @@ function keyText(key: unknown): string | undefined {
   return undefined;
 }
 
-export function singleMessageAttributes(message: MessageLike): Attributes {
+function bodySize(value: unknown): number | undefined {
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  return undefined;
+}
+
+/** A fresh object each call: the messaging client takes it over. */
+export function singleMessageAttributes(message: MessageLike, withBodySize: boolean): Attributes {
   const attributes: Attributes = {};
+  if (withBodySize) {
+    const size = bodySize(message.value);
+    if (size !== undefined) attributes[ATTR_MESSAGING_MESSAGE_BODY_SIZE] = size;
+  }
   const key = message.key;
   if (key !== undefined && key !== null) {
     const text = keyText(key);

@@ -83,7 +83,7 @@ function startSend(client: MessagingClient, groups: readonly TopicMessages[]): {
   const planned = plan(groups);
   if (planned === undefined) return undefined;
   const single = planned.single;
-  const attributes: Attributes | undefined = single === undefined ? undefined : singleMessageAttributes(single);
+  const attributes: Attributes | undefined = single === undefined ? undefined : singleMessageAttributes(single, client.recordBodySize);
   const operation = client.start({
     type: 'send',
     name: OPERATION_SEND,
