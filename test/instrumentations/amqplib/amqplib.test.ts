@@ -281,6 +281,22 @@ describe('amqplib against a real RabbitMQ', { skip: skipWithout('rabbitmq-server
         assert.equal(got!.links[0]!.spanId, publish!.spanId);
         channel.ack(message);
         assert.equal(named(`ack ${queue}`).length, 1);
+        // A callback-API consumer gets the second message inside its process span.
+        let inConsumer: string | undefined;
+        await new Promise<void>((resolve, reject) =>
+          channel.consume(
+            queue,
+            () => {
+              inConsumer = trace.getSpan(activeContext())?.spanContext().spanId;
+              resolve();
+            },
+            { noAck: true },
+            (e: unknown) => e && reject(e),
+          ),
+        );
+        const [consumed] = named(`consume ${queue}`);
+        assert.equal(inConsumer, consumed!.spanId);
+        assert.equal(consumed!.parentSpanId, named(`publish ${queue}`)[1]!.spanId);
         await new Promise((resolve) => channel.close(resolve));
       } finally {
         await new Promise((resolve) => connection.close(resolve));
