@@ -82,7 +82,7 @@ test('a client emit is a send span; the server processes it as its child, with t
   const app = appTracer.startSpan('app work');
   const answer = await new Promise<{ ok: boolean; inside: string }>((resolve) => {
     runWithContext(trace.setSpan(ROOT_CONTEXT, app), () => {
-      socket.emit('greet', 'hi', 42, { nested: [1, 2] }, (reply: { ok: boolean; inside: string }) => {
+      socket.emit('greet', 'hi', 42, { nested: [1, 2] }, Buffer.from('binary'), (reply: { ok: boolean; inside: string }) => {
         received.ackSpan = [trace.getSpan(activeContext())?.spanContext().spanId];
         resolve(reply);
       });
@@ -92,9 +92,10 @@ test('a client emit is a send span; the server processes it as its child, with t
   await waitForSpans(inProcess.spans, 3);
   socket.disconnect();
 
-  // The app's listener got exactly what was emitted, then socket.io's ack function.
-  assert.deepEqual(received.greet!.slice(0, 3), ['hi', 42, { nested: [1, 2] }]);
-  assert.equal(received.greet!.length, 4);
+  // The app's listener got exactly what was emitted (a binary event: the Buffer is an attachment),
+  // then socket.io's ack function.
+  assert.deepEqual(received.greet!.slice(0, 4), ['hi', 42, { nested: [1, 2] }, Buffer.from('binary')]);
+  assert.equal(received.greet!.length, 5);
   assert.equal(answer.ok, true);
 
   const send = only(inProcess.spans, eventIs('greet', SpanKind.PRODUCER), 'client send');
