@@ -11,7 +11,8 @@
 // --before <dir> adds a config 'before': the otel-instrument checkout in <dir> (built), e.g. the last
 // commit, for a before/after comparison within one interleaved run.
 // Then the database loops (bench/lib/db-bench.mjs) for every driver whose server is installed, and the
-// gRPC loop: --db pg,mysql2,redis,ioredis,grpc,aws-sdk picks them, --db none skips them (BENCH_DB); BENCH_DB_MS
+// gRPC, RabbitMQ, socket.io, OpenAI and AWS loops: --db pg,grpc,amqplib,socket.io,openai,aws-sdk picks them, --db none skips
+// them (BENCH_DB); BENCH_DB_MS
 // (3000) per round.
 // A round in which the app got under 90% of its core (something else ran) is measured again, twice at most.
 // baseline always runs (every ratio needs it). A run of fewer apps or configs than all writes to

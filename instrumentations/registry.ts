@@ -11,6 +11,7 @@ import { GRAPHQL_SETTINGS } from './graphql/settings.js';
 import { GENAI_SETTINGS } from './genai/settings.js';
 import { GRPC_SETTINGS } from './grpc/settings.js';
 import { HTTP_SETTINGS } from './http/settings.js';
+import { MESSAGING_SETTINGS } from './messaging/settings.js';
 import { UNDICI_SETTINGS } from './undici/settings.js';
 
 /** require() of a sibling folder's index, typed by the export name it holds. */
@@ -130,9 +131,31 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
     modules: ['@smithy/core', '@smithy/core/dist-cjs/submodules/client/index.js', '@smithy/smithy-client'],
     load: loader('./aws-sdk/index.js', 'awsSdk'),
   },
+  // amqplib (RabbitMQ) 0.10-2.x: its connect, channel and both API files (the package is listed for its internals).
+  {
+    name: 'amqplib',
+    modules: ['amqplib', 'amqplib/lib/connect.js', 'amqplib/lib/channel.js', 'amqplib/lib/channel_model.js', 'amqplib/lib/callback_model.js'],
+    load: loader('./amqplib/index.js', 'amqplib'),
+  },
+  // socket.io 4 (server files) and socket.io-client 4 (its Socket class in each build);
+  // the packages are listed for their internal files.
+  {
+    name: 'socket.io',
+    modules: [
+      'socket.io',
+      'socket.io/dist/socket.js',
+      'socket.io/dist/typed-events.js',
+      'socket.io/dist/broadcast-operator.js',
+      'socket.io-client',
+      ...['cjs', 'esm', 'esm-debug'].map((build) => `socket.io-client/build/${build}/socket.js`),
+    ],
+    load: loader('./socket.io/index.js', 'socketIo'),
+  },
+  // kafkajs 2.x: Kafka#producer and Kafka#consumer, in its entry point.
+  { name: 'kafkajs', modules: ['kafkajs'], load: loader('./kafkajs/index.js', 'kafkajs') },
   // Event loop, V8 heap and GC, process CPU and memory: read by the metrics reader, nothing to hook.
   { name: 'runtime', modules: [], load: loader('./runtime/instrumentation.js', 'runtime') },
 ];
 
 /** Every instrumentation's settings, for the settings table (a setting two of them share is listed once there). */
-export const INSTRUMENTATION_SETTINGS: readonly Setting[] = [...INSTRUMENTATIONS.flatMap((entry) => entry.settings ?? []), ...DB_SETTINGS];
+export const INSTRUMENTATION_SETTINGS: readonly Setting[] = [...INSTRUMENTATIONS.flatMap((entry) => entry.settings ?? []), ...DB_SETTINGS, ...MESSAGING_SETTINGS];

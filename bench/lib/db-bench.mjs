@@ -1,4 +1,4 @@
-// The operation benchmarks, for `npm run bench` and bench/{db,grpc,genai,aws}/run.mjs: one driver's
+// The operation benchmarks, for `npm run bench` and bench/{db,grpc,genai,aws,amqplib,socket.io}/run.mjs: one driver's
 // operation in a loop (bench/db/loop-app.cjs on a real database server; bench/grpc/loop-app.cjs for gRPC,
 // whose server is in the app itself), inside an active span, 100% sampled, exporting to the local OTLP
 // sink; uninstrumented vs otel-instrument vs the official instrumentation of that driver (when
@@ -43,6 +43,15 @@ export const DRIVERS = {
     op: 'collection.findOne({ _id: 1 }) on a MongoDB emulator (MockupDB over mongomock)',
     official: 'mongodb',
   },
+  // A server-named queue on a real RabbitMQ: each operation is one message published and consumed back.
+  amqplib: {
+    program: 'rabbitmq-server',
+    start: () => require(join(support, 'servers', 'rabbitmq.js')).startRabbitMQ(),
+    op: 'sendToQueue + consume + ack of one message on a real RabbitMQ',
+    official: 'amqplib',
+    app: join(root, 'bench', 'amqplib', 'loop-app.cjs'),
+    heading: 'messaging',
+  },
   grpc: {
     start: async () => IN_APP,
     op: 'unary Echo calls to a @grpc/grpc-js server in the same process',
@@ -70,6 +79,13 @@ export const DRIVERS = {
     official: 'aws-sdk,http',
     app: join(root, 'bench', 'aws', 'loop-app.cjs'),
     heading: 'cloud',
+  },
+  'socket.io': {
+    start: async () => IN_APP,
+    op: 'events with an ack from a socket.io-client to a socket.io server in the same process',
+    official: 'socket.io',
+    app: join(root, 'bench', 'socket.io', 'loop-app.cjs'),
+    heading: 'messaging',
   },
 };
 

@@ -31,6 +31,8 @@ import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
 import { errorMessage } from '../../src/core/exception-attributes.js';
 import { Guard } from '../../src/hook/guard.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
+import { settingValue } from '../../src/config/setting-value.js';
+import { MESSAGING_BODY_SIZE } from './settings.js';
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../http/semconv.js';
 import { messageHeaderGetter, messageHeaderSetter, type MessageHeaders } from './header-carrier.js';
 import {
@@ -79,7 +81,10 @@ export interface MessagingOperationInfo {
   readonly partitionId?: string | undefined;
   readonly serverAddress?: string | undefined;
   readonly serverPort?: number | undefined;
-  /** The span's other attributes (message id, routing key, ...): they stay off the metrics. */
+  /**
+   * The span's other attributes (message id, routing key, ...): they stay off the metrics. The object
+   * is taken over: the span's common attributes are added to it, so pass a fresh one per operation.
+   */
   readonly attributes?: Attributes | undefined;
   /** Send only: the app put its own creation context in the message; the span links to it and is CLIENT. */
   readonly creationContext?: SpanContext | undefined;
@@ -92,6 +97,9 @@ export class MessagingClient {
   readonly #propagator: Telemetry['propagator'];
   readonly #system: string;
   readonly #propagatorFields: readonly string[];
+  readonly #measured = new Map<string, Attributes>();
+  /** OTEL_NODE_MESSAGING_BODY_SIZE: the instrumentation adds messaging.message.body.size when true. */
+  readonly recordBodySize: boolean;
   /** @internal */ readonly operationDuration: Histogram | undefined;
   /** @internal */ readonly processDuration: Histogram | undefined;
   /** @internal */ readonly sentMessages: Counter | undefined;
@@ -103,6 +111,7 @@ export class MessagingClient {
     this.#propagator = telemetry.propagator;
     this.#propagatorFields = telemetry.propagator.fields();
     this.#system = system.system;
+    this.recordBodySize = settingValue(telemetry.config, MESSAGING_BODY_SIZE);
     const meter = telemetry.meter;
     const advice = { explicitBucketBoundaries: [...MESSAGING_DURATION_BUCKETS] };
     this.operationDuration = meter?.createHistogram(MESSAGING_CLIENT_OPERATION_DURATION, {
@@ -192,37 +201,58 @@ export class MessagingClient {
   }
 
   #begin(info: MessagingOperationInfo, parent: Context, kind: ApiSpanKind, links: Link[] | undefined): MessagingOperation {
-    const measured: Attributes = {
-      [ATTR_MESSAGING_SYSTEM]: this.#system,
-      [ATTR_MESSAGING_OPERATION_NAME]: info.name,
-      [ATTR_MESSAGING_OPERATION_TYPE]: info.type,
-    };
     const hidden = info.temporary === true || info.anonymous === true;
-    if (info.destination !== undefined && !hidden) measured[ATTR_MESSAGING_DESTINATION_NAME] = info.destination;
-    if (info.destinationTemplate !== undefined) measured[ATTR_MESSAGING_DESTINATION_TEMPLATE] = info.destinationTemplate;
-    if (info.consumerGroup !== undefined) measured[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = info.consumerGroup;
-    if (info.subscription !== undefined) measured[ATTR_MESSAGING_DESTINATION_SUBSCRIPTION_NAME] = info.subscription;
-    if (info.partitionId !== undefined) measured[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = info.partitionId;
-    if (info.serverAddress !== undefined) measured[ATTR_SERVER_ADDRESS] = info.serverAddress;
-    if (info.serverPort !== undefined) measured[ATTR_SERVER_PORT] = info.serverPort;
-
-    const attributes: Attributes = { ...measured };
-    if (hidden && info.destination !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = info.destination;
+    const measured = this.#measuredFor(info, hidden);
+    // The span's attributes: the instrumentation's own object, taken over (the span copies it).
+    const attributes: Attributes = info.attributes ?? {};
+    attributes[ATTR_MESSAGING_SYSTEM] = this.#system;
+    attributes[ATTR_MESSAGING_OPERATION_NAME] = info.name;
+    attributes[ATTR_MESSAGING_OPERATION_TYPE] = info.type;
+    if (info.destination !== undefined) attributes[ATTR_MESSAGING_DESTINATION_NAME] = info.destination;
+    if (info.destinationTemplate !== undefined) attributes[ATTR_MESSAGING_DESTINATION_TEMPLATE] = info.destinationTemplate;
     if (info.temporary === true) attributes[ATTR_MESSAGING_DESTINATION_TEMPORARY] = true;
     if (info.anonymous === true) attributes[ATTR_MESSAGING_DESTINATION_ANONYMOUS] = true;
+    if (info.consumerGroup !== undefined) attributes[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = info.consumerGroup;
+    if (info.subscription !== undefined) attributes[ATTR_MESSAGING_DESTINATION_SUBSCRIPTION_NAME] = info.subscription;
+    if (info.partitionId !== undefined) attributes[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = info.partitionId;
     if (info.batchSize !== undefined) attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = info.batchSize;
-    const extra = info.attributes;
-    if (extra !== undefined) {
-      for (const key in extra) {
-        const value = extra[key];
-        if (value !== undefined) attributes[key] = value;
-      }
-    }
+    if (info.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = info.serverAddress;
+    if (info.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = info.serverPort;
     const name = messagingSpanName(info.name, info.destinationTemplate ?? (hidden ? undefined : info.destination));
     const span = this.#tracer.startSpan(name, { kind, attributes, links }, parent);
     return new MessagingOperation(this, info.type, span, parent, measured, info.batchSize ?? 1);
   }
+
+  /**
+   * The metric attributes of an operation, one frozen object per distinct set, made once: the
+   * instruments then find its series by identity, without hashing. Temporary and anonymous names
+   * stay off (each is new); past MEASURED_CACHE_SIZE distinct sets, new ones are made per call.
+   */
+  #measuredFor(info: MessagingOperationInfo, hidden: boolean): Attributes {
+    const destination = hidden ? undefined : info.destination;
+    const key = `${info.type}\n${info.name}\n${destination}\n${info.destinationTemplate}\n${info.serverAddress}\n${info.serverPort}\n${info.consumerGroup}\n${info.subscription}\n${info.partitionId}`;
+    let measured = this.#measured.get(key);
+    if (measured !== undefined) return measured;
+    const made: Attributes = {
+      [ATTR_MESSAGING_SYSTEM]: this.#system,
+      [ATTR_MESSAGING_OPERATION_NAME]: info.name,
+      [ATTR_MESSAGING_OPERATION_TYPE]: info.type,
+    };
+    if (destination !== undefined) made[ATTR_MESSAGING_DESTINATION_NAME] = destination;
+    if (info.destinationTemplate !== undefined) made[ATTR_MESSAGING_DESTINATION_TEMPLATE] = info.destinationTemplate;
+    if (info.consumerGroup !== undefined) made[ATTR_MESSAGING_CONSUMER_GROUP_NAME] = info.consumerGroup;
+    if (info.subscription !== undefined) made[ATTR_MESSAGING_DESTINATION_SUBSCRIPTION_NAME] = info.subscription;
+    if (info.partitionId !== undefined) made[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = info.partitionId;
+    if (info.serverAddress !== undefined) made[ATTR_SERVER_ADDRESS] = info.serverAddress;
+    if (info.serverPort !== undefined) made[ATTR_SERVER_PORT] = info.serverPort;
+    measured = Object.freeze(made);
+    if (this.#measured.size < MEASURED_CACHE_SIZE) this.#measured.set(key, measured);
+    return measured;
+  }
 }
+
+/** Distinct metric attribute sets kept per instrumentation (destinations times operations, as a rule few). */
+const MEASURED_CACHE_SIZE = 512;
 
 function kindOf(type: MessagingOperationType): ApiSpanKind {
   switch (type) {
@@ -283,11 +313,11 @@ export class MessagingOperation {
     this.#ended = true;
     const client = this.#client;
     try {
-      const measured = this.#measured;
+      let measured = this.#measured;
       const span = this.span;
       if (failed) {
         const type = errorType ?? errorTypeOf(error);
-        measured[ATTR_ERROR_TYPE] = type;
+        measured = { ...measured, [ATTR_ERROR_TYPE]: type };
         span.setAttribute(ATTR_ERROR_TYPE, type);
         if (error !== undefined) {
           span.recordException(error as Error);

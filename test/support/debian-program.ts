@@ -19,9 +19,15 @@ function postgresBinDirs(): string[] {
   }
 }
 
-/** The program's path: on PATH, else where Debian keeps server programs (PostgreSQL's initdb, postgres, pg_ctl). */
+/**
+ * Where Debian puts other server programs: /usr/sbin (rabbitmq-server, off a non-root user's PATH)
+ * and /usr/lib/rabbitmq/bin.
+ */
+const SERVER_BIN_DIRS = ['/usr/sbin', '/usr/lib/rabbitmq/bin'];
+
+/** The program's path: on PATH, else where Debian keeps server programs (PostgreSQL's initdb, postgres, pg_ctl; rabbitmq-server). */
 export function findOnPath(name: string): string | undefined {
-  for (const dir of [...(process.env.PATH ?? '').split(delimiter), ...postgresBinDirs()]) {
+  for (const dir of [...(process.env.PATH ?? '').split(delimiter), ...postgresBinDirs(), ...SERVER_BIN_DIRS]) {
     const candidate = join(dir, name);
     if (dir !== '' && existsSync(candidate)) return candidate;
   }
