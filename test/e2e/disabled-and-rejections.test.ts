@@ -22,6 +22,7 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
       'instrumentations/graphql/settings.js',
       'instrumentations/grpc/settings.js',
       'instrumentations/http/settings.js',
+      'instrumentations/messaging/settings.js',
       'instrumentations/registry.js',
       'instrumentations/undici/settings.js',
       'src/bootstrap/dormant.js',
