@@ -4,9 +4,11 @@
 // given, once per consume, a function that knows the queue and runs the app's callback inside the
 // message's process span. The span ends when the callback returns, or when the promise it returns
 // settles (an async handler); a throw or a rejection fails it and goes on to amqplib exactly as
-// before. A null message (the broker cancelled the consumer) is passed through as it is.
+// before. A null message (the broker cancelled the consumer) is passed through as it is. The span's
+// parent is the message's creation context, or none: never the context the connection was opened in.
 
-import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
+import { applyInContext } from '../../src/context/als-context-manager.js';
+import { ROOT_CONTEXT } from '../../src/context/context.js';
 import { wrap } from '../../src/hook/patch.js';
 import type { MessagingClient, MessagingOperation } from '../messaging/messaging-client.js';
 import { endOperation, startProcess, type AmqpMessage } from './operations.js';
@@ -31,7 +33,9 @@ function processing(client: MessagingClient, channel: unknown, queue: string, ca
     if (message === null || typeof message !== 'object' || !client.guard.enabled) return Reflect.apply(callback, this, arguments);
     let operation: MessagingOperation | undefined;
     try {
-      operation = startProcess(client, channel, queue, message as AmqpMessage, activeContext());
+      // No ambient span: the broker pushed this message. The context amqplib's socket events run in is
+      // the one the connection was opened in (often the first request that needed it): not this message's.
+      operation = startProcess(client, channel, queue, message as AmqpMessage, ROOT_CONTEXT);
     } catch (internal) {
       client.guard.fail(internal);
     }

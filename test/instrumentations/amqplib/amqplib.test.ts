@@ -341,6 +341,39 @@ describe('amqplib against a real RabbitMQ', { skip: skipWithout('rabbitmq-server
       }
     });
 
+    test(`${label}: a connection opened inside a request does not make that request the parent of later deliveries`, async () => {
+      const amqp = versions[index]!.promiseApi;
+      inProcess.clear();
+      const opening = request('GET /first');
+      const connection = await opening.run(() => amqp.connect(server.url));
+      opening.span.end();
+      try {
+        const channel = await opening.run(() => connection.createChannel());
+        const queue = freshQueue();
+        await channel.assertQueue(queue, { exclusive: true });
+        // Published with no creation context in it (as a non-instrumented producer would).
+        channel.sendToQueue(queue, Buffer.from('p'), { headers: { traceparent: 'none' } });
+        let inHandler: string | undefined;
+        await opening.run(() =>
+          channel.consume(
+            queue,
+            () => {
+              inHandler = trace.getSpan(activeContext())?.spanContext().spanId;
+            },
+            { noAck: true },
+          ),
+        );
+        const [consume] = await waitForSpans(() => named(`consume ${queue}`).length === 1, 'the delivery').then(() => named(`consume ${queue}`));
+        assert.equal(consume!.parentSpanId, undefined, 'a root span');
+        assert.notEqual(consume!.traceId, opening.span.spanContext().traceId);
+        assert.deepEqual(consume!.links, []);
+        assert.equal(inHandler, consume!.spanId);
+        await channel.close();
+      } finally {
+        await connection.close();
+      }
+    });
+
     test(`${label}: a creation context the app put in the headers is kept; the publish links to it as a CLIENT span`, async () => {
       const amqp = versions[index]!.promiseApi;
       inProcess.clear();
