@@ -27,6 +27,13 @@ require('otel-instrument/register');
 JS
 # What npm leaves beside the packages that nothing loads at run time (licenses stay).
 find "$out/node_modules" -type f \( -name '*.md' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
+# What an injected app never loads: the Operator preloads otel-instrument/register only, and the layers
+# test (test/architecture/layers.test.ts) keeps the launcher (src/cli), the local viewer (src/view) and the
+# bundler plugins out of its reach. protobufjs is loaded as protobufjs/minimal: its browser builds and
+# .proto definitions are for other uses. Dependencies' own tests ship by mistake.
+pkg="$out/node_modules/otel-instrument/dist/src"
+rm -rf "$pkg/cli" "$pkg/view" "$pkg/bundlers" \
+  "$out/node_modules/protobufjs/dist" "$out/node_modules/protobufjs/google" "$out/node_modules/shimmer/test"
 files=$(find "$out" -type f | wc -l)
 kib=$(du -sk "$out" | cut -f1)
 echo "operator folder: $out, $files files, ${kib} KiB"
