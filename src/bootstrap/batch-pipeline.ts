@@ -64,6 +64,7 @@ function encodingAhead<T, E>(loadEncodeAhead: () => EncodeAhead<T, E>, exporter:
       });
     },
     shutdown: () => exporter.shutdown(),
+    onTheWire: () => exporter.onTheWire?.() === true,
     prepare: (item) => (ahead === undefined ? item : ahead.encode(item)),
   };
 }

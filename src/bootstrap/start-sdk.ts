@@ -88,7 +88,7 @@ export function startSdk(config: Config): StartedSdk {
   hooks.install();
   subscribeChannelInstrumentations(selected, hooks);
 
-  const shutdown = installShutdown(pipelines, config.otlp.traces.timeoutMs || OTLP_TIMEOUT_MS);
+  const shutdown = installShutdown(pipelines, config.otlp.traces.timeoutMs || OTLP_TIMEOUT_MS, config.exitExportTimeoutMs);
   diag.debug(
     `started in pid ${process.pid}${threadLabel()} (${process.argv[1] ?? 'no script'}): service.name=${String(resource.attributes['service.name'])}, ` +
       `traces=${config.tracesExporters.join(',') || 'none'}, metrics=${metricsSetup === undefined ? 'none' : config.metricsExporters.join(',')}, ` +

@@ -4,14 +4,19 @@
 
 import { CONFIG_CHECKED_VAR, configFingerprint } from '../config/config-warnings.js';
 import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/types.js';
 import { parseLogLevel, setLogLevel } from '../diag/log.js';
 import { INSTRUMENTATION_NAMES, SETTINGS } from './flags.js';
 
-/** Warns about `env` (the child's) as the app would, then marks it as checked. `flagVariables`: set by flags. */
-export function checkConfig(env: NodeJS.ProcessEnv, flagVariables: ReadonlySet<string>): void {
+/**
+ * Warns about `env` (the child's) as the app would, then marks it as checked. `flagVariables`: set by flags.
+ * Returns the configuration: the launcher reads its own settings from it.
+ */
+export function checkConfig(env: NodeJS.ProcessEnv, flagVariables: ReadonlySet<string>): Config {
   // The warnings follow the level the app gets, a --log_level flag included.
   const level = parseLogLevel(env.OTEL_LOG_LEVEL);
   if (level !== undefined) setLogLevel(level);
-  loadConfig(env, { extra: SETTINGS.all, flagVariables, instrumentationNames: INSTRUMENTATION_NAMES });
+  const config = loadConfig(env, { extra: SETTINGS.all, flagVariables, instrumentationNames: INSTRUMENTATION_NAMES });
   env[CONFIG_CHECKED_VAR] = configFingerprint(env);
+  return config;
 }

@@ -162,8 +162,8 @@ function start({ action, flagEnv, command }: Extract<ParsedArgs, { flagEnv: unkn
   }
   const [file, ...args] = command;
   if (file === undefined || file === '') return usageError(`missing command (usage: ${NAME} ${USAGE})`);
-  checkConfig(env, new Set(flagEnv.keys()));
-  runCommand(file, args, env);
+  const config = checkConfig(env, new Set(flagEnv.keys()));
+  runCommand(file, args, env, config.exitExportTimeoutMs);
 }
 
 /** `NAME=value (source)`, plus why when the source alone does not say: `(default; "abc" is not ...)`. */

@@ -60,10 +60,11 @@ export function decodeFrames(b: Buffer): ExitFrame[] {
 
 /**
  * How long the exit sends may take together: they go out in parallel, so the longest export timeout
- * bounds them all (a timeout of 0, no limit, counts as the spec's default here: exit must not hang).
+ * bounds them all (a timeout of 0, no limit, counts as the spec's default here: exit must not hang), and
+ * `boundMs` (OTEL_NODE_EXIT_EXPORT_TIMEOUT; 0: no bound of its own) bounds that.
  */
-export function exitDeadlineMs(configs: readonly { readonly config: Pick<OtlpSignalConfig, 'timeoutMs'> }[]): number {
+export function exitDeadlineMs(configs: readonly { readonly config: Pick<OtlpSignalConfig, 'timeoutMs'> }[], boundMs: number): number {
   let longest = 0;
   for (const { config } of configs) longest = Math.max(longest, config.timeoutMs > 0 ? config.timeoutMs : OTLP_TIMEOUT_MS);
-  return longest;
+  return boundMs > 0 ? Math.min(boundMs, longest) : longest;
 }

@@ -7,9 +7,13 @@
 import { readFileSync } from 'node:fs';
 import type { ExitFrame, ExitSendHeader } from './exit-sends.js';
 import { transportFor } from '../export/otlp/transport/for-protocol.js';
+import { describeTarget } from '../export/otlp/transport/proxy-url.js';
+import { isConnectionError } from '../export/otlp/transport/types.js';
+import { sayRejected } from '../export/otlp/exporter/outage-reporter.js';
+import { partialSuccessWarnings } from '../export/otlp/exporter/partial-success-warnings.js';
 
-/** Resolves with whether every request was delivered; never rejects. */
-export function sendRequests(requests: readonly ExitFrame[]): Promise<boolean> {
+/** Resolves with whether every request was delivered; never rejects. `deadlineMs` (absolute) bounds them all. */
+export function sendRequests(requests: readonly ExitFrame[], deadlineMs = Infinity): Promise<boolean> {
   if (requests.length === 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     let left = requests.length;
@@ -20,10 +24,15 @@ export function sendRequests(requests: readonly ExitFrame[]): Promise<boolean> {
     };
     for (const { header, body } of requests) {
       try {
-        const transport = transportFor(header.signal, header.config);
-        const deadline = header.config.timeoutMs > 0 ? Date.now() + header.config.timeoutMs : Infinity;
+        const { signal, config } = header;
+        // What the collector says of these requests is said as the app's own exporter says it: a rejection
+        // or a partial success, escaped and bounded. Not an outage: no retry follows at exit.
+        const url = describeTarget(config);
+        const transport = transportFor(signal, config, partialSuccessWarnings(signal, url));
+        const deadline = Math.min(deadlineMs, config.timeoutMs > 0 ? Date.now() + config.timeoutMs : Infinity);
         transport.send(body, deadline, (result) => {
           void transport.shutdown();
+          if (!result.ok && !result.retryable && !isConnectionError(result.error)) sayRejected(signal, url, result.error);
           settle(result.ok);
         });
       } catch {
