@@ -1,5 +1,6 @@
 // The app's end under the launcher, with a collector that is slow or black-holed (issue 21, defects 2
-// and 3): what the app had pending reaches a real receiver exactly once (an export already on the wire
+// and 3; before the fix, 5 spans arrived as 10 and the launcher took the whole export timeout, 10 s,
+// against a black hole): what the app had pending reaches a real receiver exactly once (an export already on the wire
 // when the app ends is not sent again); the app ends as soon as it would uninstrumented, whatever the
 // collector does; the launcher delivers the rest within OTEL_NODE_EXIT_EXPORT_TIMEOUT of the app's
 // end (2 s by default), then ends with the app's exit code or signal.
@@ -90,6 +91,35 @@ for (const protocol of ['grpc', 'http/protobuf'] as const) {
       assert.ok(run.afterAppMs < DEFAULT_BOUND_MS + 300, `the launcher ended ${run.afterAppMs} ms after the app`);
     } finally {
       await receiver.close();
+    }
+  });
+}
+
+for (const protocol of ['grpc', 'http/protobuf'] as const) {
+  test(`${protocol}: SIGTERM at random moments of a steady stream of spans, collector answering in 50 ms: none twice, none missing`, async () => {
+    for (let run = 0; run < 3; run++) {
+      const receiver = protocol === 'grpc' ? await GrpcReceiver.start() : await HttpReceiver.start();
+      receiver.answerOtherwise({ delayMs: 50 });
+      try {
+        // 20 spans every 2 ms, exported every 20 ms: an export is on the wire most of the time.
+        const env = { ...TRACES_ONLY, OTEL_BSP_SCHEDULE_DELAY: '20', SPANS: '20', EVERY_MS: '2', OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url };
+        const app = startCli(['node', APP], env);
+        await app.waitForLine(/pid (\d+)/);
+        await waitFor(() => receiver.spans().length >= 200, 'a stream of spans at the receiver');
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
+        app.child.kill('SIGTERM');
+        const exit = await app.exited();
+        assert.equal(exit.signal, 'SIGTERM');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // Spans are named `work <n>` in the order they ended: every number up to the last arrived, once.
+        const numbers = receiver.spans().map((span) => Number(span.name.slice('work '.length)));
+        const last = Math.max(...numbers);
+        const missing = Array.from({ length: last + 1 }, (_, n) => n).filter((n) => !numbers.includes(n));
+        assert.deepEqual(missing, [], `run ${run}: missing spans`);
+        assertOnce(receiver, last + 1);
+      } finally {
+        await receiver.close();
+      }
     }
   });
 }
