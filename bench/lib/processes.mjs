@@ -69,6 +69,11 @@ export function appPid(pid) {
   return target;
 }
 
+/** RSS of `pid` and every process under it (the launcher and its app): what the whole group costs. */
+export function groupRssMb(pid) {
+  return rssMb(pid) + childPids(pid).reduce((sum, child) => sum + groupRssMb(child), 0);
+}
+
 export function rssMb(pid) {
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
 }
