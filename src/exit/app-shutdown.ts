@@ -120,10 +120,14 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
 
   let shutDown: Promise<void> | undefined;
   return () => {
-    // Once: what it sends is gone, and at exit there is nothing left to send.
-    shutDown ??= Promise.all(pipelines.map((p) => p.shutdown(flushTimeoutMs))).then(() => {
-      exited = true;
-    });
+    // Once: what it sends is gone, and at exit there is nothing left to send. The app awaits it: the
+    // process lives until it is done (bounded), even where an export in flight alone would not hold it.
+    if (shutDown === undefined) {
+      const keepAlive = setTimeout(() => undefined, flushTimeoutMs);
+      shutDown = Promise.all(pipelines.map((p) => p.shutdown(flushTimeoutMs))).then(() => {
+        exited = true;
+      }).finally(() => clearTimeout(keepAlive));
+    }
     return shutDown;
   };
 }

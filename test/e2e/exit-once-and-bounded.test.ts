@@ -196,3 +196,21 @@ test('OTEL_NODE_EXIT_EXPORT_TIMEOUT bounds the launcher after the app: 300 ms ag
     hole.close();
   }
 });
+
+test("the app's own shutdown() under the launcher still waits for its export, though an export in flight no longer holds the app", async () => {
+  const receiver = await GrpcReceiver.start();
+  receiver.answerOtherwise({ delayMs: 300 });
+  try {
+    const exit = await startCli(['node', join(FIXTURES, 'programmatic', 'app.js')], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_METRICS_EXPORTER: 'none',
+      OTEL_LOGS_EXPORTER: 'none',
+    }).exited();
+    assert.equal(exit.code, 0, exit.stderr);
+    // Printed once shutdown() resolved: the process lived until then.
+    assert.match(exit.stdout, /^shut down$/m);
+    assertOnce(receiver, 2); // the server and the client span of its one request
+  } finally {
+    await receiver.close();
+  }
+});
