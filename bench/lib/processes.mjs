@@ -87,3 +87,8 @@ export function cpuSeconds(pid) {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
+
+/** CPU seconds of `pid` and every process under it: the launcher's share of the work counts too. */
+export function groupCpuSeconds(pid) {
+  return cpuSeconds(pid) + childPids(pid).reduce((sum, child) => sum + groupCpuSeconds(child), 0);
+}
