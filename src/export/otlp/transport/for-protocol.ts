@@ -6,10 +6,6 @@ import { GRPC_SERVICE_PATHS } from './grpc-paths.js';
 import type { PartialSuccessInfo, Transport } from './types.js';
 
 export function transportFor(signal: Signal, config: OtlpSignalConfig, onPartialSuccess?: (info: PartialSuccessInfo) => void): Transport {
-  if (process.env.OTEL_INSTRUMENT_EXPORT_VIA_LAUNCHER === '1' && process.env.OTEL_INSTRUMENT_LAUNCHER_PID !== String(process.pid)) {
-    const viaLauncher = (require('./to-launcher.js') as typeof import('./to-launcher.js')).launcherTransport(signal, config);
-    if (viaLauncher !== undefined) return viaLauncher;
-  }
   const tls = {
     certificateFile: config.certificateFile,
     clientKeyFile: config.clientKeyFile,
