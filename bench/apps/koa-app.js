@@ -2,9 +2,9 @@
 // The koa fixture, the express one's twin: a @koa/router Router mounted at /api, two middlewares, one
 // console.log and one outgoing GET to the bench's downstream server per request, and a JSON response.
 // koa 3 and @koa/router 15 resolve from the root node_modules (devDependencies), for every configuration.
-const http = require('node:http');
 const Koa = require('koa');
 const { Router } = require('@koa/router');
+const getJson = require('./get-json.js');
 
 const downstream = `http://127.0.0.1:${Number(process.env.DOWNSTREAM_PORT)}/`;
 const app = new Koa();
@@ -21,19 +21,6 @@ app.use(async (ctx, next) => {
   ctx.state.requestId = ctx.get('x-request-id') || String(++nextId);
   await next();
 });
-
-function getJson(url) {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, (upstream) => {
-        let body = '';
-        upstream.setEncoding('utf8');
-        upstream.on('data', (chunk) => (body += chunk));
-        upstream.on('end', () => resolve(JSON.parse(body)));
-      })
-      .on('error', reject);
-  });
-}
 
 const api = new Router({ prefix: '/api' });
 api.get('/users/:id', async (ctx) => {

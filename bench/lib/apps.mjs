@@ -11,6 +11,14 @@ export const APPS = {
     path: '/api/users/42',
     official: ['fastify-otel.cjs'],
   },
+  hono: { title: 'hono 4 on @hono/node-server: /api sub-app, 2 middlewares, console.log, outgoing GET', script: 'hono-app.js', path: '/api/users/42' },
+  hapi: { title: 'hapi 21: 2 extensions, console.log, outgoing GET', script: 'hapi-app.js', path: '/api/users/42' },
+  nestjs: { title: 'NestJS on express: global prefix, 2 middlewares, console.log, outgoing GET', script: 'nestjs-app.js', path: '/api/users/42' },
+  graphql: {
+    title: 'graphql 16 on express: a query with 2 resolvers, console.log, the outgoing GET in a resolver',
+    script: 'graphql-app.js',
+    path: '/graphql?query=%7Buser(id:42)%7Bid%20profile%7Bname%7D%7D%7D',
+  },
 };
 export const APP_CORE = 0;
 export const LOAD_CORE = 1;

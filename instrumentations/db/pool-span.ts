@@ -6,12 +6,12 @@
 // pool has no name of its own).
 
 import type { Context, Span, Tracer } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
+import { SpanKind } from '../../src/otel-api/enums.js';
 import { validSpanContext } from '../../src/otel-api/valid-span-context.js';
 import { isSuppressed } from '../../src/context/suppress.js';
 import { settingValue } from '../../src/config/setting-value.js';
 import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
-import { errorMessage } from '../../src/core/exception-attributes.js';
+import { recordFailure } from '../../src/core/exception-attributes.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { ATTR_DB_SYSTEM_NAME } from './semconv.js';
 import { DB_POOL_SPANS } from './settings.js';
@@ -54,9 +54,8 @@ export function endPoolSpan(span: Span | undefined, error?: unknown): void {
   if (span === undefined) return;
   try {
     if (error !== undefined && error !== null) {
-      span.recordException(error as Error);
       span.setAttribute(ATTR_ERROR_TYPE, errorTypeOf(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+      recordFailure(span, error);
     }
     span.end();
   } catch {

@@ -48,10 +48,10 @@ function findLevel(state: RequestState, next: NextFunction): Level | undefined {
   return undefined;
 }
 
-function createLevel(state: RequestState, next: NextFunction): Level {
+function createLevel(state: RequestState, next: NextFunction, req: object): Level {
   const prefix = state.enteringPrefix ?? '';
   state.enteringPrefix = undefined;
-  const level = new Level(state, next, prefix, activeContext());
+  const level = new Level(state, next, prefix, (req as { baseUrl?: unknown }).baseUrl, activeContext());
   // The only closure per router per request: it has to be a distinct function carrying its level.
   level.wrapper = function next(this: unknown) {
     return leaveLayer(level, this, arguments);
@@ -96,7 +96,7 @@ function leaveLayer(level: Level, thisArg: unknown, args: IArguments): unknown {
 
 function enterLayer(meta: LayerMeta, req: object, res: ServerResponse, next: NextFunction): Level {
   const state = requestState(req) ?? createRequestState(req, res);
-  const level = findLevel(state, next) ?? createLevel(state, next);
+  const level = findLevel(state, next) ?? createLevel(state, next, req);
   // A layer of this router still open means next() reached it some other way: close it quietly.
   if (level.meta !== undefined) finishLayer(level, undefined, false);
   level.meta = meta;

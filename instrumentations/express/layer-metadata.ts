@@ -24,9 +24,16 @@ export interface LayerMeta {
 }
 
 const metadata = new WeakMap<object, LayerMeta>();
+/** The same metadata by the layer's Route object (req.route), for what runs before the layer does. */
+const routeMetadata = new WeakMap<object, LayerMeta>();
 
 export function layerMeta(layer: object): LayerMeta | undefined {
   return metadata.get(layer);
+}
+
+/** What the route layer holding `route` (an express Route, as req.route) is. */
+export function routeMeta(route: unknown): LayerMeta | undefined {
+  return route !== null && typeof route === 'object' ? routeMetadata.get(route) : undefined;
 }
 
 /** A router (express 4 `router` function, router@2 instance) or a sub-app mounted by `app.use`. */
@@ -74,7 +81,9 @@ export function recordRoute(stack: unknown, from: number, path: unknown): void {
   for (let i = from; i < stack.length; i++) {
     const layer = stack[i] as { route?: unknown } | null;
     if (layer !== null && typeof layer === 'object' && layer.route !== undefined && !metadata.has(layer)) {
-      metadata.set(layer, describeRoute(template));
+      const meta = describeRoute(template);
+      metadata.set(layer, meta);
+      if (layer.route !== null && typeof layer.route === 'object') routeMetadata.set(layer.route, meta);
     }
   }
 }

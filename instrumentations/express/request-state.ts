@@ -11,10 +11,9 @@
 
 import type { ServerResponse } from 'node:http';
 import type { Context, Span } from '@opentelemetry/api';
-import { SpanStatusCode } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import type { Guard } from '../../src/hook/guard.js';
-import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
+import { recordFailure } from '../../src/core/exception-attributes.js';
 import { httpServerRequest, recordHandlerError, type HttpServerRequest } from '../http/framework-api.js';
 import type { LayerMeta } from './layer-metadata.js';
 
@@ -27,6 +26,8 @@ export class Level {
   readonly next: NextFunction;
   /** Route template of the router this level belongs to ('' at the app's root). */
   readonly prefix: string;
+  /** req.baseUrl as the router's first layer ran: the path the router is mounted at, as requested. */
+  readonly baseUrl: unknown;
   /** Context the router's layers start in: their spans' parent, and restored when one of them calls next(). */
   readonly parentContext: Context;
   /** parentContext holds a span: without one (no server span) the layers get no spans either. */
@@ -41,11 +42,12 @@ export class Level {
   /** The level made before this one for the same request (the chain RequestState.newestLevel starts). */
   readonly previous: Level | undefined;
 
-  constructor(state: RequestState, next: NextFunction, prefix: string, parentContext: Context) {
+  constructor(state: RequestState, next: NextFunction, prefix: string, baseUrl: unknown, parentContext: Context) {
     this.state = state;
     this.previous = state.newestLevel;
     this.next = next;
     this.prefix = prefix;
+    this.baseUrl = baseUrl;
     this.parentContext = parentContext;
     this.traced = trace.getSpan(parentContext) !== undefined;
     this.wrapper = next;
@@ -97,10 +99,7 @@ export function createRequestState(req: object, res: ServerResponse): RequestSta
  * error's type as error.type).
  */
 export function recordError(state: RequestState, span: Span | undefined, error: unknown): void {
-  if (span !== undefined) {
-    span.addEvent('exception', exceptionAttributes(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-  }
+  if (span !== undefined) recordFailure(span, error);
   if (state.server !== undefined) recordHandlerError(state.server, error);
 }
 

@@ -4,11 +4,12 @@
 // printRoutes() and errors. The wrapper keeps the original's prototype, so an async function's
 // wrapper still has AsyncFunction as its constructor, while returning the original's own promise.
 
+import { keepShape } from '../../src/hook/patch.js';
+
 type AnyFunction = (...args: never[]) => unknown;
 
 export function sameShape<W extends AnyFunction>(wrapper: W, original: AnyFunction): W {
-  Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
-  Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
+  keepShape(wrapper, original);
   const proto = Object.getPrototypeOf(original) as object | null;
   if (proto !== Object.getPrototypeOf(wrapper)) Object.setPrototypeOf(wrapper, proto);
   return wrapper;

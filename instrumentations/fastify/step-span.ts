@@ -14,8 +14,7 @@
 
 import type { ServerResponse } from 'node:http';
 import type { Context, Span } from '@opentelemetry/api';
-import { SpanStatusCode } from '../../src/otel-api/enums.js';
-import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
+import { recordFailure } from '../../src/core/exception-attributes.js';
 import { guard } from './telemetry.js';
 
 export const ATTR_FASTIFY_TYPE = 'fastify.type';
@@ -48,8 +47,7 @@ export class StepSpan {
   /** The step raised `error` (threw, rejected, or passed it to done): on its span, before it ends. */
   fail(error: unknown): void {
     if (!this.open) return;
-    this.span.addEvent('exception', exceptionAttributes(error));
-    this.span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+    recordFailure(this.span, error);
   }
 
   /** fail(error), then end(); never throws (it runs in promise reactions and on the app's throw path). */

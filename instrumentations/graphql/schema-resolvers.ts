@@ -12,6 +12,7 @@ import { activeContext, applyInContext } from '../../src/context/als-context-man
 import { activeTracing, guard } from './graphql-tracing.js';
 import { isThenable } from './operation-span.js';
 import { endResolverSpan, isIntrospection, startResolverSpan, type PathSegments } from './resolver-span.js';
+import { keepShape } from '../../src/hook/patch.js';
 
 type Resolver = (...args: unknown[]) => unknown;
 
@@ -85,8 +86,7 @@ function tracedResolver(original: Resolver): Resolver {
     return runResolver(original, this, arguments);
   };
   Object.defineProperty(traced, TRACED, { value: true });
-  Object.defineProperty(traced, 'length', { value: original.length, configurable: true });
-  return traced;
+  return keepShape(traced, original);
 }
 
 function isTraced(fn: unknown): boolean {

@@ -10,7 +10,7 @@ import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetr
 import { SpanStatusCode } from '../../src/otel-api/enums.js';
 import { atExit } from '../../src/exit/app-exit-callbacks.js';
 import { ATTR_ERROR_TYPE, ERROR_TYPE_ABORTED, errorTypeOf } from '../../src/core/error-type.js';
-import { errorMessage } from '../../src/core/exception-attributes.js';
+import { recordFailure } from '../../src/core/exception-attributes.js';
 import { Guard } from '../../src/hook/guard.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
@@ -173,8 +173,7 @@ export class RpcCall extends OpenEntry {
       const span = this.span;
       span.setAttribute(ATTR_ERROR_TYPE, type);
       if (error !== undefined) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+        recordFailure(span, error);
       } else {
         span.setStatus({ code: SpanStatusCode.ERROR });
       }

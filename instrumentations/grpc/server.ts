@@ -26,7 +26,7 @@ import { SpanKind } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import { applyInContext } from '../../src/context/als-context-manager.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
-import { wrap } from '../../src/hook/patch.js';
+import { keepShape, wrap } from '../../src/hook/patch.js';
 import { ATTR_NETWORK_PEER_ADDRESS, ATTR_NETWORK_PEER_PORT, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, parseHostHeader } from '../http/semconv.js';
 import { headersGetter } from './metadata.js';
 import { knownMethod } from './method.js';
@@ -204,9 +204,7 @@ function tracedHandler(rpc: GrpcTelemetry, handler: AnyFunction): AnyFunction {
       throw error;
     }
   };
-  Object.defineProperty(traced, 'length', { value: handler.length, configurable: true });
-  Object.defineProperty(traced, 'name', { value: handler.name, configurable: true });
-  return traced;
+  return keepShape(traced, handler);
 }
 
 /** build/src/server.js */

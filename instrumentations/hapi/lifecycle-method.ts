@@ -11,13 +11,12 @@
 // The promise hapi awaits is execute's own; a reaction is added beside hapi's await, nothing chained.
 // onPostResponse extensions (ignoreResponse) run after the response: they are left alone.
 
-import type { Context, Span, Tracer } from '@opentelemetry/api';
-import { SpanStatusCode } from '../../src/otel-api/enums.js';
+import type { Tracer } from '@opentelemetry/api';
 import { trace } from '../../src/otel-api/trace.js';
-import { activeContext, runWithContext } from '../../src/context/als-context-manager.js';
-import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
+import { activeContext } from '../../src/context/als-context-manager.js';
 import { wrap } from '../../src/hook/patch.js';
-import { httpServerRequest, recordHandlerError, type HttpServerRequest } from '../http/framework-api.js';
+import { httpServerRequest } from '../http/framework-api.js';
+import { HandlerRun, serverFailures } from '../http/handler-run.js';
 import { isBoom, isServerFailure } from './boom-status.js';
 import { guard } from './guard.js';
 import { handlerSpanOf } from './handler-span.js';
@@ -32,45 +31,19 @@ export function useTracer(t: Tracer): void {
   tracer ??= t;
 }
 
-/** One lifecycle method run for one request. */
-class LifecycleCall {
-  readonly server: HttpServerRequest;
-  /** The handler's span; undefined for the other lifecycle methods (and an unsampled request). */
-  readonly span: Span | undefined;
-  /** The context the handler runs in: its span's. */
-  readonly context: Context | undefined;
+/** A Boom of 500 and above, or anything not a Boom, on the handler's span and the server span. */
+const onFailure = serverFailures(isServerFailure);
 
-  constructor(server: HttpServerRequest, span: Span | undefined, context: Context | undefined) {
-    this.server = server;
-    this.span = span;
-    this.context = context;
-  }
-
-  /** execute resolved with the method's response: a Boom is what the method threw or returned as its error. */
-  settled(response: unknown): void {
-    const failed = isBoom(response);
-    this.end(failed ? response : undefined, failed);
-  }
-
-  end(error: unknown, failed: boolean): void {
-    try {
-      const span = this.span;
-      if (failed && isServerFailure(error)) {
-        if (span !== undefined) {
-          span.addEvent('exception', exceptionAttributes(error));
-          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-        }
-        recordHandlerError(this.server, error);
-      }
-      if (span !== undefined) span.end();
-    } catch (internal) {
-      guard.fail(internal);
-    }
+/** One lifecycle method run for one request: execute resolves with a Boom for what the method threw or returned as its error. */
+class LifecycleRun extends HandlerRun {
+  override settled(response: unknown): void {
+    if (isBoom(response)) this.end(response, true);
+    else super.settled(response);
   }
 }
 
 /** Undefined when there is nothing to record: no http server span (server.inject()), or an onPostResponse extension. */
-function startCall(method: unknown, request: unknown, options: unknown): LifecycleCall | undefined {
+function startCall(method: unknown, request: unknown, options: unknown): LifecycleRun | undefined {
   if (request === null || typeof request !== 'object') return undefined;
   if (options !== null && typeof options === 'object' && (options as { ignoreResponse?: unknown }).ignoreResponse === true) return undefined;
   const req = (request as HapiRequest).raw?.req;
@@ -78,37 +51,18 @@ function startCall(method: unknown, request: unknown, options: unknown): Lifecyc
   if (server === undefined) return undefined;
   const route = appRouteOf(request as HapiRequest);
   if (route === undefined || method !== route.settings?.handler || tracer === undefined || !server.span.isRecording()) {
-    return new LifecycleCall(server, undefined, undefined);
+    return new LifecycleRun(undefined, server, undefined, onFailure, guard);
   }
   const handler = handlerSpanOf(route);
   const parent = activeContext();
   const span = tracer.startSpan(handler.name, handler.options, parent);
-  return new LifecycleCall(server, span, trace.setSpan(parent, span));
-}
-
-function invoke(original: Execute, self: unknown, method: unknown, request: unknown, options: unknown): unknown {
-  return original.call(self, method, request, options);
-}
-
-function observe(call: LifecycleCall, result: unknown): void {
-  if (!(result instanceof Promise)) {
-    call.settled(result);
-    return;
-  }
-  try {
-    result.then(
-      (response: unknown) => call.settled(response),
-      (error: unknown) => call.end(error, true),
-    );
-  } catch (internal) {
-    guard.fail(internal);
-  }
+  return new LifecycleRun(span, server, trace.setSpan(parent, span), onFailure, guard);
 }
 
 export function patchToolkitManager(proto: object): void {
   wrap(proto as { execute: Execute }, 'execute', (original) =>
     function execute(this: unknown, method: unknown, request: unknown, options: unknown) {
-      let call: LifecycleCall | undefined;
+      let call: LifecycleRun | undefined;
       if (guard.enabled) {
         try {
           call = startCall(method, request, options);
@@ -116,21 +70,8 @@ export function patchToolkitManager(proto: object): void {
           guard.fail(internal);
         }
       }
-      if (call === undefined) return original.call(this, method, request, options);
-      let result: unknown;
-      try {
-        const context = call.context;
-        result =
-          context === undefined
-            ? original.call(this, method, request, options)
-            : runWithContext(context, invoke, original, this, method, request, options);
-      } catch (thrown) {
-        // execute is an async function: this is not expected, but the same object goes on.
-        call.end(thrown, true);
-        throw thrown;
-      }
-      observe(call, result);
-      return result;
+      // execute is an async function: a throw is not expected, but would go on as the same object.
+      return call === undefined ? original.call(this, method, request, options) : call.call(original, this, arguments);
     },
   );
 }

@@ -11,16 +11,20 @@
 // unless it is an HTTPException below 500 (http-exception.ts); hono's error handler still answers.
 
 import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
+import { SpanKind } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
-import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
-import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
+import { activeContext } from '../../src/context/als-context-manager.js';
 import { Guard } from '../../src/hook/guard.js';
-import { httpServerRequest, recordHandlerError, routeOf, setRoute, type HttpServerRequest } from '../http/framework-api.js';
+import { keepShape } from '../../src/hook/patch.js';
+import { httpServerRequest, routeOf, setRoute, type HttpServerRequest } from '../http/framework-api.js';
+import { HandlerRun, serverFailures } from '../http/handler-run.js';
 import { ATTR_HTTP_ROUTE } from '../http/semconv.js';
 import { isServerFailure } from './http-exception.js';
 
 export const guard = new Guard('hono');
+
+/** What a handler throws or rejects with is recorded unless hono answers it below 500 (http-exception.ts). */
+const onFailure = serverFailures(isServerFailure);
 
 let tracer: Tracer | undefined;
 
@@ -69,68 +73,28 @@ export function wrapRouteHandler(handler: Handler, path: string): Handler {
     return run(route, this, arguments);
   };
   Object.defineProperty(wrapped, WRAPPED, { value: true });
-  Object.defineProperty(wrapped, 'name', { value: handler.name, configurable: true });
-  Object.defineProperty(wrapped, 'length', { value: handler.length, configurable: true });
-  return wrapped;
+  return keepShape(wrapped, handler);
 }
 
 /** One call of a route's handler, for one request. */
-class HandlerCall {
-  readonly route: Route;
-  readonly server: HttpServerRequest;
+class HonoRun extends HandlerRun {
+  readonly composed: boolean;
   readonly c: { error?: unknown };
-  readonly span: Span | undefined;
-  readonly context: Context | undefined;
   /** c.error before a sub-app's handler ran: a new value afterwards is what its handler threw. */
   readonly errorBefore: unknown;
 
   constructor(route: Route, server: HttpServerRequest, c: { error?: unknown }, span: Span | undefined, context: Context | undefined) {
-    this.route = route;
-    this.server = server;
+    super(span, server, context, onFailure, guard);
+    this.composed = route.composed;
     this.c = c;
-    this.span = span;
-    this.context = context;
     this.errorBefore = route.composed ? c.error : undefined;
   }
 
-  /** The handler returned: a promise settles later, anything else is its answer now. */
-  returned(result: unknown): void {
-    if (!(result instanceof Promise)) {
-      this.finish(undefined, false);
-      return;
-    }
-    try {
-      // A reaction beside hono's own await: the promise hono gets is the handler's, untouched.
-      result.then(
-        () => this.finish(undefined, false),
-        (error: unknown) => this.finish(error, true),
-      );
-    } catch (internal) {
-      guard.fail(internal);
-    }
-  }
-
-  finish(error: unknown, failed: boolean): void {
-    try {
-      if (!failed && this.route.composed) {
-        const caught = this.c.error;
-        if (caught !== undefined && caught !== this.errorBefore) {
-          error = caught;
-          failed = true;
-        }
-      }
-      const span = this.span;
-      if (failed && isServerFailure(error)) {
-        if (span !== undefined) {
-          span.addEvent('exception', exceptionAttributes(error));
-          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-        }
-        recordHandlerError(this.server, error);
-      }
-      if (span !== undefined) span.end();
-    } catch (internal) {
-      guard.fail(internal);
-    }
+  /** A sub-app's handler that threw returns normally: its error handler answered, and left it in c.error. */
+  override settled(value: unknown): void {
+    const caught = this.composed ? this.c.error : undefined;
+    if (caught !== undefined && caught !== this.errorBefore) this.end(caught, true);
+    else super.settled(value);
   }
 }
 
@@ -152,7 +116,7 @@ function passingOn(server: HttpServerRequest, routeBefore: string | undefined, h
 }
 
 /** Sets the route and starts the span; undefined when the request has no http server span (app.request(), another runtime). */
-function enter(route: Route, args: IArguments): HandlerCall | undefined {
+function enter(route: Route, args: IArguments): HonoRun | undefined {
   const c = args[0];
   const server = serverRequestOf(c);
   if (server === undefined) return undefined;
@@ -162,16 +126,16 @@ function enter(route: Route, args: IArguments): HandlerCall | undefined {
     const next = args[1];
     // The arguments object is handed on as it is, with this one `next` replaced.
     if (typeof next === 'function') args[1] = passingOn(server, routeBefore, next as Handler);
-    return new HandlerCall(route, server, c as { error?: unknown }, undefined, undefined);
+    return new HonoRun(route, server, c as { error?: unknown }, undefined, undefined);
   }
-  if (tracer === undefined || !server.span.isRecording()) return new HandlerCall(route, server, c as { error?: unknown }, undefined, undefined);
+  if (tracer === undefined || !server.span.isRecording()) return new HonoRun(route, server, c as { error?: unknown }, undefined, undefined);
   const parent = activeContext();
   const span = tracer.startSpan(route.spanName, route.spanOptions, parent);
-  return new HandlerCall(route, server, c as { error?: unknown }, span, trace.setSpan(parent, span));
+  return new HonoRun(route, server, c as { error?: unknown }, span, trace.setSpan(parent, span));
 }
 
 function run(route: Route, self: unknown, args: IArguments): unknown {
-  let call: HandlerCall | undefined;
+  let call: HonoRun | undefined;
   if (guard.enabled) {
     try {
       call = enter(route, args);
@@ -179,14 +143,5 @@ function run(route: Route, self: unknown, args: IArguments): unknown {
       guard.fail(internal);
     }
   }
-  if (call === undefined) return Reflect.apply(route.handler, self, args);
-  let result: unknown;
-  try {
-    result = call.context === undefined ? Reflect.apply(route.handler, self, args) : applyInContext(call.context, route.handler, self, args);
-  } catch (thrown) {
-    call.finish(thrown, true);
-    throw thrown;
-  }
-  call.returned(result);
-  return result;
+  return call === undefined ? Reflect.apply(route.handler, self, args) : call.call(route.handler, self, args);
 }

@@ -1,14 +1,16 @@
-// One run of a framework's route handler in an INTERNAL span (koa, NestJS): the handler is called in
-// the span's context with the app's `this` and arguments, and its return value goes back unchanged.
-// The span ends when the handler returns, or, for a native promise, when that settles; a failure goes
-// to the instrumentation's own rule (which errors are the server's, what the span records) and from
-// there, usually, to the server span through recordHandlerError. Nothing here throws at the app: our
-// own fault turns the instrumentation off through its guard.
+// One run of a framework's route handler in an INTERNAL span (koa, NestJS, hono, hapi): the handler is
+// called in the span's context with the app's `this` and arguments, and its return value goes back
+// unchanged. The span ends when the handler returns, or, for a native promise, when that settles; a
+// failure goes to the instrumentation's own rule (which errors are the server's, what the span records)
+// and from there, usually, to the server span through recordHandlerError. A framework whose handlers
+// report failure some other way (hapi resolves with a Boom, a hono sub-app sets c.error) reads it in a
+// subclass. Nothing here throws at the app: our own fault turns the instrumentation off through its guard.
 
 import type { Context, Span } from '@opentelemetry/api';
 import { applyInContext } from '../../src/context/als-context-manager.js';
+import { recordFailure } from '../../src/core/exception-attributes.js';
 import type { Guard } from '../../src/hook/guard.js';
-import type { HttpServerRequest } from './framework-api.js';
+import { recordHandlerError, type HttpServerRequest } from './framework-api.js';
 
 /**
  * A native promise, whose then() we may call beside the framework's: a thenable of another kind may do
@@ -21,17 +23,30 @@ export function isNativePromise(value: unknown): value is Promise<unknown> {
 /** What a failed handler run records: on its span (if any), and on the server span (if any). */
 export type HandlerFailure = (span: Span | undefined, server: HttpServerRequest | undefined, error: unknown) => void;
 
+/**
+ * The rule of a framework that answers some errors itself: an error `isServerFailure` accepts is
+ * recorded on the handler's span and on the server span; any other is the framework's answer (a 4xx),
+ * recorded nowhere.
+ */
+export function serverFailures(isServerFailure: (error: unknown) => boolean): HandlerFailure {
+  return (span, server, error) => {
+    if (!isServerFailure(error)) return;
+    if (span !== undefined) recordFailure(span, error);
+    if (server !== undefined) recordHandlerError(server, error);
+  };
+}
+
 /** One handler run. A class, not a literal (see express's request-state.ts). */
 export class HandlerRun {
   /** Undefined outside any trace: the handler still runs through here, in the caller's context. */
   readonly span: Span | undefined;
   readonly server: HttpServerRequest | undefined;
-  /** The context the handler runs in: the span's. */
-  readonly context: Context;
+  /** The context the handler runs in: the span's (unused without a span). */
+  readonly context: Context | undefined;
   readonly #onFailure: HandlerFailure;
   readonly #guard: Guard;
 
-  constructor(span: Span | undefined, server: HttpServerRequest | undefined, context: Context, onFailure: HandlerFailure, guard: Guard) {
+  constructor(span: Span | undefined, server: HttpServerRequest | undefined, context: Context | undefined, onFailure: HandlerFailure, guard: Guard) {
     this.span = span;
     this.server = server;
     this.context = context;
@@ -49,6 +64,11 @@ export class HandlerRun {
     }
   }
 
+  /** The handler returned `value`, or its promise fulfilled with it: a success, unless a subclass reads a failure in it. */
+  settled(value: unknown): void {
+    this.end(undefined, false);
+  }
+
   /**
    * Calls `handler` as the framework would, inside the run, and returns what it returns; a synchronous
    * throw ends the run as failed and goes on as the same object.
@@ -56,7 +76,8 @@ export class HandlerRun {
   call(handler: Function, thisArg: unknown, args: ArrayLike<unknown>): unknown {
     let result: unknown;
     try {
-      result = this.span === undefined ? Reflect.apply(handler, thisArg, args) : applyInContext(this.context, handler, thisArg, args);
+      const context = this.span === undefined ? undefined : this.context;
+      result = context === undefined ? Reflect.apply(handler, thisArg, args) : applyInContext(context, handler, thisArg, args);
     } catch (thrown) {
       this.end(thrown, true);
       throw thrown;
@@ -65,11 +86,11 @@ export class HandlerRun {
       if (isNativePromise(result)) {
         // The callbacks carry the run; a reaction that never rejects, so the framework's promise is untouched.
         result.then(
-          () => this.end(undefined, false),
+          (value: unknown) => this.settled(value),
           (error: unknown) => this.end(error, true),
         );
       } else {
-        this.end(undefined, false);
+        this.settled(result);
       }
     } catch (internal) {
       this.#guard.fail(internal);

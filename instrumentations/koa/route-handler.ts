@@ -28,6 +28,7 @@ import { httpServerRequest, recordHandlerError, setRoute } from '../http/framewo
 import { HandlerRun, type HandlerFailure } from '../http/handler-run.js';
 import { guard } from './guard.js';
 import { HandlerSpanNaming, markHandlerFailed, routeTemplate } from './handler-span.js';
+import { keepShape } from '../../src/hook/patch.js';
 
 type Middleware = (...args: unknown[]) => unknown;
 
@@ -87,12 +88,7 @@ function wrapHandler(original: Middleware): Middleware {
     return run.call(original, this, arguments);
   };
   // The app's function keeps its name and arity wherever it is looked at (router.stack, debug output).
-  try {
-    Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
-    Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
-  } catch {
-    // Cosmetic only.
-  }
+  keepShape(wrapper, original);
   wrappers.add(wrapper);
   return wrapper;
 }

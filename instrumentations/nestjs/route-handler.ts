@@ -13,16 +13,15 @@
 // the order in which Nest's code runs is the same as without us.
 
 import type { Tracer } from '@opentelemetry/api';
-import { SpanStatusCode } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import { activeContext } from '../../src/context/als-context-manager.js';
-import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
-import { httpServerRequest, recordHandlerError, routeOf, setRoute } from '../http/framework-api.js';
-import { HandlerRun, type HandlerFailure } from '../http/handler-run.js';
+import { httpServerRequest, routeOf, setRoute } from '../http/framework-api.js';
+import { HandlerRun, serverFailures } from '../http/handler-run.js';
 import { guard } from './guard.js';
 import type { HandlerSpanNaming } from './handler-span.js';
 import { isServerFailure } from './http-exception.js';
 import { nodeRequest, platformRoute } from './platform-request.js';
+import { keepShape } from '../../src/hook/patch.js';
 
 export type RouteFunction = (this: unknown, req: unknown, res: unknown, next: unknown) => unknown;
 
@@ -34,14 +33,7 @@ export function useTracer(t: Tracer): void {
 }
 
 /** A server failure (http-exception.ts) is recorded on the route's span and on the server span; a 4xx is Nest's answer. */
-const onFailure: HandlerFailure = (span, server, error) => {
-  if (!isServerFailure(error)) return;
-  if (span !== undefined) {
-    span.addEvent('exception', exceptionAttributes(error));
-    span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-  }
-  if (server !== undefined) recordHandlerError(server, error);
-};
+const onFailure = serverFailures(isServerFailure);
 
 function startRun(req: unknown, naming: HandlerSpanNaming): HandlerRun | undefined {
   const node = nodeRequest(req);
@@ -74,11 +66,5 @@ export function wrapRouteFunction(route: RouteFunction, naming: HandlerSpanNamin
     // Nest's route function is async and never throws; should another one, the same object goes on.
     return run.call(route, this, arguments);
   } as RouteFunction;
-  try {
-    Object.defineProperty(wrapper, 'name', { value: route.name, configurable: true });
-    Object.defineProperty(wrapper, 'length', { value: route.length, configurable: true });
-  } catch {
-    // Cosmetic only.
-  }
-  return wrapper;
+  return keepShape(wrapper, route);
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config/types.js';
 import { BatchLogRecordProcessor, multiLogListener } from '../logs/batch-log-record-processor.js';
 import type { ReadableLogRecord } from '../logs/log-record-data.js';
 import { SdkLoggerProvider } from '../logs/logger-provider.js';
+import type { LogRecordListener } from '../logs/logger.js';
 import type { Resource } from '../core/types.js';
 import type { EncodedItem } from '../export/otlp/encode-protobuf/envelope.js';
 import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
@@ -32,17 +33,27 @@ function withProcessor<E>(branch: BatchBranch<ReadableLogRecord, E>, config: Con
 }
 
 export function startLogs(config: Config, resource: Resource): { provider: SdkLoggerProvider; pipeline: Pipeline } {
-  const parts = config.logsExporters.map((name) =>
-    name === 'console'
-      ? withProcessor(consoleBranch((require('../export/console/console-log-exporter.js') as typeof import('../export/console/console-log-exporter.js')).createConsoleLogExporter()), config)
-      : withProcessor(otlpLogsBranch(config), config),
-  );
+  const listeners: LogRecordListener[] = [];
+  const branches: QueuedBranch[] = [];
+  for (const name of config.logsExporters) {
+    if (name === 'console' && config.consoleFormat === 'tree') {
+      // No batch queue: the tree takes each record as it comes (its pipeline is start-sdk.ts's to run).
+      listeners.push((require('../export/console/tree/tree-output.js') as typeof import('../export/console/tree/tree-output.js')).consoleTree(config).logs);
+      continue;
+    }
+    const part =
+      name === 'console'
+        ? withProcessor(consoleBranch((require('../export/console/console-log-exporter.js') as typeof import('../export/console/console-log-exporter.js')).createConsoleLogExporter()), config)
+        : withProcessor(otlpLogsBranch(config), config);
+    listeners.push(part.processor);
+    branches.push(part.branch);
+  }
   const provider = new SdkLoggerProvider({
     resource,
     limits: config.logRecordLimits,
-    listener: multiLogListener(parts.map((part) => part.processor)),
+    listener: multiLogListener(listeners),
   });
-  const pipeline = batchPipeline('logs', parts.map((part) => part.branch));
+  const pipeline = batchPipeline('logs', branches);
   return {
     provider,
     pipeline: { ...pipeline, shutdown: (timeoutMs) => pipeline.shutdown(timeoutMs).finally(() => provider.stop()) },

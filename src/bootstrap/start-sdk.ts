@@ -67,6 +67,11 @@ export function startSdk(config: Config): StartedSdk {
   const logsSetup =
     config.logsExporters.length > 0 ? (require('./start-logs.js') as typeof import('./start-logs.js')).startLogs(config, resource) : undefined;
   if (logsSetup !== undefined) pipelines.push(logsSetup.pipeline);
+  // After traces and logs: at exit they hand it their last records first, then it prints.
+  if (config.consoleFormat === 'tree') {
+    const tree = (require('../export/console/tree/tree-output.js') as typeof import('../export/console/tree/tree-output.js')).startedConsoleTree();
+    if (tree !== undefined) pipelines.push((require('./console-tree-pipeline.js') as typeof import('./console-tree-pipeline.js')).consoleTreePipeline(tree));
+  }
 
   registerApiGlobals({ context: contextManager, propagation: propagator, trace: tracing?.provider, metrics: metricsSetup?.provider });
   if (logsSetup !== undefined) {

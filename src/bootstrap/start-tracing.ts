@@ -6,6 +6,7 @@ import { createSampler } from '../trace/samplers.js';
 import type { Resource } from '../core/types.js';
 import type { ReadableSpan } from '../trace/span-data.js';
 import { SdkTracerProvider } from '../trace/tracer-provider.js';
+import type { SpanEndListener } from '../trace/span.js';
 import type { EncodedItem } from '../export/otlp/encode-protobuf/envelope.js';
 import { batchPipeline, consoleBranch, otlpBranch, queuedBranch, type BatchBranch, type QueuedBranch } from './batch-pipeline.js';
 import type { Pipeline } from '../exit/app-pipeline.js';
@@ -33,16 +34,26 @@ function withProcessor<E>(branch: BatchBranch<ReadableSpan, E>, config: Config):
 }
 
 export function startTracing(config: Config, resource: Resource): { provider: SdkTracerProvider; pipeline: Pipeline } {
-  const parts = config.tracesExporters.map((name) =>
-    name === 'console'
-      ? withProcessor(consoleBranch((require('../export/console/console-span-exporter.js') as typeof import('../export/console/console-span-exporter.js')).createConsoleSpanExporter()), config)
-      : withProcessor(otlpTraceBranch(config), config),
-  );
+  const listeners: SpanEndListener[] = [];
+  const branches: QueuedBranch[] = [];
+  for (const name of config.tracesExporters) {
+    if (name === 'console' && config.consoleFormat === 'tree') {
+      // No batch queue: the tree takes each span as it ends (its pipeline is start-sdk.ts's to run).
+      listeners.push((require('../export/console/tree/tree-output.js') as typeof import('../export/console/tree/tree-output.js')).consoleTree(config).spans);
+      continue;
+    }
+    const part =
+      name === 'console'
+        ? withProcessor(consoleBranch((require('../export/console/console-span-exporter.js') as typeof import('../export/console/console-span-exporter.js')).createConsoleSpanExporter()), config)
+        : withProcessor(otlpTraceBranch(config), config);
+    listeners.push(part.processor);
+    branches.push(part.branch);
+  }
   const provider = new SdkTracerProvider({
     sampler: createSampler(config.sampler, config.samplerRatio),
     limits: config.spanLimits,
     resource,
-    listener: multiListener(parts.map((part) => part.processor)),
+    listener: multiListener(listeners),
   });
-  return { provider, pipeline: batchPipeline('traces', parts.map((part) => part.branch)) };
+  return { provider, pipeline: batchPipeline('traces', branches) };
 }

@@ -10,6 +10,8 @@ import { USAGE, helpText, helpWidth } from './help-text.js';
 import { PACKAGE_VERSION } from '../package-info.js';
 import { withPreloads } from './node-options.js';
 import { runCommand } from './spawn.js';
+import type { Config } from '../config/types.js';
+import { CONSOLE_TREE_VAR, treeHasSpans, treeIsUsed } from '../export/console/tree/tree-config.js';
 
 const NAME = 'otel-instrument';
 export const EXIT_USAGE = 2;
@@ -163,7 +165,17 @@ function start({ action, flagEnv, command }: Extract<ParsedArgs, { flagEnv: unkn
   const [file, ...args] = command;
   if (file === undefined || file === '') return usageError(`missing command (usage: ${NAME} ${USAGE})`);
   const config = checkConfig(env, new Set(flagEnv.keys()));
-  runCommand(file, args, env, config.exitExportTimeoutMs);
+  runCommand(file, args, env, config.exitExportTimeoutMs, consoleTreeFor(config, env));
+}
+
+/** With the console tree format, the launcher prints the trees of every process it starts (console-tree-host.ts). */
+function consoleTreeFor(config: Config, env: NodeJS.ProcessEnv): (() => Promise<void>) | undefined {
+  if (config.sdkDisabled || !treeIsUsed(config)) return undefined;
+  const { startConsoleTreeHost } = require('./console-tree-host.js') as typeof import('./console-tree-host.js');
+  const host = startConsoleTreeHost(treeHasSpans(config));
+  if (host === undefined) return undefined;
+  env[CONSOLE_TREE_VAR] = host.path;
+  return () => host.finish();
 }
 
 /** `NAME=value (source)`, plus why when the source alone does not say: `(default; "abc" is not ...)`. */

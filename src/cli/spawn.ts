@@ -29,10 +29,17 @@ const LINK_FD = 4;
 /**
  * Spawns `command` (no shell) with `env` and stdio inherited, then ends this process the way the child ended,
  * after sending what the child handed over on its way out (src/exit/launcher-receiver.ts), for at most
- * `exitExportTimeoutMs` (OTEL_NODE_EXIT_EXPORT_TIMEOUT) after the child's end.
+ * `exitExportTimeoutMs` (OTEL_NODE_EXIT_EXPORT_TIMEOUT) after the child's end, and running `afterChild`
+ * (the console tree's last traces, src/cli/console-tree-host.ts).
  * Returns immediately; the process exits later, from the child's events.
  */
-export function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv, exitExportTimeoutMs: number): void {
+export function runCommand(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  exitExportTimeoutMs: number,
+  afterChild?: () => Promise<void>,
+): void {
   const child = spawn(command, args, {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'],
     env: { ...env, [HANDOFF_FD_VAR]: String(HANDOFF_FD), [LINK_FD_VAR]: String(LINK_FD) },
@@ -88,7 +95,7 @@ export function runCommand(command: string, args: readonly string[], env: NodeJS
       if (signal !== null) reraise(signal);
       else process.exit(code ?? 1);
     };
-    handoff.sendAfterExit(exitExportTimeoutMs).then(end, end);
+    Promise.all([handoff.sendAfterExit(exitExportTimeoutMs), afterChild?.()]).then(end, end);
   });
 }
 

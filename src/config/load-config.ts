@@ -122,6 +122,7 @@ function buildConfig(source: Env, table: SettingsTable): Built {
     tracesExporters: [...get<Config['tracesExporters']>('OTEL_TRACES_EXPORTER')],
     metricsExporters: [...get<Config['metricsExporters']>('OTEL_METRICS_EXPORTER')],
     logsExporters: [...get<Config['logsExporters']>('OTEL_LOGS_EXPORTER')],
+    consoleFormat: get('OTEL_NODE_CONSOLE_FORMAT'),
     otlp,
     sampler,
     samplerRatio: get('OTEL_TRACES_SAMPLER_ARG'),

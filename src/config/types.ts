@@ -76,6 +76,8 @@ export interface Config {
   readonly tracesExporters: readonly ('otlp' | 'console')[];
   readonly metricsExporters: readonly ('otlp' | 'prometheus' | 'console')[];
   readonly logsExporters: readonly ('otlp' | 'console')[];
+  /** How the console trace and log exporters print: JSON lines, or trees of whole traces (src/export/console/tree). */
+  readonly consoleFormat: 'json' | 'tree';
   readonly otlp: Readonly<Record<Signal, OtlpSignalConfig>>;
   readonly sampler: SamplerName;
   /** Ratio for the *traceidratio samplers, [0, 1]. */

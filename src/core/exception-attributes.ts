@@ -3,6 +3,9 @@
 // Logs API's `exception` field and the log bridges). Works on Error objects and on the plain objects
 // logging libraries serialize them to (pino: {type, message, stack}; bunyan: {name, message, stack, code}).
 
+import type { Span } from '@opentelemetry/api';
+import { SpanStatusCode } from '../otel-api/enums.js';
+
 export const ATTR_EXCEPTION_TYPE = 'exception.type';
 export const ATTR_EXCEPTION_MESSAGE = 'exception.message';
 export const ATTR_EXCEPTION_STACKTRACE = 'exception.stacktrace';
@@ -92,4 +95,10 @@ export function addStackAttributes(attributes: Record<string, unknown>, stack: s
   if (head === null) return;
   if (attributes[ATTR_EXCEPTION_TYPE] === undefined) attributes[ATTR_EXCEPTION_TYPE] = head[1];
   if (attributes[ATTR_EXCEPTION_MESSAGE] === undefined) attributes[ATTR_EXCEPTION_MESSAGE] = head[2];
+}
+
+/** `span` failed with `error`: the exception event, and an ERROR status carrying the error's message. */
+export function recordFailure(span: Span, error: unknown): void {
+  span.addEvent('exception', exceptionAttributes(error));
+  span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
 }

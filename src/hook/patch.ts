@@ -30,12 +30,20 @@ export function wrap<T extends object, K extends keyof T>(
     }
     owner[name] = replacement as T[K];
   }
-  const wrapped = owner[name] as unknown as AnyFunction;
+  keepShape(owner[name] as unknown as AnyFunction, original as AnyFunction);
+  return true;
+}
+
+/**
+ * `wrapper` shows the `name` and `length` of `original`, the function it stands in for: libraries read
+ * them (express tells error handlers by arity, routers print names). Returns `wrapper`.
+ */
+export function keepShape<W extends Function>(wrapper: W, original: Function): W {
   try {
-    Object.defineProperty(wrapped, 'name', { value: (original as AnyFunction).name, configurable: true });
-    Object.defineProperty(wrapped, 'length', { value: (original as AnyFunction).length, configurable: true });
+    Object.defineProperty(wrapper, 'name', { value: original.name, configurable: true });
+    Object.defineProperty(wrapper, 'length', { value: original.length, configurable: true });
   } catch {
     // Cosmetic only.
   }
-  return true;
+  return wrapper;
 }

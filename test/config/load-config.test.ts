@@ -28,6 +28,7 @@ describe('loadConfig defaults', () => {
       tracesExporters: ['otlp'],
       metricsExporters: ['otlp'],
       logsExporters: ['otlp'],
+      consoleFormat: 'json',
       otlp: { traces: otlpDefaults, metrics: otlpDefaults, logs: otlpDefaults },
       sampler: 'parentbased_always_on',
       samplerRatio: 1,

@@ -1,6 +1,6 @@
-// A bundled app (esbuild, one file) under the launcher: with otel-instrument/esbuild in the build it
-// gets the same spans and log records as the unbundled app; without it, express and pino are inlined
-// where no hook sees them load. The bundle runs from a temp dir and finds the packages
+// A bundled app (esbuild or webpack, one file) under the launcher: with otel-instrument/esbuild or
+// otel-instrument/webpack in the build it gets the same spans and log records as the unbundled app;
+// without them, express and pino are inlined where no hook sees them load. The bundle runs from a temp dir and finds the packages
 // kept out of it through NODE_PATH, as a deployment ships node_modules beside it.
 
 import { after, before, test } from 'node:test';
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { GrpcReceiver } from '../support/otlp-receiver.js';
 import { FIXTURES, ROOT, httpGet, startCli } from '../support/run-cli.js';
 import { otelInstrumentPlugin } from '../../src/bundlers/esbuild.js';
+import { OtelInstrumentWebpackPlugin } from '../../src/bundlers/webpack.js';
 
 const APP = join(FIXTURES, 'bundled', 'app.js');
 let dir: string;
@@ -28,6 +29,28 @@ async function bundle(name: string, plugins: unknown[], external: string[] = [])
   const outfile = join(dir, `${name}.js`);
   await esbuild.build({ entryPoints: [APP], bundle: true, platform: 'node', format: 'cjs', outfile, plugins, external, logLevel: 'silent' });
   return outfile;
+}
+
+/** webpack 5 through its Node API, as a webpack.config.js would set it; `module` makes an ES module bundle. */
+async function webpackBundle(name: string, plugins: unknown[], module = false): Promise<string> {
+  const webpack = require('webpack') as (config: object, callback: (error: Error | null, stats?: { hasErrors(): boolean; toString(o: string): string }) => void) => unknown;
+  const filename = `${name}.${module ? 'mjs' : 'js'}`;
+  const config = {
+    mode: 'none',
+    target: 'node',
+    entry: APP,
+    output: module ? { path: dir, filename, module: true, chunkFormat: 'module' } : { path: dir, filename },
+    experiments: module ? { outputModule: true } : {},
+    plugins,
+  };
+  await new Promise<void>((resolve, reject) =>
+    webpack(config, (error, stats) => {
+      if (error !== null) reject(error);
+      else if (stats?.hasErrors() === true) reject(new Error(stats.toString('errors-only')));
+      else resolve();
+    }),
+  );
+  return join(dir, filename);
 }
 
 interface Run {
@@ -69,6 +92,22 @@ test('with the plugin, a bundled app gets the spans and log records of the unbun
 
 test('without it, the inlined express goes unseen: the server span has no route', async () => {
   const bundled = await runUnder(await bundle('without-plugin', []), false);
+  assert.ok(!bundled.spans.includes('GET /items/:id'), bundled.spans.join(', '));
+  assert.ok(bundled.spans.includes('GET'), bundled.spans.join(', '));
+});
+
+test('with the webpack plugin, a CommonJS and an ES module bundle get the spans and log records of the unbundled app', async () => {
+  const unbundled = await runUnder(APP, true);
+  for (const module of [false, true]) {
+    const bundled = await runUnder(await webpackBundle(`webpack-${module ? 'esm' : 'cjs'}`, [new OtelInstrumentWebpackPlugin()], module), true);
+    assert.equal(bundled.body, unbundled.body, `module: ${module}`);
+    assert.deepEqual(bundled.spans, unbundled.spans, `module: ${module}`);
+    assert.equal(bundled.logs, unbundled.logs, `module: ${module}`);
+  }
+});
+
+test('a webpack bundle without it inlines express: the server span has no route', async () => {
+  const bundled = await runUnder(await webpackBundle('webpack-without', []), false);
   assert.ok(!bundled.spans.includes('GET /items/:id'), bundled.spans.join(', '));
   assert.ok(bundled.spans.includes('GET'), bundled.spans.join(', '));
 });

@@ -1,5 +1,5 @@
 // The other ways in: `npm start` under the launcher, and the preload without the launcher.
-// Plus the README demo, which must print its spans with no collector.
+// Plus the console exporter's JSON lines, which need no collector.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -57,7 +57,7 @@ test('node --import otel-instrument/register works without the launcher', async 
   }
 });
 
-test('the README demo prints one trace of four spans to stdout with no collector', async () => {
+test('--traces_exporter console prints one trace of four spans as JSON lines on stdout with no collector', async () => {
   const exit = await runCli(['--traces_exporter', 'console', '--service_name', 'demo', 'node', join(FIXTURES, 'demo.js')]);
   assert.equal(exit.code, 0, exit.stderr);
   const spans = exit.stdout.trim().split('\n').map((line) => JSON.parse(line) as {

@@ -26,6 +26,8 @@ export interface DbServiceRun {
 export interface DbServiceOptions {
   /** The fixture app's path; it prints `listening <port>`. */
   readonly app: string;
+  /** Node options before the app (`--import tsx` for a TypeScript one). */
+  readonly nodeArgs?: readonly string[];
   readonly env: NodeJS.ProcessEnv;
   readonly paths: readonly string[];
   /** Scope names of the instrumentations whose spans count (`otel-instrument/pg`). */
@@ -37,7 +39,7 @@ export async function runDbService(options: DbServiceOptions): Promise<DbService
   const receiver = await GrpcReceiver.start();
   let app: Running | undefined;
   try {
-    app = startCli(['node', options.app], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_LOGS_EXPORTER: 'none', ...options.env });
+    app = startCli(['node', ...(options.nodeArgs ?? []), options.app], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_LOGS_EXPORTER: 'none', ...options.env });
     const port = Number((await app.waitForLine(/listening (\d+)/))[1]);
     // Concurrent: the requests share the pool or the client, as they do in production.
     const responses = await Promise.all(options.paths.map((path) => httpGet(`http://127.0.0.1:${port}${path}`)));

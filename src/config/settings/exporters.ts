@@ -1,7 +1,7 @@
 // Settings: what is exported where, and what describes the process (group "exporters").
 
 import { defineSetting } from '../setting.js';
-import { bool, integer, keyValues, listOf, text } from '../setting-types.js';
+import { bool, integer, keyValues, listOf, oneOf, text } from '../setting-types.js';
 import { PROMETHEUS_HOST, PROMETHEUS_PORT, SERVICE_NAME } from '../spec-defaults.js';
 
 export const RESOURCE_DETECTORS = ['env', 'host', 'os', 'process', 'package', 'serviceinstance', 'container'] as const;
@@ -48,6 +48,13 @@ export const EXPORTER_SETTINGS = [
   exporters('OTEL_TRACES_EXPORTER', 'trace', ['otlp', 'console'], ['zipkin', 'jaeger', 'otlp/stdout', 'logging']),
   exporters('OTEL_METRICS_EXPORTER', 'metric', ['otlp', 'prometheus', 'console'], ['otlp/stdout', 'logging']),
   exporters('OTEL_LOGS_EXPORTER', 'log', ['otlp', 'console'], ['otlp/stdout', 'logging']),
+  defineSetting({
+    env: 'OTEL_NODE_CONSOLE_FORMAT',
+    group: 'exporters',
+    help: 'how the console trace and log exporters print: json lines, or tree (each trace as an indented tree, logs under their spans)',
+    type: oneOf(['json', 'tree'] as const),
+    default: 'json' as 'json' | 'tree',
+  }),
   defineSetting({
     env: 'OTEL_EXPORTER_PROMETHEUS_HOST',
     group: 'exporters',
