@@ -82,6 +82,11 @@ export class BatchQueue<T, E = never> {
     return this.#what;
   }
 
+  /** OTEL_BSP/BLRP_MAX_EXPORT_BATCH_SIZE: what is taken at exit leaves in requests of at most this many. */
+  get maxExportBatchSize(): number {
+    return this.#config.maxExportBatchSize;
+  }
+
   get dropped(): number {
     return this.#dropped;
   }

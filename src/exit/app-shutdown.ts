@@ -35,6 +35,16 @@ function reportDropped(pipelines: readonly Pipeline[]): void {
   diag.debug(dropped.length === 0 ? 'dropped nothing during this run' : `dropped during this run: ${dropped.join(', ')} (full queues and failed exports)`);
 }
 
+/** Each send marked with whether this process has already warned that its collector is unreachable. */
+function withOutagesSaid(sends: readonly ExitSend[]): ExitSend[] {
+  try {
+    const { outageSaidFor } = require('../export/otlp/exporter/outage-reporter.js') as typeof import('../export/otlp/exporter/outage-reporter.js');
+    return sends.map((send) => (outageSaidFor(send.config.url) ? { ...send, outageSaid: true } : send));
+  } catch {
+    return [...sends];
+  }
+}
+
 /** Flushes and shuts down every pipeline: the app's own `shutdown()` (src/programmatic). */
 export type ShutdownNow = () => Promise<void>;
 
@@ -64,8 +74,9 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
       }
     }
     if (sends.length === 0) return;
-    // Under the launcher, the launcher sends them after we are gone (lossless, and no wait here).
-    if (handOff(sends) !== 'no launcher') return;
+    // Under the launcher, the launcher sends them after we are gone (lossless, and no wait here). It says
+    // an unreachable collector as we would, unless we said so already.
+    if (handOff(withOutagesSaid(sends)) !== 'no launcher') return;
     // Otherwise one sender process for every signal: each spawn costs the exit about 100 ms.
     try {
       (require('./app-send-at-exit.js') as typeof import('./app-send-at-exit.js')).sendAtExit(sends, exitExportTimeoutMs);

@@ -50,6 +50,11 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** Whether this process has warned that the collector at `url` is unreachable, and it has not come back since. */
+export function outageSaidFor(url: string): boolean {
+  return collectors.get(collectorOrigin(url))?.said === true;
+}
+
 /**
  * A rejection that will not fix itself (400, INVALID_ARGUMENT, an HTML page for an answer), said once per
  * signal and kind. The launcher says those of what it sends for the app at exit through here too.
