@@ -214,3 +214,20 @@ test("the app's own shutdown() under the launcher still waits for its export, th
     await receiver.close();
   }
 });
+
+test('a collector that is down: said once by the app while it runs, not again by the launcher that tries what was left at exit', async () => {
+  const closed = net.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const port = (closed.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const app = startCli(['node', APP], { ...TRACES_ONLY, OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_LOG_LEVEL: 'debug' });
+  await app.waitForLine(/pid (\d+)/);
+  await waitFor(() => /warn: cannot reach the OTLP collector/.test(app.stderr()), "the app's outage warning");
+  app.child.kill('SIGTERM');
+  const exit = await app.exited();
+  assert.equal(exit.signal, 'SIGTERM');
+  // The launcher did try: the spans kept for a retry were handed over.
+  assert.match(exit.stderr, /launcher: could not deliver all of the traces the app handed over at exit/);
+  const said = exit.stderr.split('\n').filter((line) => line.includes('warn: cannot reach the OTLP collector'));
+  assert.equal(said.length, 1, exit.stderr);
+});
