@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import { GrpcReceiver, HttpReceiver } from '../support/otlp-receiver.js';
-import { FIXTURES, startCli, startProcess, waitFor, type Exit, type Running } from '../support/run-cli.js';
+import { FIXTURES, ROOT, startCli, startProcess, waitFor, type Exit, type Running } from '../support/run-cli.js';
 
 const APP = join(FIXTURES, 'spans-at-exit.js');
 /** Only spans, exported 50 ms after they end: the test decides what is in flight and what is queued. */
@@ -230,4 +230,25 @@ test('a collector that is down: said once by the app while it runs, not again by
   assert.match(exit.stderr, /launcher: could not deliver all of the traces the app handed over at exit/);
   const said = exit.stderr.split('\n').filter((line) => line.includes('warn: cannot reach the OTLP collector'));
   assert.equal(said.length, 1, exit.stderr);
+});
+
+test('without the launcher (--require), OTEL_NODE_EXIT_EXPORT_TIMEOUT bounds the sender process the app waits for at exit', async () => {
+  const hole = await blackHole();
+  try {
+    const env = { ...TRACES_ONLY, OTEL_EXPORTER_OTLP_ENDPOINT: hole.url, OTEL_NODE_EXIT_EXPORT_TIMEOUT: '300' };
+    const app = startProcess(process.execPath, ['--require', join(ROOT, 'dist', 'src', 'bootstrap', 'register.js'), APP], env);
+    const pid = Number((await app.waitForLine(/pid (\d+)/))[1]);
+    await waitFor(() => hole.bytes() > 0, 'bytes in the hole');
+    process.kill(pid, 'SIGUSR2');
+    await app.waitForLine(/more 10/);
+    const stopping = Date.now();
+    app.child.kill('SIGTERM');
+    const exit = await app.exited();
+    const took = Date.now() - stopping;
+    assert.equal(exit.signal, 'SIGTERM');
+    // The bound, plus starting the sender process (a node) on a busy machine; the export timeout is 10 s.
+    assert.ok(took < 300 + 1500, `SIGTERM to exit: ${took} ms`);
+  } finally {
+    hole.close();
+  }
 });
