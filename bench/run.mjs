@@ -27,7 +27,7 @@ import { startSink } from './sink.mjs';
 import { ensureReady } from './lib/setup.mjs';
 import { APPS, APP_CORE, LOAD_CORE } from './lib/apps.mjs';
 import { CONFIG_NAMES, EXPORTING, closedPort, configCommands, configEnv, otelEnv, rotated, versions } from './lib/configs.mjs';
-import { appPid, cpuSeconds, rssMb, startPinned } from './lib/processes.mjs';
+import { appPid, cpuSeconds, groupCpuSeconds, groupRssMb, rssMb, startPinned } from './lib/processes.mjs';
 import { parseWrk, wrk } from './lib/wrk.mjs';
 import { startupMs } from './lib/startup.mjs';
 import { dropNotes, earlierRuns, loadTable, startupTable } from './lib/report.mjs';
@@ -89,12 +89,15 @@ async function loadRound(command, args, env, path) {
     const warm = parseWrk(await wrk(LOAD_CORE, CONNECTIONS, WARMUP, url, false));
     const pid = appPid(app.child.pid);
     const cpuBefore = cpuSeconds(pid);
+    const groupCpuBefore = groupCpuSeconds(app.child.pid);
     const started = process.hrtime.bigint();
     const measured = parseWrk(await wrk(LOAD_CORE, CONNECTIONS, DURATION, url, true));
+    // CPU time of the whole group per request served: what each request costs, however busy the machine.
+    const groupCpuUsPerRequest = ((groupCpuSeconds(app.child.pid) - groupCpuBefore) * 1e6) / Math.max(1, measured.requests);
     // Well under 100% means something other than the app (a busy machine, core 1) set the pace.
     const appCpu = (cpuSeconds(pid) - cpuBefore) / (Number(process.hrtime.bigint() - started) / 1e9);
     // All requests the app served, warmup included: what the exported span count compares with.
-    result = { ...measured, served: warm.requests + measured.requests, rssMb: rssMb(pid), appCpu };
+    result = { ...measured, served: warm.requests + measured.requests, rssMb: rssMb(pid), groupRssMb: groupRssMb(app.child.pid), groupCpuUsPerRequest, appCpu };
   } finally {
     // SIGTERM lets both SDKs flush what they hold, so the sink counts are complete.
     await app.stop();
@@ -162,7 +165,7 @@ async function main() {
           }
           console.log(
             `round ${round + 1}/${ROUNDS} ${app.padEnd(10)} ${name.padEnd(16)} ${r.rps.toFixed(0).padStart(6)} req/s  p99 ${r.p99Ms.toFixed(2)} ms` +
-              `  rss ${r.rssMb.toFixed(1)} MB  app cpu ${(r.appCpu * 100).toFixed(0)}%  exported ${got.traces.items} spans (${(got.traces.items / r.served).toFixed(2)}/request), ${got.metrics.items} metrics, ${got.logs.items} logs` +
+              `  rss ${r.rssMb.toFixed(1)} MB (group ${r.groupRssMb.toFixed(1)} MB)  group cpu ${r.groupCpuUsPerRequest.toFixed(0)} us/request  app cpu ${(r.appCpu * 100).toFixed(0)}%  exported ${got.traces.items} spans (${(got.traces.items / r.served).toFixed(2)}/request), ${got.metrics.items} metrics, ${got.logs.items} logs` +
               (r.socketErrors ? `  (wrk socket errors: ${r.socketErrors})` : ''),
           );
         }

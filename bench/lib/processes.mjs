@@ -69,6 +69,11 @@ export function appPid(pid) {
   return target;
 }
 
+/** RSS of `pid` and every process under it (the launcher and its app): what the whole group costs. */
+export function groupRssMb(pid) {
+  return rssMb(pid) + childPids(pid).reduce((sum, child) => sum + groupRssMb(child), 0);
+}
+
 export function rssMb(pid) {
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
 }
@@ -81,4 +86,9 @@ export function cpuSeconds(pid) {
   // Fields after the command name, which may itself hold spaces: utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+}
+
+/** CPU seconds of `pid` and every process under it: the launcher's share of the work counts too. */
+export function groupCpuSeconds(pid) {
+  return cpuSeconds(pid) + childPids(pid).reduce((sum, child) => sum + groupCpuSeconds(child), 0);
 }

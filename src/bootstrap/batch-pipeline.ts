@@ -64,13 +64,14 @@ function encodingAhead<T, E>(loadEncodeAhead: () => EncodeAhead<T, E>, exporter:
       });
     },
     shutdown: () => exporter.shutdown(),
+    onTheWire: () => exporter.onTheWire?.() === true,
     prepare: (item) => (ahead === undefined ? item : ahead.encode(item)),
   };
 }
 
 /** One branch and its queue, as the pipeline sees them: what the queue holds no longer matters. */
 export interface QueuedBranch {
-  readonly queue: Pick<BatchQueue<unknown>, 'what' | 'dropped' | 'hasPending' | 'forceFlush' | 'shutdown'>;
+  readonly queue: Pick<BatchQueue<unknown>, 'what' | 'dropped' | 'hasPending' | 'forceFlush' | 'shutdown' | 'maxExportBatchSize'>;
   /** Takes what the queue holds and exports it with the branch's exportAtExit. */
   exportAtExit(sends: ExitSend[]): void;
 }
@@ -80,7 +81,9 @@ export function queuedBranch<T, E>(branch: BatchBranch<T, E>, queue: BatchQueue<
     queue,
     exportAtExit: (sends) => {
       const items = queue.takeAll();
-      if (items.length > 0) branch.exportAtExit(items, sends);
+      // In batches of the configured size, as the queue itself exports.
+      const size = Math.max(1, queue.maxExportBatchSize);
+      for (let i = 0; i < items.length; i += size) branch.exportAtExit(items.slice(i, i + size), sends);
     },
   };
 }

@@ -140,7 +140,7 @@ function startSignals(config: Config, resource: Resource): Signals {
         logRoom: logsSetup === undefined ? noRoom : logsSetup.room,
         metrics: metricsSetup === undefined ? undefined : { temporality: metricsSetup.temporality, threads: metricsSetup.provider.takeThreadMetrics() },
       });
-      return installShutdown(pipelines, config.otlp.traces.timeoutMs || OTLP_TIMEOUT_MS);
+      return installShutdown(pipelines, config.otlp.traces.timeoutMs || OTLP_TIMEOUT_MS, config.exitExportTimeoutMs);
     },
   };
 }

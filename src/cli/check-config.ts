@@ -8,7 +8,10 @@ import type { Config } from '../config/types.js';
 import { parseLogLevel, setLogLevel } from '../diag/log.js';
 import { INSTRUMENTATION_NAMES, SETTINGS } from './flags.js';
 
-/** Warns about `env` (the child's) as the app would, then marks it as checked. `flagVariables`: set by flags. */
+/**
+ * Warns about `env` (the child's) as the app would, then marks it as checked. `flagVariables`: set by flags.
+ * Returns the configuration: the launcher reads its own settings from it.
+ */
 export function checkConfig(env: NodeJS.ProcessEnv, flagVariables: ReadonlySet<string>): Config {
   // The warnings follow the level the app gets, a --log_level flag included.
   const level = parseLogLevel(env.OTEL_LOG_LEVEL);

@@ -177,8 +177,8 @@ function start({ action, flagEnv, command, view }: Extract<ParsedArgs, { flagEnv
   if (file === undefined || file === '') return usageError(`missing command (usage: ${NAME} ${USAGE})`);
   const config = checkConfig(env, new Set(flagEnv.keys()));
   const finishing = consoleTreeFor(config, env);
-  if (view) runWithView(file, args, env, finishing);
-  else runCommand(file, args, env, { finishing });
+  if (view) runWithView(file, args, env, config.exitExportTimeoutMs, finishing);
+  else runCommand(file, args, env, config.exitExportTimeoutMs, { finishing });
 }
 
 /** With the console tree format, the launcher prints the trees of every process it starts (console-tree-host.ts). */

@@ -40,11 +40,11 @@ function endNow(end: () => void): void {
 
 /**
  * Spawns `command` (no shell) with `env` and stdio inherited, then ends this process the way the child ended,
- * after sending what the child handed over on its way out (src/exit/launcher-receiver.ts) and what
- * `childEnd` adds.
+ * after sending what the child handed over on its way out (src/exit/launcher-receiver.ts), for at most
+ * `exitExportTimeoutMs` (OTEL_NODE_EXIT_EXPORT_TIMEOUT) after the child's end, and what `childEnd` adds.
  * Returns immediately; the process exits later, from the child's events.
  */
-export function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv, childEnd: ChildEnd = {}): void {
+export function runCommand(command: string, args: readonly string[], env: NodeJS.ProcessEnv, exitExportTimeoutMs: number, childEnd: ChildEnd = {}): void {
   const child = spawn(command, args, {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'],
     env: { ...env, [HANDOFF_FD_VAR]: String(HANDOFF_FD), [LINK_FD_VAR]: String(LINK_FD) },
@@ -101,7 +101,7 @@ export function runCommand(command: string, args: readonly string[], env: NodeJS
       else process.exit(code ?? 1);
     };
     const ended = (): void => (childEnd.ending ?? endNow)(end, code, signal);
-    Promise.all([handoff.sendAfterExit(), childEnd.finishing?.()]).then(ended, ended);
+    Promise.all([handoff.sendAfterExit(exitExportTimeoutMs), childEnd.finishing?.()]).then(ended, ended);
   });
 }
 

@@ -68,7 +68,7 @@ export function pointAtViewer(env: NodeJS.ProcessEnv, viewer: Pick<Viewer, 'grpc
  * When the app ends on its own the viewer stays (its last trace is often what one came to see) until
  * Ctrl-C; when it ended by a signal (Ctrl-C reached both), the launcher ends with it.
  */
-export function runWithView(file: string, args: readonly string[], env: NodeJS.ProcessEnv, finishing?: () => Promise<void>): void {
+export function runWithView(file: string, args: readonly string[], env: NodeJS.ProcessEnv, exitExportTimeoutMs: number, finishing?: () => Promise<void>): void {
   start(env).then((viewer) => {
     say(`viewer at ${viewer.pageUrl}`);
     let signalled = false;
@@ -88,6 +88,6 @@ export function runWithView(file: string, args: readonly string[], env: NodeJS.P
       if (signalled || signal !== null) return finish();
       say(`${file} exited (${code === null ? 'no code' : `code ${code}`}); the viewer stays at ${viewer.pageUrl} until Ctrl-C`);
     };
-    runCommand(file, args, pointAtViewer(env, viewer), { finishing, ending });
+    runCommand(file, args, pointAtViewer(env, viewer), exitExportTimeoutMs, { finishing, ending });
   }, failed);
 }

@@ -143,6 +143,7 @@ function buildConfig(source: Env, table: SettingsTable): Built {
     },
     enabledInstrumentations: copyList(get<readonly string[] | undefined>('OTEL_NODE_ENABLED_INSTRUMENTATIONS')),
     disabledInstrumentations: [...(get<readonly string[] | undefined>('OTEL_NODE_DISABLED_INSTRUMENTATIONS') ?? [])],
+    exitExportTimeoutMs: get('OTEL_NODE_EXIT_EXPORT_TIMEOUT'),
     metricExportIntervalMs,
     metricExportTimeoutMs,
     metricsTemporalityPreference: get('OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE'),

@@ -91,6 +91,8 @@ export interface Config {
   /** Undefined means all (default set). */
   readonly enabledInstrumentations: readonly string[] | undefined;
   readonly disabledInstrumentations: readonly string[];
+  /** OTEL_NODE_EXIT_EXPORT_TIMEOUT: after the app's end, the bound on sending what it left (0: each export's own timeout). */
+  readonly exitExportTimeoutMs: number;
   readonly metricExportIntervalMs: number;
   readonly metricExportTimeoutMs: number;
   readonly metricsTemporalityPreference: 'cumulative' | 'delta' | 'lowmemory';

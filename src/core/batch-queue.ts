@@ -82,6 +82,11 @@ export class BatchQueue<T, E = never> {
     return this.#what;
   }
 
+  /** OTEL_BSP/BLRP_MAX_EXPORT_BATCH_SIZE: what is taken at exit leaves in requests of at most this many. */
+  get maxExportBatchSize(): number {
+    return this.#config.maxExportBatchSize;
+  }
+
   get dropped(): number {
     return this.#dropped;
   }
@@ -120,9 +125,15 @@ export class BatchQueue<T, E = never> {
     else if (this.#timer === undefined && this.#inFlight === undefined) this.#startTimer();
   }
 
-  /** Everything not yet confirmed exported, taken out of the queue (used by the synchronous exit path). */
+  /**
+   * Everything still to be sent, taken out of the queue (used by the synchronous exit path): what is
+   * queued, and the export in flight unless its request is on the wire already (exporter.onTheWire):
+   * the collector gets that one without us, and sending it again at exit would duplicate it.
+   */
   takeAll(): (T | E)[] {
-    const items = this.#inFlight === undefined ? this.#queue : [...this.#inFlight, ...this.#queue];
+    const inFlight = this.#inFlight !== undefined && this.#exporter.onTheWire?.() !== true ? this.#inFlight : undefined;
+    if (this.#inFlight !== undefined && inFlight === undefined) diag.debug(`left ${this.#inFlight.length} ${this.#what} on the wire at exit to the collector`);
+    const items = inFlight === undefined ? this.#queue : [...inFlight, ...this.#queue];
     this.#queue = [];
     this.#prepared = 0;
     this.#inFlight = undefined;

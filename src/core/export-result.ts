@@ -12,4 +12,9 @@ export interface Exporter<T> {
   export(batch: readonly T[], done: (result: ExportResult) => void): void;
   /** Resolves once in-flight exports have ended; never rejects. */
   shutdown(): Promise<void>;
+  /**
+   * The export in flight is on the wire: its request is written in full and awaits the collector's answer.
+   * It then reaches the collector without us, so the exit path does not send it again (no duplicates).
+   */
+  onTheWire?(): boolean;
 }

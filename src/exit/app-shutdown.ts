@@ -1,6 +1,7 @@
 // Pending telemetry leaves the process on every way out, and the process leaves exactly as
 // it would without us: same exit code, same signal, same stderr.
-//  - event loop drains: 'beforeExit' flushes asynchronously (our timers are unref'd).
+//  - event loop drains: 'beforeExit' flushes asynchronously (our timers are unref'd); under the launcher
+//    it does not, and 'exit' hands everything to the launcher instead.
 //  - process.exit(), fatal exception, after an app's own signal handler exits: 'exit' sends synchronously.
 //  - SIGTERM/SIGINT/SIGHUP the app does not handle: send synchronously, then re-raise the signal.
 // Two plug points stay with the layers that call them: instrumentations register exit work in
@@ -11,7 +12,7 @@ import { trace } from '../otel-api/trace.js';
 import { activeContext } from '../context/als-context-manager.js';
 import { diag } from '../diag/log.js';
 import { runAtExitCallbacks } from './app-exit-callbacks.js';
-import { beginLeaving, endLeaving } from '../export/leaving.js';
+import { beginLeaving, endLeaving, pendingGoesToTheLauncher } from '../export/leaving.js';
 import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { ExitSend } from './exit-sends.js';
 import { detectHandoff, handOff } from './app-handoff.js';
@@ -34,12 +35,29 @@ function reportDropped(pipelines: readonly Pipeline[]): void {
   diag.debug(dropped.length === 0 ? 'dropped nothing during this run' : `dropped during this run: ${dropped.join(', ')} (full queues and failed exports)`);
 }
 
+/** Each send marked with whether this process has already warned that its collector is unreachable. */
+function withOutagesSaid(sends: readonly ExitSend[]): ExitSend[] {
+  try {
+    const { outageSaidFor } = require('../export/otlp/exporter/outage-reporter.js') as typeof import('../export/otlp/exporter/outage-reporter.js');
+    return sends.map((send) => (outageSaidFor(send.config.url) ? { ...send, outageSaid: true } : send));
+  } catch {
+    return [...sends];
+  }
+}
+
 /** Flushes and shuts down every pipeline: the app's own `shutdown()` (src/programmatic). */
 export type ShutdownNow = () => Promise<void>;
 
-export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: number): ShutdownNow {
+/**
+ * `exitExportTimeoutMs` (OTEL_NODE_EXIT_EXPORT_TIMEOUT) bounds the sender process at exit, without the
+ * launcher; the launcher applies it to what it was handed (src/cli/spawn.ts).
+ */
+export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: number, exitExportTimeoutMs: number): ShutdownNow {
   if (pipelines.length === 0) return async () => undefined;
-  detectHandoff();
+  // Under the launcher nothing pending holds the app: its exports in flight do not keep it alive, and
+  // when it ends, what is left is the launcher's to send (no flush here that a slow collector could hold).
+  const launcher = detectHandoff();
+  if (launcher) pendingGoesToTheLauncher();
   let exited = false;
 
   const exportAllAtExit = (): void => {
@@ -56,11 +74,12 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
       }
     }
     if (sends.length === 0) return;
-    // Under the launcher, the launcher sends them after we are gone (lossless, and no wait here).
-    if (handOff(sends) !== 'no launcher') return;
+    // Under the launcher, the launcher sends them after we are gone (lossless, and no wait here). It says
+    // an unreachable collector as we would, unless we said so already.
+    if (handOff(withOutagesSaid(sends)) !== 'no launcher') return;
     // Otherwise one sender process for every signal: each spawn costs the exit about 100 ms.
     try {
-      (require('./app-send-at-exit.js') as typeof import('./app-send-at-exit.js')).sendAtExit(sends);
+      (require('./app-send-at-exit.js') as typeof import('./app-send-at-exit.js')).sendAtExit(sends, exitExportTimeoutMs);
     } catch (error) {
       diag.debug(`sending at exit failed: ${String(error)}`);
     }
@@ -68,7 +87,7 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
 
   let flushing = false;
   process.on('beforeExit', () => {
-    if (flushing || exited || !pipelines.some((p) => p.hasPending())) return;
+    if (launcher || flushing || exited || !pipelines.some((p) => p.hasPending())) return;
     flushing = true;
     // The pending export keeps the loop alive; when it is done, beforeExit fires again with nothing left.
     const keepAlive = setTimeout(() => undefined, flushTimeoutMs);
@@ -112,10 +131,14 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
 
   let shutDown: Promise<void> | undefined;
   return () => {
-    // Once: what it sends is gone, and at exit there is nothing left to send.
-    shutDown ??= Promise.all(pipelines.map((p) => p.shutdown(flushTimeoutMs))).then(() => {
-      exited = true;
-    });
+    // Once: what it sends is gone, and at exit there is nothing left to send. The app awaits it: the
+    // process lives until it is done (bounded), even where an export in flight alone would not hold it.
+    if (shutDown === undefined) {
+      const keepAlive = setTimeout(() => undefined, flushTimeoutMs);
+      shutDown = Promise.all(pipelines.map((p) => p.shutdown(flushTimeoutMs))).then(() => {
+        exited = true;
+      }).finally(() => clearTimeout(keepAlive));
+    }
     return shutDown;
   };
 }

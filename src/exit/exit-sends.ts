@@ -12,6 +12,8 @@ export interface ExitSend {
   readonly signal: Signal;
   readonly config: OtlpSignalConfig;
   readonly body: Uint8Array;
+  /** The app already warned that this collector is unreachable: whoever sends this does not say it again. */
+  readonly outageSaid?: boolean;
 }
 
 /** A request's description without its body: a frame's header, and what the sender process reads from OTEL_INSTRUMENT_EXIT_SENDS. */
@@ -19,6 +21,7 @@ export interface ExitSendHeader {
   readonly signal: Signal;
   readonly config: OtlpSignalConfig;
   readonly length: number;
+  readonly outageSaid?: boolean;
 }
 
 export interface ExitFrame {
@@ -28,7 +31,7 @@ export interface ExitFrame {
 
 /** App side: one request as a frame. */
 export function encodeFrame(send: ExitSend): Buffer {
-  const header: ExitSendHeader = { signal: send.signal, config: send.config, length: send.body.byteLength };
+  const header: ExitSendHeader = { signal: send.signal, config: send.config, length: send.body.byteLength, outageSaid: send.outageSaid };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const frame = Buffer.allocUnsafe(4 + json.length + send.body.byteLength);
   frame.writeUInt32BE(json.length, 0);
@@ -60,10 +63,11 @@ export function decodeFrames(b: Buffer): ExitFrame[] {
 
 /**
  * How long the exit sends may take together: they go out in parallel, so the longest export timeout
- * bounds them all (a timeout of 0, no limit, counts as the spec's default here: exit must not hang).
+ * bounds them all (a timeout of 0, no limit, counts as the spec's default here: exit must not hang), and
+ * `boundMs` (OTEL_NODE_EXIT_EXPORT_TIMEOUT; 0: no bound of its own) bounds that.
  */
-export function exitDeadlineMs(configs: readonly { readonly config: Pick<OtlpSignalConfig, 'timeoutMs'> }[]): number {
+export function exitDeadlineMs(configs: readonly { readonly config: Pick<OtlpSignalConfig, 'timeoutMs'> }[], boundMs: number): number {
   let longest = 0;
   for (const { config } of configs) longest = Math.max(longest, config.timeoutMs > 0 ? config.timeoutMs : OTLP_TIMEOUT_MS);
-  return longest;
+  return boundMs > 0 ? Math.min(boundMs, longest) : longest;
 }

@@ -1,6 +1,6 @@
 // The launcher's side of the exit handoff (app-handoff.ts): collect the frames
-// the child writes on its way out, and once it has exited send them, bounded by the longest
-// export timeout among them. The sending code loads only when something was handed over.
+// the child writes on its way out, and once it has exited send them, bounded from its exit by
+// OTEL_NODE_EXIT_EXPORT_TIMEOUT (and each export's timeout). The sending code loads only when something was handed over.
 
 import type { Readable } from 'node:stream';
 import { diag } from '../diag/log.js';
@@ -32,11 +32,16 @@ export class HandoffCollector {
     return decodeFrames(this.#buffer);
   }
 
-  /** Waits for the end of the socket (bounded), then sends what arrived; resolves when done. */
-  async sendAfterExit(): Promise<void> {
+  /**
+   * Waits for the end of the socket (bounded), then sends what arrived; resolves when done, and at the
+   * latest `boundMs` (OTEL_NODE_EXIT_EXPORT_TIMEOUT; 0: the longest export timeout) after it was called,
+   * which is when the child exited: a slow or black-holed collector cannot hold the launcher longer.
+   */
+  async sendAfterExit(boundMs: number): Promise<void> {
+    const started = Date.now();
     if (!this.#ended) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, DRAIN_MS);
+        const timer = setTimeout(resolve, boundMs > 0 ? Math.min(DRAIN_MS, boundMs) : DRAIN_MS);
         this.#endWaiters.push(() => {
           clearTimeout(timer);
           resolve();
@@ -46,13 +51,12 @@ export class HandoffCollector {
     const frames = this.frames();
     if (frames.length === 0) return;
     const { sendRequests } = require('./send-requests.js') as typeof import('./send-requests.js');
-    const limit = exitDeadlineMs(frames.map(({ header }) => header));
+    const deadline = started + exitDeadlineMs(frames.map(({ header }) => header), boundMs);
     let timer: NodeJS.Timeout | undefined;
-    const started = Date.now();
     const delivered = await Promise.race([
-      sendRequests(frames),
+      sendRequests(frames, deadline),
       new Promise<false>((resolve) => {
-        timer = setTimeout(() => resolve(false), limit);
+        timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
       }),
     ]);
     clearTimeout(timer);

@@ -7,9 +7,13 @@
 import { readFileSync } from 'node:fs';
 import type { ExitFrame, ExitSendHeader } from './exit-sends.js';
 import { transportFor } from '../export/otlp/transport/for-protocol.js';
+import { describeTarget } from '../export/otlp/transport/proxy-url.js';
+import { isConnectionError } from '../export/otlp/transport/types.js';
+import { OutageReporter, sayRejected } from '../export/otlp/exporter/outage-reporter.js';
+import { partialSuccessWarnings } from '../export/otlp/exporter/partial-success-warnings.js';
 
-/** Resolves with whether every request was delivered; never rejects. */
-export function sendRequests(requests: readonly ExitFrame[]): Promise<boolean> {
+/** Resolves with whether every request was delivered; never rejects. `deadlineMs` (absolute) bounds them all. */
+export function sendRequests(requests: readonly ExitFrame[], deadlineMs = Infinity): Promise<boolean> {
   if (requests.length === 0) return Promise.resolve(true);
   return new Promise((resolve) => {
     let left = requests.length;
@@ -20,10 +24,20 @@ export function sendRequests(requests: readonly ExitFrame[]): Promise<boolean> {
     };
     for (const { header, body } of requests) {
       try {
-        const transport = transportFor(header.signal, header.config);
-        const deadline = header.config.timeoutMs > 0 ? Date.now() + header.config.timeoutMs : Infinity;
+        const { signal, config } = header;
+        // What the collector says of these requests is said as the app's own exporter says it: a rejection,
+        // a partial success, escaped and bounded; a collector (or proxy) it cannot reach, unless the app
+        // has said so already. Running out of time is not said: that is the exit's bound, not the collector.
+        const url = describeTarget(config);
+        const transport = transportFor(signal, config, partialSuccessWarnings(signal, url));
+        const deadline = Math.min(deadlineMs, config.timeoutMs > 0 ? Date.now() + config.timeoutMs : Infinity);
         transport.send(body, deadline, (result) => {
           void transport.shutdown();
+          if (!result.ok) {
+            if (isConnectionError(result.error)) {
+              if (header.outageSaid !== true) new OutageReporter(signal, config, url).attemptEnded(result);
+            } else if (!result.retryable) sayRejected(signal, url, result.error);
+          }
           settle(result.ok);
         });
       } catch {

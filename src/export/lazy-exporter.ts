@@ -13,5 +13,6 @@ export function lazyExporter<T>(create: () => Exporter<T>): Exporter<T> {
     shutdown() {
       return exporter === undefined ? Promise.resolve() : exporter.shutdown();
     },
+    onTheWire: () => exporter?.onTheWire?.() === true,
   };
 }

@@ -46,6 +46,7 @@ describe('loadConfig defaults', () => {
       logRecordLimits: { attributeCountLimit: 128, attributeValueLengthLimit: Infinity },
       enabledInstrumentations: undefined,
       disabledInstrumentations: [],
+      exitExportTimeoutMs: 2000,
       metricExportIntervalMs: 60000,
       metricExportTimeoutMs: 30000,
       metricsTemporalityPreference: 'cumulative',

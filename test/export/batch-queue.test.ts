@@ -69,6 +69,18 @@ test('takeAll returns what is queued and in flight, and empties the queue', () =
   assert.equal(queue.hasPending(), false);
 });
 
+test('takeAll leaves out the export in flight once its request is on the wire: the collector gets it without a second send', () => {
+  const { exporter } = recordingExporter(() => undefined);
+  let onTheWire = false;
+  const queue = new BatchQueue({ ...exporter, onTheWire: () => onTheWire }, config, 'items');
+  for (let i = 0; i < 6; i++) queue.add(i);
+  void queue.forceFlush(10); // 0..3 in flight, 4 and 5 queued
+  onTheWire = true;
+  assert.deepEqual(queue.takeAll(), [4, 5]);
+  assert.equal(queue.hasPending(), false);
+  assert.equal(queue.dropped, 0);
+});
+
 test('forceFlush on an empty queue resolves at once and shutdown is idempotent', async () => {
   const { exporter, batches } = recordingExporter();
   const queue = new BatchQueue(exporter, config, 'items');

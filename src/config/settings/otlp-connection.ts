@@ -83,6 +83,22 @@ export const OTLP_CERTIFICATE = pemFile('OTEL_EXPORTER_OTLP_CERTIFICATE', 'PEM f
 export const OTLP_CLIENT_KEY = pemFile('OTEL_EXPORTER_OTLP_CLIENT_KEY', 'PEM file of the client private key (mTLS)');
 export const OTLP_CLIENT_CERTIFICATE = pemFile('OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE', 'PEM file of the client certificate (mTLS)');
 
+/** Our own default, not the spec's: well within a stop grace period, enough for a reachable collector. */
+export const EXIT_EXPORT_TIMEOUT_MS = 2000;
+
+/**
+ * After the app has ended, how long what it had not sent yet may still take (the launcher sends it; without
+ * the launcher, the app's own sender process at exit). Not an OTEL_EXPORTER_* timeout: it bounds the end of
+ * the process (group), so a stop grace period (Docker's 10 s, systemd's TimeoutStopSec) is never used up by us.
+ */
+export const EXIT_EXPORT_TIMEOUT = defineSetting({
+  env: 'OTEL_NODE_EXIT_EXPORT_TIMEOUT',
+  group: 'otlp',
+  help: "after the app ends, how long sending what it left may take, in ms (0: each export's own timeout)",
+  type: milliseconds(),
+  default: EXIT_EXPORT_TIMEOUT_MS,
+});
+
 export const OTLP_SETTINGS = [
   OTLP_PROTOCOL,
   OTLP_ENDPOINT,
@@ -93,4 +109,5 @@ export const OTLP_SETTINGS = [
   OTLP_CERTIFICATE,
   OTLP_CLIENT_KEY,
   OTLP_CLIENT_CERTIFICATE,
+  EXIT_EXPORT_TIMEOUT,
 ];

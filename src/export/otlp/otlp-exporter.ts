@@ -72,6 +72,7 @@ function observed(base: Transport, outages: OutageReporter): Transport {
       );
     },
     shutdown: () => base.shutdown(),
+    onTheWire: () => base.onTheWire?.() ?? 0,
   };
 }
 
@@ -121,6 +122,9 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
     },
 
     shutdown: () => lifecycle.shutdown(transport, inFlight),
+    // One export is in flight at a time per batch queue. A 413's second half not yet sent is the one case
+    // where part of a batch counts as on the wire while the rest is not (then the rest is lost at exit).
+    onTheWire: () => transport.onTheWire() > 0,
   };
 }
 

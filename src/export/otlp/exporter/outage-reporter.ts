@@ -50,6 +50,20 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** Whether this process has warned that the collector at `url` is unreachable, and it has not come back since. */
+export function outageSaidFor(url: string): boolean {
+  return collectors.get(collectorOrigin(url))?.said === true;
+}
+
+/**
+ * A rejection that will not fix itself (400, INVALID_ARGUMENT, an HTML page for an answer), said once per
+ * signal and kind. The launcher says those of what it sends for the app at exit through here too.
+ */
+export function sayRejected(signal: Signal, url: string, error: Error): void {
+  const code = (error as CodedError).code;
+  warnOnce(`otlp-rejected-${signal}-${code ?? 'unknown'}`, `OTLP ${signal} export to ${url} failed and will not be retried: ${error.message}`);
+}
+
 export class OutageReporter {
   readonly #signal: Signal;
   readonly #config: OtlpSignalConfig;
@@ -102,10 +116,7 @@ export class OutageReporter {
       // Rejections (400, INVALID_ARGUMENT, UNAUTHENTICATED, unreadable TLS files) will not fix themselves:
       // say so once per kind of failure. Messages hold the server's text, never our headers. A 413 is
       // not one: the exporter sends the request again in halves.
-      warnOnce(
-        `otlp-rejected-${this.#signal}-${code ?? 'unknown'}`,
-        `OTLP ${this.#signal} export to ${url} failed and will not be retried: ${result.error.message}`,
-      );
+      sayRejected(this.#signal, url, result.error);
     }
   }
 

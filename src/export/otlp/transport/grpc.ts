@@ -23,6 +23,7 @@ import {
   type TransportHooks,
 } from './types.js';
 import { AcceptedSends, compressThen } from './accepted-sends.js';
+import { inFlightHoldsTheProcess } from '../../leaving.js';
 import { connectAuthority, parseProxy, type ProxyEndpoint } from './proxy-url.js';
 
 export interface GrpcTransportOptions extends TransportHooks {
@@ -144,6 +145,7 @@ export class GrpcTransport implements Transport {
   readonly #inFlight = new WeakMap<http2.ClientHttp2Session, number>();
   #shutdown = false;
   readonly #accepted = new AcceptedSends();
+  #onTheWire = 0;
 
   constructor(opts: GrpcTransportOptions) {
     this.#opts = opts;
@@ -293,12 +295,14 @@ export class GrpcTransport implements Transport {
     }
 
     let finished = false;
+    let written = false;
     let session: http2.ClientHttp2Session;
     let stream: http2.ClientHttp2Stream;
     let timer: NodeJS.Timeout | undefined;
     const finish = (result: ExportResult): void => {
       if (finished) return;
       finished = true;
+      if (written) this.#onTheWire--;
       if (timer !== undefined) clearTimeout(timer);
       const n = (this.#inFlight.get(session) ?? 1) - 1;
       this.#inFlight.set(session, n);
@@ -319,7 +323,8 @@ export class GrpcTransport implements Transport {
     }
     const n = this.#inFlight.get(session) ?? 0;
     this.#inFlight.set(session, n + 1);
-    if (n === 0) session.ref();
+    // Under the launcher, an export in flight does not keep the app alive (src/export/leaving.ts).
+    if (n === 0 && inFlightHoldsTheProcess()) session.ref();
 
     if (Number.isFinite(remaining)) {
       timer = setTimeout(() => {
@@ -397,7 +402,16 @@ export class GrpcTransport implements Transport {
     prefix[0] = compressedFlag;
     prefix.writeUInt32BE(payload.length, 1);
     stream.write(prefix);
-    stream.end(payload);
+    // Called once the DATA frames are written to the session's socket (or with the stream's error).
+    stream.end(payload, (err?: Error | null) => {
+      if (finished || (err !== undefined && err !== null)) return;
+      written = true;
+      this.#onTheWire++;
+    });
+  }
+
+  onTheWire(): number {
+    return this.#onTheWire;
   }
 
   #connectionFailure(err: Error | undefined, rstCode: number | undefined): ExportResult {

@@ -14,6 +14,7 @@ import { decodePartialSuccess, decodeRpcStatus, longToNumber } from '../encode-p
 import { userAgent } from '../user-agent.js';
 import { codedError, MAX_RESPONSE_BYTES, rootErrorCode, type Transport, type TransportHooks } from './types.js';
 import { AcceptedSends, compressThen } from './accepted-sends.js';
+import { inFlightHoldsTheProcess } from '../../leaving.js';
 import { forwardThroughProxy, HttpsTunnelAgent, TUNNEL_DEADLINE } from './http-proxy-agents.js';
 import { proxyAnswer, proxyRefusal } from './proxy-tunnel.js';
 import { parseProxy, type ProxyEndpoint } from './proxy-url.js';
@@ -110,6 +111,7 @@ export class HttpTransport implements Transport {
   #agentError: Error | undefined;
   readonly #accepted = new AcceptedSends();
   #shutdown = false;
+  #onTheWire = 0;
 
   constructor(opts: HttpTransportOptions) {
     this.#opts = opts;
@@ -175,10 +177,12 @@ export class HttpTransport implements Transport {
     }
 
     let finished = false;
+    let written = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = (result: ExportResult): void => {
       if (finished) return;
       finished = true;
+      if (written) this.#onTheWire--;
       if (timer !== undefined) clearTimeout(timer);
       done(result);
     };
@@ -264,7 +268,19 @@ export class HttpTransport implements Transport {
       });
     });
 
-    req.end(payload);
+    // Under the launcher, an export in flight does not keep the app alive (src/export/leaving.ts); the agent
+    // refs a socket as it hands it to a request, before this runs.
+    if (!inFlightHoldsTheProcess()) req.on('socket', (socket) => socket.unref());
+    // 'finish': the whole request is with the kernel.
+    req.end(payload, () => {
+      if (finished) return;
+      written = true;
+      this.#onTheWire++;
+    });
+  }
+
+  onTheWire(): number {
+    return this.#onTheWire;
   }
 
   #result(res: http.IncomingMessage, body: Buffer): ExportResult {

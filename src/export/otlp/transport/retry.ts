@@ -85,6 +85,10 @@ export class RetryingTransport implements Transport {
     attempt();
   }
 
+  onTheWire(): number {
+    return this.#inner.onTheWire?.() ?? 0;
+  }
+
   /** Pending retries give up at once (done gets a non-retryable result); in-flight attempts are not retried. */
   shutdown(): Promise<void> {
     this.#shutdown = true;

@@ -13,6 +13,12 @@ export interface Transport {
   send(body: Uint8Array, deadlineMs: number, done: (result: ExportResult) => void): void;
   /** Ends pending work promptly (retry waits give up), lets in-flight requests finish, releases sockets. Never rejects. */
   shutdown(): Promise<void>;
+  /**
+   * Requests written to the connection in full whose answer has not come: the collector has them, or
+   * will, even if this process ends now (the kernel still sends what it accepted). The exit path does not
+   * hand those to anyone else, which would send them twice.
+   */
+  onTheWire?(): number;
 }
 
 /** What a collector's response said beyond success (spec: log it, never retry). */
