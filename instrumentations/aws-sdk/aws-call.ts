@@ -6,11 +6,10 @@
 // the service's error code (`NoSuchBucket`, `ResourceNotFoundException`), which becomes error.type.
 
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
+import { SpanKind } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
-import { applyInContext } from '../../src/context/als-context-manager.js';
-import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
-import { errorMessage } from '../../src/core/exception-attributes.js';
+import { ATTR_ERROR_TYPE, errorTypeOf, failSpan } from '../../src/core/error-type.js';
+import { callbackFor, invokeFor, settleFor } from '../../src/hook/call-outcome.js';
 import { Guard } from '../../src/hook/guard.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { ATTR_HTTP_RESPONSE_STATUS_CODE } from '../http/semconv.js';
@@ -185,9 +184,7 @@ export class AwsCall {
         return;
       }
       const type = errorTypeOf(error);
-      span.setAttribute(ATTR_ERROR_TYPE, type);
-      span.recordException(error as Error);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
+      failSpan(span, type, error);
       span.end();
       this.#measure(type);
     } catch (internal) {
@@ -209,35 +206,16 @@ export class AwsCall {
    * failed and goes on to the app as the very same object.
    */
   invoke(original: Function, self: unknown, args: ArrayLike<unknown>): unknown {
-    try {
-      return applyInContext(this.context, original, self, args);
-    } catch (error) {
-      this.failed(error);
-      throw error;
-    }
+    return invokeFor(this, original, self, args, this.context);
   }
 
   /** The app's callback: ends the call first, then runs in the app's context with the same arguments. */
   wrapCallback(callback: Function): Function {
-    const call = this;
-    return function (this: unknown, error: unknown, output: unknown) {
-      if (error !== undefined && error !== null) call.failed(error);
-      else call.succeeded(output);
-      return applyInContext(call.parent, callback, this, arguments);
-    };
+    return callbackFor(this, callback as (...args: unknown[]) => unknown, this.parent);
   }
 
   /** A promise of the same outcome that ends the call when the SDK's settles (the very same error object on failure). */
   settle<T>(promise: Promise<T>): Promise<T> {
-    return promise.then(
-      (output) => {
-        this.succeeded(output);
-        return output;
-      },
-      (error: unknown) => {
-        this.failed(error);
-        throw error;
-      },
-    );
+    return settleFor(this, promise);
   }
 }

@@ -11,11 +11,12 @@ import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetr
 import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import { validSpanContext } from '../../src/otel-api/valid-span-context.js';
-import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
+import { activeContext } from '../../src/context/als-context-manager.js';
 import { isSuppressed } from '../../src/context/suppress.js';
 import { settingValue } from '../../src/config/setting-value.js';
 import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
 import { errorMessage } from '../../src/core/exception-attributes.js';
+import { callbackFor, invokeFor, settleFor } from '../../src/hook/call-outcome.js';
 import { Guard } from '../../src/hook/guard.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../http/semconv.js';
@@ -256,46 +257,26 @@ export class DbCall {
     }
   }
 
-  /**
-   * Calls the driver's `original` with the app's `this` and arguments and returns what it returns; a
-   * synchronous throw ends this operation as failed and goes on to the app as the very same object.
-   */
+  succeeded(): void {
+    this.end();
+  }
+
+  failed(error: unknown): void {
+    this.end(error, true);
+  }
+
+  /** The driver's `original` called as the app called it; a synchronous throw ends this operation failed (call-outcome.ts). */
   invoke(original: Function, self: unknown, args: ArrayLike<unknown>): unknown {
-    try {
-      return Reflect.apply(original, self, args);
-    } catch (error) {
-      this.end(error, true);
-      throw error;
-    }
+    return invokeFor(this, original, self, args);
   }
 
-  /**
-   * The app's callback, ending this operation first and then called in the app's context with the same
-   * `this`, arguments and return value (a throw from it goes on as it would have).
-   */
+  /** The app's callback, ending this operation first, then called in the app's context (call-outcome.ts). */
   wrapCallback<F extends (...args: any[]) => unknown>(callback: F): F {
-    const call = this;
-    return function (this: unknown, error: unknown) {
-      call.end(error ?? undefined, error !== undefined && error !== null);
-      return applyInContext(call.parent, callback, this, arguments);
-    } as F;
+    return callbackFor(this, callback, this.parent);
   }
 
-  /**
-   * A promise of the same outcome that ends this operation when `promise` settles: the app gets this
-   * one in place of the driver's. It rejects with the very same error object, so an unhandled rejection
-   * is still one; attaching to the driver's promise without returning ours would mark it handled.
-   */
+  /** A promise of the same outcome that ends this operation when the driver's settles (call-outcome.ts). */
   settle<T>(promise: Promise<T>): Promise<T> {
-    return promise.then(
-      (value) => {
-        this.end();
-        return value;
-      },
-      (error: unknown) => {
-        this.end(error, true);
-        throw error;
-      },
-    );
+    return settleFor(this, promise);
   }
 }

@@ -6,11 +6,10 @@
 // with the stream closed early by the app, with an error, or at process exit.
 
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
+import { SpanKind } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import { atExit } from '../../src/exit/app-exit-callbacks.js';
-import { ATTR_ERROR_TYPE, ERROR_TYPE_ABORTED, errorTypeOf } from '../../src/core/error-type.js';
-import { errorMessage } from '../../src/core/exception-attributes.js';
+import { ATTR_ERROR_TYPE, ERROR_TYPE_ABORTED, errorTypeOf, failSpan } from '../../src/core/error-type.js';
 import { Guard } from '../../src/hook/guard.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
@@ -247,13 +246,7 @@ export class GenAiCall extends OpenEntry {
     if (finishReasons.length > 0) span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, finishReasons);
     if (this.captureContent && this.choices.length > 0) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, outputMessagesJson(this.choices));
     if (failed) {
-      span.setAttribute(ATTR_ERROR_TYPE, errorType!);
-      if (error !== undefined) {
-        span.recordException(error as Error);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-      } else {
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
+      failSpan(span, errorType!, error);
     }
   }
 

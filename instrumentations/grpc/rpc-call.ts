@@ -9,8 +9,7 @@
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '../../src/otel-api/enums.js';
 import { atExit } from '../../src/exit/app-exit-callbacks.js';
-import { ATTR_ERROR_TYPE, ERROR_TYPE_ABORTED, errorTypeOf } from '../../src/core/error-type.js';
-import { recordFailure } from '../../src/core/exception-attributes.js';
+import { ATTR_ERROR_TYPE, ERROR_TYPE_ABORTED, errorTypeOf, failSpan } from '../../src/core/error-type.js';
 import { Guard } from '../../src/hook/guard.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { OpenEntry, OpenList } from '../../src/hook/open-list.js';
@@ -171,12 +170,7 @@ export class RpcCall extends OpenEntry {
     try {
       const type = error === undefined ? ERROR_TYPE_ABORTED : errorTypeOf(error);
       const span = this.span;
-      span.setAttribute(ATTR_ERROR_TYPE, type);
-      if (error !== undefined) {
-        recordFailure(span, error);
-      } else {
-        span.setStatus({ code: SpanStatusCode.ERROR });
-      }
+      failSpan(span, type, error);
       this.#finish(this.site.forErrorType(type));
     } catch (internal) {
       this.#rpc.guard.fail(internal);

@@ -21,14 +21,14 @@
 //   identifier, the exception recorded, status ERROR with its message.
 
 import type { Attributes, Context, Counter, Histogram, Link, Span, SpanContext, SpanKind as ApiSpanKind, TextMapGetter, TextMapSetter, Tracer } from '@opentelemetry/api';
-import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
+import { SpanKind } from '../../src/otel-api/enums.js';
 import { trace } from '../../src/otel-api/trace.js';
 import { validSpanContext } from '../../src/otel-api/valid-span-context.js';
-import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
+import { activeContext } from '../../src/context/als-context-manager.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
 import { isSuppressed } from '../../src/context/suppress.js';
-import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
-import { errorMessage } from '../../src/core/exception-attributes.js';
+import { ATTR_ERROR_TYPE, errorTypeOf, failSpan } from '../../src/core/error-type.js';
+import { callbackFor, invokeFor, settleFor } from '../../src/hook/call-outcome.js';
 import { Guard } from '../../src/hook/guard.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { settingValue } from '../../src/config/setting-value.js';
@@ -318,13 +318,7 @@ export class MessagingOperation {
       if (failed) {
         const type = errorType ?? errorTypeOf(error);
         measured = { ...measured, [ATTR_ERROR_TYPE]: type };
-        span.setAttribute(ATTR_ERROR_TYPE, type);
-        if (error !== undefined) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: errorMessage(error) });
-        } else {
-          span.setStatus({ code: SpanStatusCode.ERROR });
-        }
+        failSpan(span, type, error);
       }
       span.end();
       const seconds = (performance.now() - this.#startMs) / 1000;
@@ -349,46 +343,26 @@ export class MessagingOperation {
     }
   }
 
-  /**
-   * Calls the library's `original` with the app's `this` and arguments and returns what it returns;
-   * a synchronous throw ends this operation as failed and goes on to the app as the very same object.
-   */
+  succeeded(): void {
+    this.end();
+  }
+
+  failed(error: unknown): void {
+    this.end(error, true);
+  }
+
+  /** The library's `original` called as the app called it; a synchronous throw ends this operation failed (call-outcome.ts). */
   invoke(original: Function, self: unknown, args: ArrayLike<unknown>): unknown {
-    try {
-      return Reflect.apply(original, self, args);
-    } catch (error) {
-      this.end(error, true);
-      throw error;
-    }
+    return invokeFor(this, original, self, args);
   }
 
-  /**
-   * The app's node-style callback, ending this operation first (failed on a non-null first argument)
-   * and then called in `context` (the operation's parent unless told) with the same `this`, arguments
-   * and return value.
-   */
+  /** The app's node-style callback, ending this operation first, then called in `context` (the parent unless told). */
   wrapCallback<F extends (...args: any[]) => unknown>(callback: F, context: Context = this.parent): F {
-    const operation = this;
-    return function (this: unknown, error: unknown) {
-      operation.end(error ?? undefined, error !== undefined && error !== null);
-      return applyInContext(context, callback, this, arguments);
-    } as F;
+    return callbackFor(this, callback, context);
   }
 
-  /**
-   * A promise of the same outcome that ends this operation when `promise` settles: the app gets this
-   * one in place of the library's. It rejects with the very same error object.
-   */
+  /** A promise of the same outcome that ends this operation when the library's settles (call-outcome.ts). */
   settle<T>(promise: Promise<T>): Promise<T> {
-    return promise.then(
-      (value) => {
-        this.end();
-        return value;
-      },
-      (error: unknown) => {
-        this.end(error, true);
-        throw error;
-      },
-    );
+    return settleFor(this, promise);
   }
 }

@@ -4,7 +4,9 @@
 // error identifier or the exception's class name; '_OTHER' when there is neither. A status code
 // (HTTP's 5xx, a database's error code) is the protocol's own rule: see instrumentations/http/error-type.ts.
 
-import { errorClassName } from './exception-attributes.js';
+import type { Span } from '@opentelemetry/api';
+import { SpanStatusCode } from '../otel-api/enums.js';
+import { errorClassName, recordFailure } from './exception-attributes.js';
 
 export const ATTR_ERROR_TYPE = 'error.type';
 /** Our component-specific identifier for a call or response cut off before it completed, with no exception. */
@@ -23,4 +25,14 @@ export function errorTypeOf(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && code !== '') return code;
   return errorClassName(error) ?? ERROR_TYPE_OTHER;
+}
+
+/**
+ * The one error rule on a failed call's span: error.type, and, when there is an error object, its
+ * exception event with the ERROR status carrying its message (a failure without one: the status alone).
+ */
+export function failSpan(span: Span, errorType: string, error?: unknown): void {
+  span.setAttribute(ATTR_ERROR_TYPE, errorType);
+  if (error !== undefined) recordFailure(span, error);
+  else span.setStatus({ code: SpanStatusCode.ERROR });
 }
