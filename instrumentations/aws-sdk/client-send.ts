@@ -10,15 +10,12 @@ import { wrap } from '../../src/hook/patch.js';
 import type { AwsTelemetry } from './aws-call.js';
 import { addMessageContextMiddleware } from './message-context-middleware.js';
 import { operationOf, type ClientLike, type CommandLike } from './operation.js';
+import { isThenable } from '../../src/hook/call-outcome.js';
 
 type AnyFunction = (...args: any[]) => any;
 
 interface ClientClass {
   readonly prototype: { send?: AnyFunction };
-}
-
-function isThenable(value: unknown): value is Promise<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /** Wraps the smithy Client's send. Returns the exports as they are. */

@@ -19,13 +19,10 @@ import { ATTR_MESSAGING_MESSAGE_ID } from '../messaging/semconv.js';
 import type { AwsTelemetry } from './aws-call.js';
 import { messageAttributeGetter, type MessageAttributes } from './message-attributes.js';
 import { ATTR_AWS_SQS_QUEUE_URL } from './semconv.js';
+import { isThenable } from '../../src/hook/call-outcome.js';
 
 type Fields = Record<string, unknown>;
 type Callback = (message: unknown, index: number, array: unknown[]) => unknown;
-
-function isThenable(value: unknown): value is Promise<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
-}
 
 /** One message's process operation, or undefined when it is not ours to record. */
 function startProcess(aws: AwsTelemetry, message: unknown, queue: string, queueUrl: string): MessagingOperation | undefined {

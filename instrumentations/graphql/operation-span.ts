@@ -28,6 +28,7 @@ import { activeTracing, guard } from './graphql-tracing.js';
 import { recordException, recordGraphqlErrors, resultErrors } from './record-errors.js';
 import { sanitizedDocument } from './sanitized-document.js';
 import { ATTR_GRAPHQL_DOCUMENT, ATTR_GRAPHQL_OPERATION_NAME, ATTR_GRAPHQL_OPERATION_TYPE, UNKNOWN_OPERATION_SPAN_NAME } from './semconv.js';
+import { isThenable } from '../../src/hook/call-outcome.js';
 
 /** One operation in flight. Its methods never throw. */
 export class OperationRun {
@@ -88,10 +89,6 @@ export class OperationRun {
       },
     );
   }
-}
-
-export function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /**

@@ -10,8 +10,8 @@ import type { Span } from '@opentelemetry/api';
 import { trace } from '../../src/otel-api/trace.js';
 import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
 import { activeTracing, guard } from './graphql-tracing.js';
-import { isThenable } from './operation-span.js';
 import { endResolverSpan, isIntrospection, startResolverSpan, type PathSegments } from './resolver-span.js';
+import { isThenable } from '../../src/hook/call-outcome.js';
 import { keepShape } from '../../src/hook/patch.js';
 
 type Resolver = (...args: unknown[]) => unknown;

@@ -12,9 +12,10 @@
 
 import type { Link } from '@opentelemetry/api';
 import { validSpanContext } from '../../src/otel-api/valid-span-context.js';
-import { applyInContext } from '../../src/context/als-context-manager.js';
+import { followResult, invokeFor } from '../../src/hook/call-outcome.js';
 import type { MessagingClient, MessagingOperation } from '../messaging/messaging-client.js';
-import { kafkaErrorType, singleMessageAttributes, type MessageLike } from './message-attributes.js';
+import { KafkaOutcome } from './kafka-outcome.js';
+import { singleMessageAttributes, type MessageLike } from './message-attributes.js';
 import { OPERATION_PROCESS } from './semconv.js';
 
 type AnyFunction = (...args: any[]) => any;
@@ -35,27 +36,8 @@ function partitionId(partition: unknown): string | undefined {
 
 /** Runs the app's handler in the span's context; the span ends when it returns or its promise settles. */
 function runHandler(operation: MessagingOperation, handler: AnyFunction, self: unknown, args: IArguments): unknown {
-  let result: unknown;
-  try {
-    result = applyInContext(operation.context, handler, self, args);
-  } catch (error) {
-    operation.end(error, true, kafkaErrorType(error));
-    throw error;
-  }
-  if (typeof (result as Promise<unknown> | undefined)?.then !== 'function') {
-    operation.end();
-    return result;
-  }
-  return (result as Promise<unknown>).then(
-    (value) => {
-      operation.end();
-      return value;
-    },
-    (error: unknown) => {
-      operation.end(error, true, kafkaErrorType(error));
-      throw error;
-    },
-  );
+  const outcome = new KafkaOutcome(operation);
+  return followResult(outcome, invokeFor(outcome, handler, self, args, operation.context));
 }
 
 function tracedEachMessage(client: MessagingClient, groupId: string | undefined, handler: AnyFunction): AnyFunction {

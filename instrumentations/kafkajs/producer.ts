@@ -12,7 +12,9 @@
 
 import type { Attributes } from '@opentelemetry/api';
 import type { MessagingClient, MessagingOperation } from '../messaging/messaging-client.js';
-import { kafkaErrorType, singleMessageAttributes, type MessageLike } from './message-attributes.js';
+import { followResult } from '../../src/hook/call-outcome.js';
+import { KafkaOutcome } from './kafka-outcome.js';
+import { singleMessageAttributes, type MessageLike } from './message-attributes.js';
 import { OPERATION_SEND } from './semconv.js';
 
 type AnyFunction = (...args: any[]) => any;
@@ -98,23 +100,6 @@ function startSend(client: MessagingClient, groups: readonly TopicMessages[]): {
   return { operation, copies: withContext(client, operation, groups) };
 }
 
-function settle(operation: MessagingOperation, result: unknown): unknown {
-  if (typeof (result as Promise<unknown> | undefined)?.then !== 'function') {
-    operation.end();
-    return result;
-  }
-  return (result as Promise<unknown>).then(
-    (value) => {
-      operation.end();
-      return value;
-    },
-    (error: unknown) => {
-      operation.end(error, true, kafkaErrorType(error));
-      throw error;
-    },
-  );
-}
-
 /** producer.send({ topic, messages, ... }) */
 function tracedSend(client: MessagingClient, original: AnyFunction): AnyFunction {
   return function send(this: unknown, record: (TopicMessages & Record<string, unknown>) | undefined) {
@@ -129,7 +114,7 @@ function tracedSend(client: MessagingClient, original: AnyFunction): AnyFunction
       client.guard.fail(error);
     }
     if (started === undefined) return Reflect.apply(original, this, arguments);
-    return settle(started.operation, started.operation.invoke(original, this, args));
+    return followResult(new KafkaOutcome(started.operation), started.operation.invoke(original, this, args));
   };
 }
 
@@ -148,7 +133,7 @@ function tracedSendBatch(client: MessagingClient, original: AnyFunction): AnyFun
       client.guard.fail(error);
     }
     if (started === undefined) return Reflect.apply(original, this, arguments);
-    return settle(started.operation, started.operation.invoke(original, this, args));
+    return followResult(new KafkaOutcome(started.operation), started.operation.invoke(original, this, args));
   };
 }
 

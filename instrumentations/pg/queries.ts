@@ -15,6 +15,7 @@ import { endingPoolSpan, endPoolSpan, poolName, PoolSpans } from '../db/pool-spa
 import { POSTGRESQL_DEFAULT_PORT, sqlStateOf } from '../db/postgresql.js';
 import { DB_SYSTEM } from '../db/semconv.js';
 import { sqlQuery } from '../db/sql-query.js';
+import { isThenable } from '../../src/hook/call-outcome.js';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -119,7 +120,7 @@ export class PgQueries {
       if (call === undefined) return Reflect.apply(original, this, arguments);
       if (!userCallback) {
         const result = call.invoke(original, this, arguments);
-        return isPromise(result) ? call.settle(result) : result;
+        return isThenable(result) ? call.settle(result) : result;
       }
       const wrapped = call.wrapCallback(userCallback as AnyFunction);
       try {
@@ -211,7 +212,7 @@ export class PgQueries {
       const span = queries.poolSpans.enabled ? queries.poolSpans.start(call?.context ?? activeContext(), DB_SYSTEM.postgresql, queries.#poolName(this)) : undefined;
       if (typeof callback !== 'function') {
         const result: unknown = Reflect.apply(original, this, arguments);
-        return span === undefined || !isPromise(result) ? result : settledPoolWait(span, result);
+        return span === undefined || !isThenable(result) ? result : settledPoolWait(span, result);
       }
       if (call !== undefined) return original.call(this, dispatchInContext(call.parent, endingPoolSpan(span, callback as AnyFunction)));
       // The app's own pool.connect(callback): its callback runs in its context, not the releasing request's.
@@ -262,10 +263,6 @@ function dispatchInContext(context: Context, callback: AnyFunction): AnyFunction
       poolDispatch = false;
     }
   };
-}
-
-function isPromise(value: unknown): value is Promise<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

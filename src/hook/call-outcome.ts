@@ -40,6 +40,26 @@ export function settleFor<T>(outcome: CallOutcome, promise: Promise<T>): Promise
   );
 }
 
+/**
+ * A promise or any other thenable (an object or function with a then method), as Promises/A+ defines
+ * it. Typed as a Promise: callers only call its then().
+ */
+export function isThenable(value: unknown): value is Promise<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/**
+ * What a call returned, followed to its end: a thenable ends `outcome` when it settles (settleFor's
+ * promise goes on in its place), anything else is the result now.
+ */
+export function followResult(outcome: CallOutcome, result: unknown): unknown {
+  if (!isThenable(result)) {
+    outcome.succeeded(result);
+    return result;
+  }
+  return settleFor(outcome, result);
+}
+
 /** The app's node-style callback, ending `outcome` first (failed on a non-null first argument), then called in `context`. */
 export function callbackFor<F extends (...args: any[]) => unknown>(outcome: CallOutcome, callback: F, context: Context): F {
   return function (this: unknown, error: unknown, value: unknown) {
