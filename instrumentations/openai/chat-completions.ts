@@ -26,7 +26,7 @@ import {
   OPERATION_CHAT,
 } from '../genai/semconv.js';
 import type { ModelOperation } from '../genai/wrap-model-call.js';
-import { providerOf, serverOf } from './provider.js';
+import { openAiCallStart } from './provider.js';
 import { readOpenAiUsage } from './usage.js';
 
 function requestAttributes(params: Fields, apiType: string): Attributes {
@@ -149,14 +149,7 @@ function readChunk(call: GenAiCall, value: unknown): void {
 
 export const chatCompletions: ModelOperation = {
   start(params, client) {
-    return {
-      operation: OPERATION_CHAT,
-      provider: providerOf(client),
-      model: stringField(params.model),
-      server: serverOf(client),
-      attributes: requestAttributes(params, 'chat_completions'),
-      streaming: params.stream === true,
-    };
+    return openAiCallStart(OPERATION_CHAT, params, client, requestAttributes(params, 'chat_completions'));
   },
   captureInput(params) {
     return { [ATTR_GEN_AI_INPUT_MESSAGES]: JSON.stringify(inputMessages(params.messages)) };

@@ -4,7 +4,7 @@ import type { Attributes } from '@opentelemetry/api';
 import { fieldsOf, integerField, put, stringField } from '../genai/read-fields.js';
 import { ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, ATTR_GEN_AI_REQUEST_ENCODING_FORMATS, OPERATION_EMBEDDINGS } from '../genai/semconv.js';
 import type { ModelOperation } from '../genai/wrap-model-call.js';
-import { providerOf, serverOf } from './provider.js';
+import { openAiCallStart } from './provider.js';
 
 export const embeddings: ModelOperation = {
   start(params, client) {
@@ -12,7 +12,7 @@ export const embeddings: ModelOperation = {
     const format = stringField(params.encoding_format);
     if (format !== undefined) attributes[ATTR_GEN_AI_REQUEST_ENCODING_FORMATS] = [format];
     put(attributes, ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT, integerField(params.dimensions));
-    return { operation: OPERATION_EMBEDDINGS, provider: providerOf(client), model: stringField(params.model), server: serverOf(client), attributes, streaming: false };
+    return openAiCallStart(OPERATION_EMBEDDINGS, params, client, attributes, false);
   },
   body(call, value) {
     const body = fieldsOf(value);

@@ -25,7 +25,7 @@ import {
   OPERATION_CHAT,
 } from '../genai/semconv.js';
 import type { ModelOperation } from '../genai/wrap-model-call.js';
-import { providerOf, serverOf } from './provider.js';
+import { openAiCallStart } from './provider.js';
 import { readOpenAiUsage } from './usage.js';
 
 function requestAttributes(params: Fields): Attributes {
@@ -96,14 +96,7 @@ const RESPONSE_EVENTS = new Set(['response.created', 'response.completed', 'resp
 
 export const responses: ModelOperation = {
   start(params, client) {
-    return {
-      operation: OPERATION_CHAT,
-      provider: providerOf(client),
-      model: stringField(params.model),
-      server: serverOf(client),
-      attributes: requestAttributes(params),
-      streaming: params.stream === true,
-    };
+    return openAiCallStart(OPERATION_CHAT, params, client, requestAttributes(params));
   },
   captureInput(params) {
     const captured: Record<string, string> = { [ATTR_GEN_AI_INPUT_MESSAGES]: JSON.stringify(inputMessages(params.input)) };
