@@ -1,6 +1,7 @@
 // Resource -> providers -> globals -> module hooks -> shutdown, for an enabled SDK (start.ts
 // decides that before any of this is loaded).
 
+import { isMainThread, threadId } from 'node:worker_threads';
 import { NOOP_TRACER_PROVIDER } from '../trace/noop-tracer.js';
 import { INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import type { InstrumentationEntry, TelemetrySources } from '../hook/instrumentation.js';
@@ -20,7 +21,6 @@ import type { TracerProvider } from '@opentelemetry/api';
 import type { Resource } from '../core/types.js';
 import type { SdkLoggerProvider } from '../logs/logger-provider.js';
 import type { SdkMeterProvider } from '../metrics/meter-provider.js';
-import { mainThreadTakes } from '../threads/to-main-thread.js';
 import type { MainThreadTakes } from '../threads/thread-messages.js';
 
 export function selectInstrumentations(config: Config): InstrumentationEntry[] {
@@ -34,8 +34,12 @@ export function selectInstrumentations(config: Config): InstrumentationEntry[] {
 
 /** Worker threads run the preload too (they are app code): say which thread started. */
 function threadLabel(): string {
-  const { isMainThread, threadId } = require('node:worker_threads') as typeof import('node:worker_threads');
   return isMainThread ? '' : ` thread ${threadId}`;
+}
+
+/** What the main thread takes from this worker thread; the main thread loads nothing of a worker's side. */
+function mainThreadTakes(): MainThreadTakes | undefined {
+  return isMainThread ? undefined : (require('../threads/to-main-thread.js') as typeof import('../threads/to-main-thread.js')).mainThreadTakes();
 }
 
 /** Channel-only instrumentations have no module to wait for: they subscribe now. */
