@@ -114,7 +114,7 @@ function enterLayer(meta: LayerMeta, req: object, res: ServerResponse, next: Nex
     level.savedRoute = routeOf(state.server);
     setRoute(state.server, layerRoute(meta, level.prefix));
   }
-  if (level.traced && !state.closed && !ignored.has(meta.type) && tracer !== undefined) {
+  if (level.traced && !state.closed && !ignored.has(meta.type) && meta.spannedAbove?.enabled !== true && tracer !== undefined) {
     level.span = tracer.startSpan(meta.spanName, layerSpanOptions(meta, level.prefix), level.parentContext);
   }
   return level;

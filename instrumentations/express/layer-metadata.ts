@@ -6,6 +6,7 @@ import type { Attributes, SpanOptions } from '@opentelemetry/api';
 import { SpanKind } from '../../src/otel-api/enums.js';
 import type { LayerType } from './config.js';
 import { ATTR_HTTP_ROUTE } from '../http/semconv.js';
+import { handlerSpannedAbove, type FrameworkAbove } from '../http/framework-api.js';
 import { joinTemplate, mountSegment, pathTemplate, routeSegment, usePathArgument } from './route-template.js';
 
 export const ATTR_EXPRESS_NAME = 'express.name';
@@ -18,6 +19,12 @@ export interface LayerMeta {
   readonly spanName: string;
   /** What this layer adds to the route template ('' for the root). */
   readonly segment: string;
+  /**
+   * A route whose handler the framework above express spans (NestJS's controller method, declared
+   * through http's declareSpannedHandlers): it names the server span, but gets no span here while
+   * that framework is on.
+   */
+  readonly spannedAbove: FrameworkAbove | undefined;
   /** Span options for the last prefix this layer ran under (a layer is normally mounted once). */
   optionsPrefix: string | undefined;
   options: SpanOptions | undefined;
@@ -46,10 +53,10 @@ function isRouterHandle(handle: unknown): boolean {
 function describeUse(layer: { handle?: unknown }, template: string): LayerMeta {
   const handle = layer.handle;
   if (isRouterHandle(handle)) {
-    return { type: 'router', name: template, spanName: `router - ${template}`, segment: mountSegment(template), optionsPrefix: undefined, options: undefined };
+    return { type: 'router', name: template, spanName: `router - ${template}`, segment: mountSegment(template), spannedAbove: undefined, optionsPrefix: undefined, options: undefined };
   }
   const fnName = typeof handle === 'function' && handle.name !== '' ? handle.name : '<anonymous>';
-  return { type: 'middleware', name: fnName, spanName: `middleware - ${fnName}`, segment: mountSegment(template), optionsPrefix: undefined, options: undefined };
+  return { type: 'middleware', name: fnName, spanName: `middleware - ${fnName}`, segment: mountSegment(template), spannedAbove: undefined, optionsPrefix: undefined, options: undefined };
 }
 
 function describeRoute(template: string): LayerMeta {
@@ -58,6 +65,7 @@ function describeRoute(template: string): LayerMeta {
     name: template,
     spanName: `request handler - ${template}`,
     segment: routeSegment(template),
+    spannedAbove: handlerSpannedAbove(),
     optionsPrefix: undefined,
     options: undefined,
   };

@@ -14,6 +14,7 @@ import { trace } from '../../src/otel-api/trace.js';
 import { activeContext, bindContextToChannel } from '../../src/context/als-context-manager.js';
 import { handlerReturned, startHandlerSpan, type ReplyLike } from './handler-span.js';
 import type { StepSpan } from './step-span.js';
+import { isSpannedAbove } from './spanned-above.js';
 import { isSupportedVersion } from './supported-versions.js';
 import { guard } from './telemetry.js';
 
@@ -22,7 +23,7 @@ const STEP = Symbol('otel-instrument.fastify.handler');
 interface HandlerMessage {
   readonly request?: { readonly method?: string; readonly server?: { readonly version?: unknown } };
   readonly reply?: ReplyLike;
-  readonly route?: { readonly url?: unknown };
+  readonly route?: { readonly url?: unknown; readonly method?: unknown };
   readonly async?: boolean;
   readonly error?: unknown;
   [STEP]?: StepSpan;
@@ -49,8 +50,12 @@ function enterHandler(message: HandlerMessage): Context {
   try {
     const route = message.route?.url;
     // Another fastify in the process (one outside our range) may publish on the same channel.
-    if (typeof route !== 'string' || !isSupportedVersion(message.request?.server?.version)) return parent;
-    const step = startHandlerSpan(message.request?.method, route, parent);
+    const request = message.request;
+    const server = request?.server;
+    if (typeof route !== 'string' || !isSupportedVersion(server?.version)) return parent;
+    // The framework above fastify (NestJS) spans this route's handler itself.
+    if (isSpannedAbove(server, route, message.route?.method)) return parent;
+    const step = startHandlerSpan(request?.method, route, parent);
     if (step === undefined) return parent;
     message[STEP] = step;
     return trace.setSpan(parent, step.span);

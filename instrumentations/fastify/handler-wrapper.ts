@@ -5,7 +5,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { trace } from '../../src/otel-api/trace.js';
-import { httpServerRequest, routeOf } from '../http/framework-api.js';
+import { httpServerRequest, routeOf, type FrameworkAbove } from '../http/framework-api.js';
 import { activeContext, applyInContext } from '../../src/context/als-context-manager.js';
 import { handlerReturned, startHandlerSpan, type ReplyLike } from './handler-span.js';
 import { sameShape } from './function-shape.js';
@@ -54,9 +54,13 @@ function watch(step: StepSpan, reply: ReplyLike, result: unknown): void {
   }
 }
 
-export function wrapRouteHandler(handler: Handler, route: string): Handler {
+/**
+ * `handler` of `route`, run in its span. `above`: the framework that declared the route spans the
+ * handler itself (http's declareSpannedHandlers); while it is on, the handler runs as it is.
+ */
+export function wrapRouteHandler(handler: Handler, route: string, above?: FrameworkAbove): Handler {
   return sameShape(function routeHandler(this: unknown, request: unknown, reply: unknown) {
-    if (!guard.enabled) return Reflect.apply(handler, this, arguments);
+    if (!guard.enabled || above?.enabled === true) return Reflect.apply(handler, this, arguments);
     let step: StepSpan | undefined;
     try {
       step = start(route, (request ?? {}) as RequestLike, reply);

@@ -2,7 +2,8 @@
 // factory, before the app adds anything to it. For a version in range:
 // - the server-span hooks (server-span-hooks.ts), first in the instance's onRequest and onError lists;
 // - fastify 5: the handler span from fastify's tracing channel (handler-channel.ts), nothing wrapped;
-// - fastify 4: an onRoute hook that wraps each route's handler (handler-wrapper.ts);
+// - an onRoute hook: fastify 4 wraps each route's handler there (handler-wrapper.ts); a route whose
+//   handler the framework above spans (NestJS) is left unwrapped on 4 and noted on 5 (spanned-above.ts);
 // - with OTEL_NODE_FASTIFY_HOOK_SPANS on: addHook wrapped, and each route's own hooks (hook-spans.ts).
 // Child instances (plugins) inherit all of it from this one.
 
@@ -11,6 +12,8 @@ import { diag } from '../../src/diag/log.js';
 import { wrap } from '../../src/hook/patch.js';
 import { subscribeHandlerChannel } from './handler-channel.js';
 import { wrapRouteHandler } from './handler-wrapper.js';
+import { handlerSpannedAbove } from '../http/framework-api.js';
+import { noteSpannedAbove } from './spanned-above.js';
 import { HOOK_NAMES, isRequestHook, wrapHook, wrapRouteHooks } from './hook-spans.js';
 import { otelRecordError, otelRecordRoute } from './server-span-hooks.js';
 import { FASTIFY_VERSIONS, hasHandlerChannel, isSupportedVersion } from './supported-versions.js';
@@ -23,19 +26,27 @@ interface FastifyLike {
   addHook(name: string, fn: AnyFunction): unknown;
 }
 
-type RouteOptions = Record<string, unknown> & { url?: unknown; handler?: unknown };
+type RouteOptions = Record<string, unknown> & { url?: unknown; method?: unknown; handler?: unknown };
 
 const reported = new Set<string>();
 
-/** onRoute: fastify 4's handler wrapper and, with hook spans on, the route's own hooks. */
+/**
+ * onRoute: fastify 4's handler wrapper, or on fastify 5 a note of a route whose handler the framework
+ * above fastify spans (spanned-above.ts); and, with hook spans on, the route's own hooks.
+ */
 function routeWrapper(wrapHandler: boolean, hookSpans: boolean) {
-  return function otelWrapRoute(routeOptions: RouteOptions): void {
+  return function otelWrapRoute(this: unknown, routeOptions: RouteOptions): void {
     if (!guard.enabled) return;
     try {
       const route = routeOptions.url;
       if (typeof route !== 'string') return;
       const handler = routeOptions.handler;
-      if (wrapHandler && typeof handler === 'function') routeOptions.handler = wrapRouteHandler(handler as AnyFunction, route);
+      const above = handlerSpannedAbove();
+      if (wrapHandler) {
+        if (typeof handler === 'function') routeOptions.handler = wrapRouteHandler(handler as AnyFunction, route, above);
+      } else if (above !== undefined) {
+        noteSpannedAbove(this, route, routeOptions.method, above);
+      }
       if (!hookSpans) return;
       const origin = { route };
       for (const hookName of HOOK_NAMES) {
@@ -88,7 +99,8 @@ export function instrumentInstance(instance: unknown, telemetry: Telemetry): voi
     if (channel) subscribeHandlerChannel();
     fastify.addHook('onRequest', otelRecordRoute);
     fastify.addHook('onError', otelRecordError);
-    if (!channel || hookSpans) fastify.addHook('onRoute', routeWrapper(!channel, hookSpans));
+    // Every version: a route the framework above fastify declares is noted or left unwrapped there.
+    fastify.addHook('onRoute', routeWrapper(!channel, hookSpans));
     // Last: our own hooks above are not the app's and get no span.
     if (hookSpans) wrapAddHook(fastify);
   } catch (error) {

@@ -7,6 +7,11 @@
 //   const server = httpServerRequest(req);   // undefined: no span for this request (excluded, untraced)
 //   if (server !== undefined) setRoute(server, '/users/:id');
 // Every call is a field access on the per-request state http already made: nothing is allocated.
+//
+// A framework built on another (NestJS on express or fastify) declares its routes on the platform's
+// router and spans each route's handler itself; it declares them through declareSpannedHandlers, and
+// the platform's instrumentation, asking handlerSpannedAbove() as the route is declared, gives such a
+// route its http.route but no handler span of its own: one handler span per request, not two.
 
 import type { IncomingMessage } from 'node:http';
 import type { Span } from '@opentelemetry/api';
@@ -37,6 +42,39 @@ export function setRoute(request: HttpServerRequest, route: string | undefined):
 /** The route set so far (a framework restoring an outer route when an inner one passes). */
 export function routeOf(request: HttpServerRequest): string | undefined {
   return (request as ServerRequestState).route;
+}
+
+/** The framework above a platform, as the platform sees it: whether it still makes its spans (its Guard). */
+export interface FrameworkAbove {
+  readonly enabled: boolean;
+}
+
+let declaringAbove: FrameworkAbove | undefined;
+
+/**
+ * Calls `declare` (with `thisArg` and `args`), which declares routes on a platform underneath (NestJS
+ * registering a controller method on express or fastify) whose handlers `above` spans itself.
+ * Platforms declare routes synchronously, so what they see declared during the call is exactly that.
+ * Returns what `declare` returns and lets its throw through.
+ */
+export function declareSpannedHandlers(above: FrameworkAbove, declare: Function, thisArg: unknown, args: ArrayLike<unknown>): unknown {
+  const previous = declaringAbove;
+  declaringAbove = above;
+  try {
+    return Reflect.apply(declare, thisArg, args);
+  } finally {
+    declaringAbove = previous;
+  }
+}
+
+/**
+ * For a platform instrumentation, as a route is declared on it: the framework above that spans the
+ * route's handler (inside declareSpannedHandlers), or undefined. While it is `enabled` the route gets
+ * no handler span of the platform's, only its template on the server span; should it turn itself off
+ * (our own fault), the platform's span is back.
+ */
+export function handlerSpannedAbove(): FrameworkAbove | undefined {
+  return declaringAbove;
 }
 
 /**

@@ -1,9 +1,10 @@
 // The span of one controller method's route: named `{Controller}.{method}` (`UsersController.findOne`),
 // as the official instrumentation-nestjs-core names the span it gives the same extent (what Nest runs
 // for the route: guards, pipes, interceptors, the method, and sending its result), so its users find
-// the span they know. Its attributes, built once per controller method:
-//   nestjs.type        'request_context', that span's type there: it tells this span apart from the
-//                      handler spans express and fastify make around it
+// the span they know. It is the request's one handler span: express and fastify make none of their
+// own for the routes Nest declares on them (http's declareSpannedHandlers). Its attributes, built
+// once per controller method:
+//   nestjs.type        'request_context', that span's type there
 //   nestjs.controller  the controller class, and
 //   nestjs.callback    the method: the two halves of the name, each queryable on its own
 //   nestjs.version     the @nestjs/core version that served it (an app moving from 11 to 12)

@@ -10,10 +10,12 @@
 // runs once in init() before it creates any route function, is wrapped to find the instance its
 // router explorer creates routes with (`routesResolver.routerExplorer.executionContextCreator`, the
 // same path in 10, 11 and 12) and wrap that instance's prototype. One mechanism for require and
-// import, CommonJS and ES module builds.
+// import, CommonJS and ES module builds. The same router explorer declares each route on the
+// platform: those declarations are wrapped too, so the platform makes no second handler span.
 
 import { diag } from '../../src/diag/log.js';
 import { wrap } from '../../src/hook/patch.js';
+import { declareSpannedHandlers } from '../http/framework-api.js';
 import { guard } from './guard.js';
 import { handlerSpanNaming } from './handler-span.js';
 import { wrapRouteFunction, type RouteFunction } from './route-handler.js';
@@ -22,6 +24,27 @@ type Create = (this: unknown, ...args: unknown[]) => unknown;
 
 interface NestApplicationLike {
   readonly routesResolver?: { readonly routerExplorer?: { readonly executionContextCreator?: unknown } };
+}
+
+/**
+ * The RouterExplorer methods that declare a controller method's route on the platform's router:
+ * applyCallbackToRouter (10, 11, 12) and registerResolvedRoute (12, when Nest sorts its routes
+ * before registering them). Run inside http's declareSpannedHandlers, so that express and fastify
+ * give those routes no handler span of their own: the route's span here is the handler span.
+ */
+const DECLARING_METHODS = ['applyCallbackToRouter', 'registerResolvedRoute'] as const;
+
+function patchRouteDeclarations(explorer: unknown): void {
+  const proto: unknown = explorer !== null && typeof explorer === 'object' ? Object.getPrototypeOf(explorer) : undefined;
+  if (proto === null || typeof proto !== 'object') return;
+  for (const name of DECLARING_METHODS) {
+    wrap(proto as Record<string, Create>, name, (original) =>
+      function declareRoute(this: unknown) {
+        if (!guard.enabled) return Reflect.apply(original, this, arguments);
+        return declareSpannedHandlers(guard, original, this, arguments);
+      },
+    );
+  }
 }
 
 let reportedMissing = false;
@@ -59,6 +82,7 @@ function patchExecutionContextOf(app: NestApplicationLike, version: string | und
     return;
   }
   patchCreate(proto, version);
+  patchRouteDeclarations(app.routesResolver?.routerExplorer);
 }
 
 /** Wraps NestApplication#registerRouter of one @nestjs/core copy. */

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { instrumentInProcess } from '../../support/in-process-instrumentation.js';
 import { guard } from '../../../instrumentations/nestjs/guard.js';
-import { ask, nestSpansOf, serverSpanOf, startUsersApp } from './users-app-suite.js';
+import { ask, nestSpansOf, platformSpansOf, serverSpanOf, startUsersApp } from './users-app-suite.js';
 
 const recorded = instrumentInProcess(['http', 'express', 'nestjs']);
 require('reflect-metadata');
@@ -22,17 +22,23 @@ after(async () => {
 test('a tracer that throws in our route wrapper turns the instrumentation off; the request is answered as before', async () => {
   const tracer = recorded.hooks.telemetryFor('nestjs').tracer;
   const original = tracer.startSpan;
-  assert.equal((await ask(recorded, running.port, '/api/v1/users/42', 3)).status, 200);
+  assert.equal((await ask(recorded, running.port, '/api/v1/users/42', 2)).status, 200);
   assert.equal(nestSpansOf(recorded.spans).length, 1);
+  assert.deepEqual(platformSpansOf(recorded.spans, 'express'), []);
   tracer.startSpan = () => {
     throw new Error('injected fault');
   };
   try {
-    const answer = await ask(recorded, running.port, '/api/v1/users/42', 2);
+    // The request it happened on: answered, its server span named, no handler span (express left it to Nest).
+    const answer = await ask(recorded, running.port, '/api/v1/users/42', 1);
     assert.equal(answer.body, '{"user":"42","tagged":true}');
     assert.equal(guard.enabled, false);
     assert.deepEqual(nestSpansOf(recorded.spans), []);
     assert.equal(serverSpanOf(recorded.spans, '/api/v1/users/42').name, 'GET /api/v1/users/:id');
+    // With Nest off, express's own handler span is back for the next requests.
+    await ask(recorded, running.port, '/api/v1/users/42', 2);
+    assert.deepEqual(nestSpansOf(recorded.spans), []);
+    assert.deepEqual(platformSpansOf(recorded.spans, 'express').map((s) => s.name), ['request handler - /api/v1/users/:id']);
   } finally {
     tracer.startSpan = original;
   }
