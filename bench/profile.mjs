@@ -122,6 +122,7 @@ function ourFunctions(ours, oursReqs, top = 20) {
 
 async function main() {
   ensureReady(root);
+  APPS[APP].prepare?.(root);
   const commands = configCommands(root);
   const sink = await startSink();
   const downstream = startPinned(LOAD_CORE, process.execPath, [join(here, 'apps', 'downstream.js')], { ...process.env, PORT: '18099' });

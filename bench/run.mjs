@@ -119,6 +119,7 @@ function addCounts(into, from) {
 
 async function main() {
   ensureReady(root);
+  for (const app of appNames) APPS[app].prepare?.(root);
   mkdirSync(dirname(OUT), { recursive: true });
   // Earlier runs are those of the same results file: another Node's runs (node24.md) are not this one's history.
   const previous = existsSync(OUT) ? readFileSync(OUT, 'utf8') : '';

@@ -1,5 +1,7 @@
 // The fixture apps both bench scripts load (bench/apps/<script>, GET <path>), and the cores they run on:
 // the app alone on one, wrk, the downstream server and the sink on the other.
+import { ensureNextBuild } from './nextjs-build.mjs';
+
 export const APPS = {
   'http-hello': { title: 'plain node:http hello', script: 'http-hello.js', path: '/' },
   express: { title: 'express 4: router, 2 middlewares, console.log, outgoing GET', script: 'express-app.js', path: '/api/users/42' },
@@ -14,6 +16,13 @@ export const APPS = {
   hono: { title: 'hono 4 on @hono/node-server: /api sub-app, 2 middlewares, console.log, outgoing GET', script: 'hono-app.js', path: '/api/users/42' },
   hapi: { title: 'hapi 21: 2 extensions, console.log, outgoing GET', script: 'hapi-app.js', path: '/api/users/42' },
   nestjs: { title: 'NestJS on express: global prefix, 2 middlewares, console.log, outgoing GET', script: 'nestjs-app.js', path: '/api/users/42' },
+  // `prepare(root)` runs once before the rounds: here the build `next start` serves.
+  nextjs: {
+    title: 'Next.js 16 app router, `next start` of a `next build`: one dynamic route handler, console.log, outgoing GET',
+    script: 'nextjs-app.js',
+    path: '/api/users/42',
+    prepare: ensureNextBuild,
+  },
   graphql: {
     title: 'graphql 16 on express: a query with 2 resolvers, console.log, the outgoing GET in a resolver',
     script: 'graphql-app.js',
