@@ -79,8 +79,11 @@ function splitArgs(argv: readonly string[]): { launcher: string[]; generic: Set<
   return { launcher, generic, command: [] };
 }
 
+/** Loaded only when there are launcher flags to parse (see parseArgs). */
+const commander = (): typeof import('commander') => require('commander') as typeof import('commander');
+
 function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => void): Command {
-  const { Command, Option } = require('commander') as typeof import('commander');
+  const { Command, Option } = commander();
   const program = new Command(NAME)
     .usage(USAGE)
     .description('Runs <command> with OpenTelemetry traces, metrics and logs, without code changes.')
@@ -109,7 +112,7 @@ function parseFlags(
   try {
     program.parse(launcher, { from: 'user' });
   } catch (error) {
-    if (error instanceof (require('commander') as typeof import('commander')).CommanderError) {
+    if (error instanceof commander().CommanderError) {
       // Commander has written the help or the version through writeOut; we print it.
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') return { action: 'help', text: helpText(width) };
       if (error.code === 'commander.version') return { action: 'version', text: output };
@@ -124,7 +127,7 @@ function parseFlags(
 export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
   const { launcher, generic, command } = splitArgs(argv);
   // No launcher flags, as in `otel-instrument node app.js`: nothing for commander to parse, and the launcher,
-  // which lives as long as the app, does not load it (about 1 MB of its private memory).
+  // which lives as long as the app, does not load it (0.4 to 0.5 MB of its private memory).
   const opts = launcher.length === 0 ? {} : parseFlags(launcher, generic, width);
   if ('text' in opts) return opts;
   const flagEnv = new Map<string, string>();
