@@ -27,10 +27,10 @@ import { startSink } from './sink.mjs';
 import { ensureReady } from './lib/setup.mjs';
 import { APPS, APP_CORE, LOAD_CORE } from './lib/apps.mjs';
 import { CONFIG_NAMES, EXPORTING, closedPort, configCommands, configEnv, otelEnv, rotated, versions } from './lib/configs.mjs';
-import { appPid, cpuSeconds, groupCpuSeconds, groupRssMb, rssMb, startPinned } from './lib/processes.mjs';
+import { appPid, cpuSeconds, groupCpuSeconds, groupRssMb, groupUssMb, rssMb, sameBinary, startPinned } from './lib/processes.mjs';
 import { parseWrk, wrk } from './lib/wrk.mjs';
 import { startupMs } from './lib/startup.mjs';
-import { dropNotes, earlierRuns, loadTable, startupTable } from './lib/report.mjs';
+import { dropNotes, earlierRuns, loadTable, memoryNote, startupTable } from './lib/report.mjs';
 import { DRIVERS, availableDrivers, dbBench } from './lib/db-bench.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -97,7 +97,18 @@ async function loadRound(command, args, env, path) {
     // Well under 100% means something other than the app (a busy machine, core 1) set the pace.
     const appCpu = (cpuSeconds(pid) - cpuBefore) / (Number(process.hrtime.bigint() - started) / 1e9);
     // All requests the app served, warmup included: what the exported span count compares with.
-    result = { ...measured, served: warm.requests + measured.requests, rssMb: rssMb(pid), groupRssMb: groupRssMb(app.child.pid), groupCpuUsPerRequest, appCpu };
+    // Memory after load: the app's RSS, and the private memory (USS) of the whole group, launcher included.
+    result = {
+      ...measured,
+      served: warm.requests + measured.requests,
+      rssMb: rssMb(pid),
+      groupRssMb: groupRssMb(app.child.pid),
+      groupUssMb: groupUssMb(app.child.pid),
+      // Whether this process (which hosts the sink) runs the app's node binary, sharing its pages.
+      sharesBinary: sameBinary(pid),
+      groupCpuUsPerRequest,
+      appCpu,
+    };
   } finally {
     // SIGTERM lets both SDKs flush what they hold, so the sink counts are complete.
     await app.stop();
@@ -166,7 +177,7 @@ async function main() {
           }
           console.log(
             `round ${round + 1}/${ROUNDS} ${app.padEnd(10)} ${name.padEnd(16)} ${r.rps.toFixed(0).padStart(6)} req/s  p99 ${r.p99Ms.toFixed(2)} ms` +
-              `  rss ${r.rssMb.toFixed(1)} MB (group ${r.groupRssMb.toFixed(1)} MB)  group cpu ${r.groupCpuUsPerRequest.toFixed(0)} us/request  app cpu ${(r.appCpu * 100).toFixed(0)}%  exported ${got.traces.items} spans (${(got.traces.items / r.served).toFixed(2)}/request), ${got.metrics.items} metrics, ${got.logs.items} logs` +
+              `  rss ${r.rssMb.toFixed(1)} MB (group ${r.groupRssMb.toFixed(1)} MB)  group uss ${r.groupUssMb.toFixed(1)} MB  group cpu ${r.groupCpuUsPerRequest.toFixed(0)} us/request  app cpu ${(r.appCpu * 100).toFixed(0)}%  exported ${got.traces.items} spans (${(got.traces.items / r.served).toFixed(2)}/request), ${got.metrics.items} metrics, ${got.logs.items} logs` +
               (r.socketErrors ? `  (wrk socket errors: ${r.socketErrors})` : ''),
           );
         }
@@ -188,7 +199,7 @@ async function main() {
 
     const sections = [];
     for (const app of appNames) {
-      const notes = dropNotes(configNames, exported[app]).map((note) => `\n\n${note}`).join('');
+      const notes = [...dropNotes(configNames, exported[app]), memoryNote(rounds[app])].map((note) => `\n\n${note}`).join('');
       sections.push(`## ${app}: ${APPS[app].title} (GET ${APPS[app].path})\n\n${loadTable(configNames, rounds[app], exported[app])}${notes}`);
       for (const name of configNames) {
         const e = exported[app][name];
@@ -212,7 +223,8 @@ async function main() {
       `Instrumented configs: 100% sampled, traces + metrics + logs over OTLP gRPC to a local sink. ` +
       `otel-instrument at ${compared.ours}${BEFORE === undefined ? '' : ` (before: ${BEFORE})`}; official = \`node --require @opentelemetry/auto-instrumentations-node/register\` ` +
       `(${compared.official}, from bench/official; it does not capture console.log, so it exports no logs here). ` +
-      `Medians over rounds. RSS: the app process after load. App CPU: its CPU time over wall time during the measured run ` +
+      `Medians over rounds. RSS: the app process after load. Group USS: private memory (Private_Clean + Private_Dirty of /proc/<pid>/smaps_rollup) ` +
+      `of the app and, for otel-instrument, its launcher, summed, after load. App CPU: its CPU time over wall time during the measured run ` +
       `(well under 100% means something else set the pace). Spans per request: exported spans over requests served (warmup included); ` +
       `below the app's span count means spans were dropped. Startup: same environment, exports at exit included.${smoke}`;
     const body = `${protocol}\n\n${sections.join('\n\n')}\n`;

@@ -1,6 +1,6 @@
-// Starting pinned processes, waiting for their `ready` line, reading the app's RSS and CPU time.
+// Starting pinned processes, waiting for their `ready` line, reading the app's RSS, private memory and CPU time.
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 /** Spawns `command args` pinned to `core`; resolves once it prints `ready` on stdout. */
 export function startPinned(core, command, args, env) {
@@ -76,6 +76,32 @@ export function groupRssMb(pid) {
 
 export function rssMb(pid) {
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)]).toString().trim()) / 1024;
+}
+
+/** Fields of /proc/<pid>/smaps_rollup in kB, e.g. { Rss, Pss, Private_Clean, Private_Dirty, ... }. */
+export function smapsRollupKb(pid) {
+  const fields = {};
+  for (const match of readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').matchAll(/^(\w+):\s+(\d+) kB$/gm)) fields[match[1]] = Number(match[2]);
+  return fields;
+}
+
+/**
+ * Private memory (USS) of `pid` in MB: its pages no other process maps (Private_Clean + Private_Dirty).
+ * Unlike RSS it leaves out the node binary's pages that another node process also maps.
+ */
+export function ussMb(pid) {
+  const { Private_Clean: clean = 0, Private_Dirty: dirty = 0 } = smapsRollupKb(pid);
+  return (clean + dirty) / 1024;
+}
+
+/** Whether `pid` runs the same executable as this process: then both map, and share, the node binary's pages. */
+export function sameBinary(pid) {
+  return readlinkSync(`/proc/${pid}/exe`) === readlinkSync('/proc/self/exe');
+}
+
+/** USS of `pid` and every process under it (the launcher and its app): what the group alone holds. */
+export function groupUssMb(pid) {
+  return ussMb(pid) + childPids(pid).reduce((sum, child) => sum + groupUssMb(child), 0);
 }
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;

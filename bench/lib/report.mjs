@@ -11,7 +11,7 @@ function row(cells) {
 }
 
 /**
- * One table for one app; rounds[name] lists { rps, p99Ms, rssMb }, exported[name] holds the sink's
+ * One table for one app; rounds[name] lists { rps, p99Ms, rssMb, groupUssMb, appCpu }, exported[name] holds the sink's
  * counts and the requests served. Spans per request below the app's span count means dropped spans.
  */
 export function loadTable(names, rounds, exported) {
@@ -20,6 +20,7 @@ export function loadTable(names, rounds, exported) {
       rps: median(rounds[name].map((r) => r.rps)),
       p99: median(rounds[name].map((r) => r.p99Ms)),
       rss: median(rounds[name].map((r) => r.rssMb)),
+      uss: median(rounds[name].map((r) => r.groupUssMb)),
       cpu: median(rounds[name].map((r) => r.appCpu)),
     }]),
   );
@@ -27,8 +28,8 @@ export function loadTable(names, rounds, exported) {
   // A run without the official config (--configs) shows n/a in that column.
   const official = med.official ?? { rps: NaN };
   const lines = [
-    row(['config', 'req/s', 'req/s vs baseline', 'req/s vs official', 'p99 ms', 'p99 vs baseline', 'RSS MB', 'RSS delta MB', 'app CPU', 'spans per request', 'exported spans / metrics / logs']),
-    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+    row(['config', 'req/s', 'req/s vs baseline', 'req/s vs official', 'p99 ms', 'p99 vs baseline', 'RSS MB', 'RSS delta MB', 'group USS MB', 'group USS delta MB', 'app CPU', 'spans per request', 'exported spans / metrics / logs']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
   ];
   for (const name of names) {
     const m = med[name];
@@ -42,6 +43,8 @@ export function loadTable(names, rounds, exported) {
       ratio(m.p99, base.p99),
       fix(m.rss, 1),
       signed(m.rss - base.rss, 1),
+      fix(m.uss, 1),
+      signed(m.uss - base.uss, 1),
       `${fix(m.cpu * 100, 0)}%`,
       fix(e.traces.items / e.served, 2),
       `${e.traces.items} / ${e.metrics.items} / ${e.logs.items}`,
@@ -75,6 +78,26 @@ export function dropNotes(names, exported) {
     'Spans per request differ by design: otel-instrument makes no span per express middleware or fastify hook by default (`OTEL_NODE_EXPRESS_IGNORE_LAYER_TYPES=none`, `OTEL_NODE_FASTIFY_HOOK_SPANS=true` add them); the official SDK makes one per middleware, and @fastify/otel one per hook plus a request span beside the http one.',
   );
   return notes;
+}
+
+/**
+ * How to read the memory columns: whether the node binary's pages are shared with the bench process (which
+ * hosts the sink), and the summed RSS of each group beside its USS, to show what summing RSS double-counts.
+ */
+export function memoryNote(rounds) {
+  const all = Object.values(rounds).flat();
+  const base = median(rounds.baseline.map((r) => r.groupRssMb));
+  const summed = Object.entries(rounds)
+    .filter(([name]) => name !== 'baseline')
+    .map(([name, list]) => `${name} ${signed(median(list.map((r) => r.groupRssMb)) - base, 1)} MB`);
+  const sharing = all.every((r) => r.sharesBinary)
+    ? "The bench process, which hosts the sink, runs the apps' node binary, so the pages of it that an app uses are shared and USS leaves them out for every config alike"
+    : "The bench process, which hosts the sink, does not always run the apps' node binary: USS then counts the binary's pages in baseline and official, but not those a launcher shares with its app, so compare USS only when it does";
+  return (
+    'Memory: group USS is the private memory (pages no other process maps) of the app plus, for otel-instrument, its launcher, ' +
+    `after load. ${sharing}; RSS counts them in every process, so RSS summed over a launcher and its app counts them twice. ` +
+    `Summed group RSS over baseline, for comparison: ${summed.join(', ')}.`
+  );
 }
 
 export function startupTable(names, ms, runs) {
@@ -120,6 +143,7 @@ function summarize(markdown) {
     const bits = [`${at(/^req\/s( \(median\))?$/)} req/s = ${at(/^(ratio|req\/s vs baseline)$/)}`.replace(/x?$/, 'x')];
     if (at(/p99 (ratio|vs baseline)/)) bits.push(`p99 ${at(/p99 (ratio|vs baseline)/)}`);
     if (at(/RSS delta/)) bits.push(`RSS ${at(/RSS delta/).replace(/^(?=\d)/, '+')} MB`);
+    if (at(/USS delta/)) bits.push(`USS ${at(/USS delta/)} MB`);
     if (start !== undefined) bits.push(`startup ${start} ms`);
     parts.push(`${heading || 'http hello'} ${cells[0]}: ${bits.join(', ')}`);
   }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setLogLevel } from '../../src/diag/log.js';
 import { describeConfig } from '../../src/config/load-config.js';
@@ -48,6 +50,20 @@ describe('flag names', () => {
 });
 
 describe('parseArgs', () => {
+  it('runs a command given without flags, and the launcher then does not load commander (it lives as long as the app)', () => {
+    const main = join(__dirname, '..', '..', 'src', 'cli', 'main.js');
+    const script = `const parsed = require(${JSON.stringify(main)}).parseArgs(['node', 'app.js', '--help']);
+      const commander = Object.keys(require.cache).some((file) => /[\\/]commander[\\/]/.test(file));
+      process.stdout.write(JSON.stringify({ parsed: { ...parsed, flagEnv: [...parsed.flagEnv] }, commander }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' }));
+    assert.deepEqual(out, { parsed: { action: 'run', flagEnv: [], command: ['node', 'app.js', '--help'], view: false }, commander: false });
+  });
+  it('tells the viewer alone from a command run under it, with or without other flags', () => {
+    assert.deepEqual(parseArgs(['view']), { action: 'view', flagEnv: new Map(), command: [], view: false });
+    assert.deepEqual(parseArgs(['--service_name=a', 'view']), { action: 'view', flagEnv: new Map([['OTEL_SERVICE_NAME', 'a']]), command: [], view: false });
+    assert.deepEqual(parseArgs(['--view', 'node', 'a.js']), { action: 'run', flagEnv: new Map(), command: ['node', 'a.js'], view: true });
+    assert.equal(parseArgs(['--print-config']).action, 'print-config');
+  });
   it('turns flags into variables and stops at the first non-option word', () => {
     const r = run(['--service_name', 'a', 'node', 'app.js', '--port', '3', '--service_name', 'b']);
     assert.deepEqual(r.env, { OTEL_SERVICE_NAME: 'a' });
