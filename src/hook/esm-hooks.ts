@@ -54,6 +54,7 @@ export function installEsmHooksFromPreload(hooks: ModuleHooks): void {
       const { supportsSyncHooks } = require('import-in-the-middle/supports-sync-hooks.mjs') as { supportsSyncHooks(): boolean };
       if (supportsSyncHooks()) {
         (require('import-in-the-middle/register-hooks.mjs') as { register(options: { include: Array<string | RegExp> }): void }).register({ include });
+        keepBuiltinsBuiltinForEntries();
         installEsmHooks(hooks, 'module.registerHooks');
         return;
       }
@@ -67,4 +68,22 @@ export function installEsmHooksFromPreload(hooks: ModuleHooks): void {
   } catch (error) {
     reportEsmHookFailure(error);
   }
+}
+
+/**
+ * import-in-the-middle 3.6 resolves a module asked for with no parent (an entry point) to format
+ * 'commonjs' when its resolver gave none; Node's `-e`/`-p` code asks for builtins that way
+ * (`require('module')` inside Node's eval), and Node then reads the builtin's name as a file:
+ * ENOENT 'module' before the app's first line. Registered after import-in-the-middle's hooks, so it
+ * sees their answer first: a `node:` URL is a builtin whatever format it came back with.
+ */
+function keepBuiltinsBuiltinForEntries(): void {
+  const { registerHooks } = require('node:module') as { registerHooks(hooks: object): unknown };
+  registerHooks({
+    resolve(specifier: string, context: { parentURL?: string }, nextResolve: (s: string, c: object) => { url: string; format?: string | null }) {
+      const result = nextResolve(specifier, context);
+      if (!context.parentURL && result.url.startsWith('node:') && result.format !== 'builtin') return { ...result, format: 'builtin' };
+      return result;
+    },
+  });
 }

@@ -74,3 +74,25 @@ test('--traces_exporter console prints one trace of four spans as JSON lines on 
   assert.equal(checkout.resource.attributes['service.name'], 'demo');
   assert.match(exit.stderr, /GET \/checkout -> 200 checked out/);
 });
+
+// Node 22+ runs `-e`/`-p` code through its own require of builtins with no parent module, which our
+// in-thread import hooks must leave a builtin (it once died with ENOENT 'module' before any app code).
+test('otel-instrument node -e, -p and --input-type=module -e run the code and trace it, as plain node does', async () => {
+  const receiver = await GrpcReceiver.start();
+  try {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'eval' };
+    const commonJs = await runCli(['node', '-e', 'require("node:http").get("http://127.0.0.1:9/").on("error", () => console.log("cjs eval ran"))'], env);
+    assert.equal(commonJs.code, 0, commonJs.stderr);
+    assert.equal(commonJs.stdout, 'cjs eval ran\n');
+    const printed = await runCli(['node', '-p', 'require("node:module").isBuiltin("fs") + 1'], env);
+    assert.equal(printed.code, 0, printed.stderr);
+    assert.equal(printed.stdout, '2\n');
+    const esm = await runCli(['node', '--input-type=module', '-e', 'import http from "node:http"; http.get("http://127.0.0.1:9/").on("error", () => console.log("esm eval ran"))'], env);
+    assert.equal(esm.code, 0, esm.stderr);
+    assert.equal(esm.stdout, 'esm eval ran\n');
+    const spans = await receiver.waitForSpans(2);
+    assert.deepEqual(spans.map((span) => span.name).sort(), ['GET', 'GET']);
+  } finally {
+    await receiver.close();
+  }
+});
