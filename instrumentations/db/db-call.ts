@@ -18,7 +18,7 @@ import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
 import { errorMessage } from '../../src/core/exception-attributes.js';
 import { callbackFor, invokeFor, settleFor } from '../../src/hook/call-outcome.js';
 import { Guard } from '../../src/hook/guard.js';
-import { TupleCache } from '../../src/hook/tuple-cache.js';
+import { ShapeCache, type Shape } from '../../src/hook/shape-cache.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../http/semconv.js';
 import {
@@ -72,20 +72,63 @@ export interface DbSystem {
   readonly redactMessage?: MessageRedactor | undefined;
 }
 
-/** What every call of one operation shares, whatever its text: the span's name, the metric's attributes (frozen). */
-interface OperationBase {
-  readonly name: string;
-  readonly measured: Attributes;
+/** The batch size the span records: 2 or more, else none. */
+function recordedBatchSize(operation: DbOperation): number | undefined {
+  return operation.batchSize !== undefined && operation.batchSize >= 2 ? operation.batchSize : undefined;
 }
 
-/** ... and the span's start attributes, which add the text (frozen). */
-interface OperationShape extends OperationBase {
-  readonly attributes: Attributes;
+/** What every call of one operation shares, whatever its text: the span's name, the metric's attributes (frozen). */
+class OperationBase implements Shape<DbOperation> {
+  readonly namespace: string | undefined;
+  readonly operationName: string | undefined;
+  readonly collectionName: string | undefined;
+  readonly storedProcedureName: string | undefined;
+  readonly querySummary: string | undefined;
+  readonly serverAddress: string | undefined;
+  readonly serverPort: number | undefined;
+
+  constructor(operation: DbOperation, readonly name: string, readonly measured: Attributes) {
+    this.namespace = operation.namespace;
+    this.operationName = operation.operationName;
+    this.collectionName = operation.collectionName;
+    this.storedProcedureName = operation.storedProcedureName;
+    this.querySummary = operation.querySummary;
+    this.serverAddress = operation.serverAddress;
+    this.serverPort = operation.serverPort;
+  }
+
+  matches(operation: DbOperation): boolean {
+    return (
+      operation.querySummary === this.querySummary &&
+      operation.operationName === this.operationName &&
+      operation.collectionName === this.collectionName &&
+      operation.namespace === this.namespace &&
+      operation.serverAddress === this.serverAddress &&
+      operation.serverPort === this.serverPort &&
+      operation.storedProcedureName === this.storedProcedureName
+    );
+  }
+}
+
+/** ... and, for one text and batch size, the span's start attributes (frozen). */
+class OperationShape implements Shape<DbOperation> {
+  readonly queryText: string | undefined;
+  readonly batchSize: number | undefined;
+
+  constructor(operation: DbOperation, readonly base: OperationBase, readonly attributes: Attributes) {
+    this.queryText = operation.queryText;
+    this.batchSize = recordedBatchSize(operation);
+  }
+
+  matches(operation: DbOperation): boolean {
+    return operation.queryText === this.queryText && recordedBatchSize(operation) === this.batchSize && this.base.matches(operation);
+  }
 }
 
 /**
  * Distinct operations kept per instrumentation: as many as the SQL texts cached (sql-query.ts), which
- * they mostly are; a Redis app's keys vary more, and past this its commands are described per call.
+ * they mostly are; a Redis app's keys vary more, and past this its commands are described per call
+ * (their name and metric attributes still found, as long as the operations without the text fit).
  */
 const SHAPES_KEPT = 1000;
 
@@ -97,8 +140,8 @@ export class DbClient {
   readonly #system: DbSystem;
   readonly #rootSpans: boolean;
   readonly #captureParameters: boolean;
-  readonly #shapes = new TupleCache<OperationShape>(SHAPES_KEPT);
-  readonly #bases = new TupleCache<OperationBase>(SHAPES_KEPT);
+  readonly #shapes = new ShapeCache<string | undefined, DbOperation, OperationShape>(SHAPES_KEPT);
+  readonly #bases = new ShapeCache<string | undefined, DbOperation, OperationBase>(SHAPES_KEPT);
 
   constructor(telemetry: Telemetry, system: DbSystem) {
     this.guard = new Guard(system.instrumentation);
@@ -130,47 +173,33 @@ export class DbClient {
           attributes = { ...attributes };
           addParameters(attributes, operation.parameters);
         }
-        span = this.#tracer.startSpan(shape.name, { kind: SpanKind.CLIENT, attributes, startTime: startedAt }, parent);
+        span = this.#tracer.startSpan(shape.base.name, { kind: SpanKind.CLIENT, attributes, startTime: startedAt }, parent);
       }
-      return new DbCall(this, span, parent, shape.measured, startedAt);
+      return new DbCall(this, span, parent, shape.base.measured, startedAt);
     } catch (error) {
       this.guard.fail(error);
       return undefined;
     }
   }
 
-  /**
-   * The operation's span name and attribute sets: made once per distinct operation (an app repeats a
-   * few), else per call. The name and the metric's set do not depend on the text: they are kept apart,
-   * so that commands whose texts vary (Redis keys) still share them once the texts fill the cache.
-   */
+  /** The operation's span name and attribute sets: made once per distinct operation (an app repeats a few), else per call. */
   #shapeOf(operation: DbOperation): OperationShape {
-    const batchSize = operation.batchSize !== undefined && operation.batchSize >= 2 ? operation.batchSize : undefined;
-    const key = [
-      operation.namespace,
-      operation.operationName,
-      operation.collectionName,
-      operation.storedProcedureName,
-      operation.querySummary,
-      operation.serverAddress,
-      operation.serverPort,
-      operation.queryText,
-      batchSize,
-    ];
-    let shape = this.#shapes.get(key);
+    const text = operation.queryText;
+    let shape = this.#shapes.find(text, operation);
     if (shape !== undefined) return shape;
-    const baseKey = key.slice(0, 7);
-    let base = this.#bases.get(baseKey);
+    const nameKey = operation.querySummary ?? operation.operationName;
+    let base = this.#bases.find(nameKey, operation);
     if (base === undefined) {
       base = this.#makeBase(operation);
-      this.#bases.set(baseKey, base);
+      this.#bases.add(nameKey, base);
     }
     // The span's set: the metric's, then the span's own.
     const attributes: Attributes = { ...base.measured };
-    if (operation.queryText !== undefined) attributes[ATTR_DB_QUERY_TEXT] = operation.queryText;
+    if (text !== undefined) attributes[ATTR_DB_QUERY_TEXT] = text;
+    const batchSize = recordedBatchSize(operation);
     if (batchSize !== undefined) attributes[ATTR_DB_OPERATION_BATCH_SIZE] = batchSize;
-    shape = { name: base.name, attributes: Object.freeze(attributes), measured: base.measured };
-    this.#shapes.set(key, shape);
+    shape = new OperationShape(operation, base, Object.freeze(attributes));
+    this.#shapes.add(text, shape);
     return shape;
   }
 
@@ -193,7 +222,12 @@ export class DbClient {
       serverAddress: operation.serverAddress,
       serverPort: operation.serverPort,
     });
-    return { name, measured: Object.freeze(measured) };
+    return new OperationBase(operation, name, Object.freeze(measured));
+  }
+
+  /** OTEL_NODE_DB_CAPTURE_PARAMETERS: an instrumentation may skip collecting DbOperation.parameters when false. */
+  get capturesParameters(): boolean {
+    return this.#captureParameters;
   }
 
   /** @internal server.port is left out when it is the system's default one. */

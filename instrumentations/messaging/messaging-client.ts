@@ -30,7 +30,7 @@ import { isSuppressed } from '../../src/context/suppress.js';
 import { ATTR_ERROR_TYPE, errorTypeOf, failSpan } from '../../src/core/error-type.js';
 import { callbackFor, invokeFor, settleFor } from '../../src/hook/call-outcome.js';
 import { Guard } from '../../src/hook/guard.js';
-import { TupleCache } from '../../src/hook/tuple-cache.js';
+import { ShapeCache, type Shape } from '../../src/hook/shape-cache.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { settingValue } from '../../src/config/setting-value.js';
 import { MESSAGING_BODY_SIZE } from './settings.js';
@@ -98,7 +98,7 @@ export class MessagingClient {
   readonly #propagator: Telemetry['propagator'];
   readonly #system: string;
   readonly #propagatorFields: readonly string[];
-  readonly #shapes = new TupleCache<OperationShape>(MEASURED_CACHE_SIZE);
+  readonly #shapes = new ShapeCache<string | undefined, MessagingOperationInfo, OperationShape>(MEASURED_CACHE_SIZE);
   /** OTEL_NODE_MESSAGING_BODY_SIZE: the instrumentation adds messaging.message.body.size when true. */
   readonly recordBodySize: boolean;
   /** @internal */ readonly operationDuration: Histogram | undefined;
@@ -223,14 +223,13 @@ export class MessagingClient {
   }
 
   /**
-   * The span name and the metric attributes of an operation, made once per distinct set (tuple-cache.ts):
+   * The span name and the metric attributes of an operation, made once per distinct set (shape-cache.ts):
    * the instruments then find the set's series by identity, without hashing. Temporary and anonymous
    * names stay off both (each is new); past MEASURED_CACHE_SIZE distinct sets, they are made per call.
    */
   #shapeOf(info: MessagingOperationInfo): OperationShape {
-    const destination = info.temporary === true || info.anonymous === true ? undefined : info.destination;
-    const key = [info.type, info.name, destination, info.destinationTemplate, info.serverAddress, info.serverPort, info.consumerGroup, info.subscription, info.partitionId];
-    let shape = this.#shapes.get(key);
+    const destination = measuredDestination(info);
+    let shape = this.#shapes.find(destination, info);
     if (shape !== undefined) return shape;
     const made: Attributes = {
       [ATTR_MESSAGING_SYSTEM]: this.#system,
@@ -244,16 +243,54 @@ export class MessagingClient {
     if (info.partitionId !== undefined) made[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = info.partitionId;
     if (info.serverAddress !== undefined) made[ATTR_SERVER_ADDRESS] = info.serverAddress;
     if (info.serverPort !== undefined) made[ATTR_SERVER_PORT] = info.serverPort;
-    shape = { name: messagingSpanName(info.name, info.destinationTemplate ?? destination), measured: Object.freeze(made) };
-    this.#shapes.set(key, shape);
+    shape = new OperationShape(info, messagingSpanName(info.name, info.destinationTemplate ?? destination), Object.freeze(made));
+    this.#shapes.add(destination, shape);
     return shape;
   }
 }
 
-/** What every operation with the same name, destination and server shares. */
-interface OperationShape {
-  readonly name: string;
-  readonly measured: Attributes;
+/** The destination name the metrics and the span name take: none when it is temporary or anonymous. */
+function measuredDestination(info: MessagingOperationInfo): string | undefined {
+  return info.temporary === true || info.anonymous === true ? undefined : info.destination;
+}
+
+/** What every operation with the same name, destination and server shares: the span name, the metric attributes (frozen). */
+class OperationShape implements Shape<MessagingOperationInfo> {
+  readonly type: MessagingOperationType;
+  readonly operationName: string;
+  readonly destination: string | undefined;
+  readonly destinationTemplate: string | undefined;
+  readonly serverAddress: string | undefined;
+  readonly serverPort: number | undefined;
+  readonly consumerGroup: string | undefined;
+  readonly subscription: string | undefined;
+  readonly partitionId: string | undefined;
+
+  constructor(info: MessagingOperationInfo, readonly name: string, readonly measured: Attributes) {
+    this.type = info.type;
+    this.operationName = info.name;
+    this.destination = measuredDestination(info);
+    this.destinationTemplate = info.destinationTemplate;
+    this.serverAddress = info.serverAddress;
+    this.serverPort = info.serverPort;
+    this.consumerGroup = info.consumerGroup;
+    this.subscription = info.subscription;
+    this.partitionId = info.partitionId;
+  }
+
+  matches(info: MessagingOperationInfo): boolean {
+    return (
+      info.name === this.operationName &&
+      info.type === this.type &&
+      measuredDestination(info) === this.destination &&
+      info.serverAddress === this.serverAddress &&
+      info.serverPort === this.serverPort &&
+      info.destinationTemplate === this.destinationTemplate &&
+      info.consumerGroup === this.consumerGroup &&
+      info.subscription === this.subscription &&
+      info.partitionId === this.partitionId
+    );
+  }
 }
 
 /** Distinct metric attribute sets kept per instrumentation (destinations times operations, as a rule few). */
