@@ -18,6 +18,7 @@ import { ATTR_ERROR_TYPE, errorTypeOf } from '../../src/core/error-type.js';
 import { errorMessage } from '../../src/core/exception-attributes.js';
 import { callbackFor, invokeFor, settleFor } from '../../src/hook/call-outcome.js';
 import { Guard } from '../../src/hook/guard.js';
+import { ShapeCache, type Shape } from '../../src/hook/shape-cache.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '../http/semconv.js';
 import {
@@ -71,6 +72,66 @@ export interface DbSystem {
   readonly redactMessage?: MessageRedactor | undefined;
 }
 
+/** The batch size the span records: 2 or more, else none. */
+function recordedBatchSize(operation: DbOperation): number | undefined {
+  return operation.batchSize !== undefined && operation.batchSize >= 2 ? operation.batchSize : undefined;
+}
+
+/** What every call of one operation shares, whatever its text: the span's name, the metric's attributes (frozen). */
+class OperationBase implements Shape<DbOperation> {
+  readonly namespace: string | undefined;
+  readonly operationName: string | undefined;
+  readonly collectionName: string | undefined;
+  readonly storedProcedureName: string | undefined;
+  readonly querySummary: string | undefined;
+  readonly serverAddress: string | undefined;
+  readonly serverPort: number | undefined;
+
+  constructor(operation: DbOperation, readonly name: string, readonly measured: Attributes) {
+    this.namespace = operation.namespace;
+    this.operationName = operation.operationName;
+    this.collectionName = operation.collectionName;
+    this.storedProcedureName = operation.storedProcedureName;
+    this.querySummary = operation.querySummary;
+    this.serverAddress = operation.serverAddress;
+    this.serverPort = operation.serverPort;
+  }
+
+  matches(operation: DbOperation): boolean {
+    return (
+      operation.querySummary === this.querySummary &&
+      operation.operationName === this.operationName &&
+      operation.collectionName === this.collectionName &&
+      operation.namespace === this.namespace &&
+      operation.serverAddress === this.serverAddress &&
+      operation.serverPort === this.serverPort &&
+      operation.storedProcedureName === this.storedProcedureName
+    );
+  }
+}
+
+/** ... and, for one text and batch size, the span's start attributes (frozen). */
+class OperationShape implements Shape<DbOperation> {
+  readonly queryText: string | undefined;
+  readonly batchSize: number | undefined;
+
+  constructor(operation: DbOperation, readonly base: OperationBase, readonly attributes: Attributes) {
+    this.queryText = operation.queryText;
+    this.batchSize = recordedBatchSize(operation);
+  }
+
+  matches(operation: DbOperation): boolean {
+    return operation.queryText === this.queryText && recordedBatchSize(operation) === this.batchSize && this.base.matches(operation);
+  }
+}
+
+/**
+ * Distinct operations kept per instrumentation: as many as the SQL texts cached (sql-query.ts), which
+ * they mostly are; a Redis app's keys vary more, and past this its commands are described per call
+ * (their name and metric attributes still found, as long as the operations without the text fit).
+ */
+const SHAPES_KEPT = 1000;
+
 /** Starts operations for one instrumentation; made once, when its module loads. */
 export class DbClient {
   readonly guard: Guard;
@@ -79,6 +140,8 @@ export class DbClient {
   readonly #system: DbSystem;
   readonly #rootSpans: boolean;
   readonly #captureParameters: boolean;
+  readonly #shapes = new ShapeCache<string | undefined, DbOperation, OperationShape>(SHAPES_KEPT);
+  readonly #bases = new ShapeCache<string | undefined, DbOperation, OperationBase>(SHAPES_KEPT);
 
   constructor(telemetry: Telemetry, system: DbSystem) {
     this.guard = new Guard(system.instrumentation);
@@ -102,39 +165,69 @@ export class DbClient {
   start(operation: DbOperation, parent: Context = activeContext(), startedAt?: number): DbCall | undefined {
     if (!this.guard.enabled || isSuppressed(parent)) return undefined;
     try {
-      const system = this.#system;
-      const attributes: Attributes = { [ATTR_DB_SYSTEM_NAME]: system.system };
-      if (operation.namespace !== undefined) attributes[ATTR_DB_NAMESPACE] = operation.namespace;
-      if (operation.operationName !== undefined) attributes[ATTR_DB_OPERATION_NAME] = operation.operationName;
-      if (operation.collectionName !== undefined) attributes[ATTR_DB_COLLECTION_NAME] = operation.collectionName;
-      if (operation.storedProcedureName !== undefined) attributes[ATTR_DB_STORED_PROCEDURE_NAME] = operation.storedProcedureName;
-      if (operation.querySummary !== undefined) attributes[ATTR_DB_QUERY_SUMMARY] = operation.querySummary;
-      addServer(attributes, operation.serverAddress, operation.serverPort, system.defaultPort);
-      // The metric takes the attributes above; the ones below are the span's alone.
-      const measured: Attributes = { ...attributes };
-      if (operation.queryText !== undefined) attributes[ATTR_DB_QUERY_TEXT] = operation.queryText;
-      if (operation.batchSize !== undefined && operation.batchSize >= 2) attributes[ATTR_DB_OPERATION_BATCH_SIZE] = operation.batchSize;
-      if (this.#captureParameters && operation.parameters !== undefined) addParameters(attributes, operation.parameters);
-
+      const shape = this.#shapeOf(operation);
       let span: Span | undefined;
       if (this.#rootSpans || validSpanContext(parent) !== undefined) {
-        const name = dbSpanName({
-          system: system.system,
-          querySummary: operation.querySummary,
-          operationName: operation.operationName,
-          collectionName: operation.collectionName,
-          storedProcedureName: operation.storedProcedureName,
-          namespace: system.namespaceNamesSpan === false ? undefined : operation.namespace,
-          serverAddress: operation.serverAddress,
-          serverPort: operation.serverPort,
-        });
-        span = this.#tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes, startTime: startedAt }, parent);
+        let attributes = shape.attributes;
+        if (this.#captureParameters && operation.parameters !== undefined) {
+          attributes = { ...attributes };
+          addParameters(attributes, operation.parameters);
+        }
+        span = this.#tracer.startSpan(shape.base.name, { kind: SpanKind.CLIENT, attributes, startTime: startedAt }, parent);
       }
-      return new DbCall(this, span, parent, measured, startedAt);
+      return new DbCall(this, span, parent, shape.base.measured, startedAt);
     } catch (error) {
       this.guard.fail(error);
       return undefined;
     }
+  }
+
+  /** The operation's span name and attribute sets: made once per distinct operation (an app repeats a few), else per call. */
+  #shapeOf(operation: DbOperation): OperationShape {
+    const text = operation.queryText;
+    let shape = this.#shapes.find(text, operation);
+    if (shape !== undefined) return shape;
+    const nameKey = operation.querySummary ?? operation.operationName;
+    let base = this.#bases.find(nameKey, operation);
+    if (base === undefined) {
+      base = this.#makeBase(operation);
+      this.#bases.add(nameKey, base);
+    }
+    // The span's set: the metric's, then the span's own.
+    const attributes: Attributes = { ...base.measured };
+    if (text !== undefined) attributes[ATTR_DB_QUERY_TEXT] = text;
+    const batchSize = recordedBatchSize(operation);
+    if (batchSize !== undefined) attributes[ATTR_DB_OPERATION_BATCH_SIZE] = batchSize;
+    shape = new OperationShape(operation, base, Object.freeze(attributes));
+    this.#shapes.add(text, shape);
+    return shape;
+  }
+
+  #makeBase(operation: DbOperation): OperationBase {
+    const system = this.#system;
+    const measured: Attributes = { [ATTR_DB_SYSTEM_NAME]: system.system };
+    if (operation.namespace !== undefined) measured[ATTR_DB_NAMESPACE] = operation.namespace;
+    if (operation.operationName !== undefined) measured[ATTR_DB_OPERATION_NAME] = operation.operationName;
+    if (operation.collectionName !== undefined) measured[ATTR_DB_COLLECTION_NAME] = operation.collectionName;
+    if (operation.storedProcedureName !== undefined) measured[ATTR_DB_STORED_PROCEDURE_NAME] = operation.storedProcedureName;
+    if (operation.querySummary !== undefined) measured[ATTR_DB_QUERY_SUMMARY] = operation.querySummary;
+    addServer(measured, operation.serverAddress, operation.serverPort, system.defaultPort);
+    const name = dbSpanName({
+      system: system.system,
+      querySummary: operation.querySummary,
+      operationName: operation.operationName,
+      collectionName: operation.collectionName,
+      storedProcedureName: operation.storedProcedureName,
+      namespace: system.namespaceNamesSpan === false ? undefined : operation.namespace,
+      serverAddress: operation.serverAddress,
+      serverPort: operation.serverPort,
+    });
+    return new OperationBase(operation, name, Object.freeze(measured));
+  }
+
+  /** OTEL_NODE_DB_CAPTURE_PARAMETERS: an instrumentation may skip collecting DbOperation.parameters when false. */
+  get capturesParameters(): boolean {
+    return this.#captureParameters;
   }
 
   /** @internal server.port is left out when it is the system's default one. */
@@ -235,13 +328,13 @@ export class DbCall {
     this.#ended = true;
     const client = this.#client;
     try {
-      const measured = this.#measured;
+      let measured = this.#measured;
       const span = this.span;
       if (failed) {
         const status = client.statusCodeOf(error);
         const type = status ?? errorTypeOf(error);
-        measured[ATTR_ERROR_TYPE] = type;
-        if (status !== undefined) measured[ATTR_DB_RESPONSE_STATUS_CODE] = status;
+        // The operation's set is shared (frozen): a failure's is its own.
+        measured = status === undefined ? { ...measured, [ATTR_ERROR_TYPE]: type } : { ...measured, [ATTR_ERROR_TYPE]: type, [ATTR_DB_RESPONSE_STATUS_CODE]: status };
         if (span !== undefined) {
           const recorded = client.recordedError(error);
           span.recordException(recorded as Error);

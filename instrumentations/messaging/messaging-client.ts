@@ -30,6 +30,7 @@ import { isSuppressed } from '../../src/context/suppress.js';
 import { ATTR_ERROR_TYPE, errorTypeOf, failSpan } from '../../src/core/error-type.js';
 import { callbackFor, invokeFor, settleFor } from '../../src/hook/call-outcome.js';
 import { Guard } from '../../src/hook/guard.js';
+import { ShapeCache, type Shape } from '../../src/hook/shape-cache.js';
 import type { Telemetry } from '../../src/hook/instrumentation.js';
 import { settingValue } from '../../src/config/setting-value.js';
 import { MESSAGING_BODY_SIZE } from './settings.js';
@@ -97,7 +98,7 @@ export class MessagingClient {
   readonly #propagator: Telemetry['propagator'];
   readonly #system: string;
   readonly #propagatorFields: readonly string[];
-  readonly #measured = new Map<string, Attributes>();
+  readonly #shapes = new ShapeCache<string | undefined, MessagingOperationInfo, OperationShape>(MEASURED_CACHE_SIZE);
   /** OTEL_NODE_MESSAGING_BODY_SIZE: the instrumentation adds messaging.message.body.size when true. */
   readonly recordBodySize: boolean;
   /** @internal */ readonly operationDuration: Histogram | undefined;
@@ -201,8 +202,7 @@ export class MessagingClient {
   }
 
   #begin(info: MessagingOperationInfo, parent: Context, kind: ApiSpanKind, links: Link[] | undefined): MessagingOperation {
-    const hidden = info.temporary === true || info.anonymous === true;
-    const measured = this.#measuredFor(info, hidden);
+    const shape = this.#shapeOf(info);
     // The span's attributes: the instrumentation's own object, taken over (the span copies it).
     const attributes: Attributes = info.attributes ?? {};
     attributes[ATTR_MESSAGING_SYSTEM] = this.#system;
@@ -218,21 +218,19 @@ export class MessagingClient {
     if (info.batchSize !== undefined) attributes[ATTR_MESSAGING_BATCH_MESSAGE_COUNT] = info.batchSize;
     if (info.serverAddress !== undefined) attributes[ATTR_SERVER_ADDRESS] = info.serverAddress;
     if (info.serverPort !== undefined) attributes[ATTR_SERVER_PORT] = info.serverPort;
-    const name = messagingSpanName(info.name, info.destinationTemplate ?? (hidden ? undefined : info.destination));
-    const span = this.#tracer.startSpan(name, { kind, attributes, links }, parent);
-    return new MessagingOperation(this, info.type, span, parent, measured, info.batchSize ?? 1);
+    const span = this.#tracer.startSpan(shape.name, { kind, attributes, links }, parent);
+    return new MessagingOperation(this, info.type, span, parent, shape.measured, info.batchSize ?? 1);
   }
 
   /**
-   * The metric attributes of an operation, one frozen object per distinct set, made once: the
-   * instruments then find its series by identity, without hashing. Temporary and anonymous names
-   * stay off (each is new); past MEASURED_CACHE_SIZE distinct sets, new ones are made per call.
+   * The span name and the metric attributes of an operation, made once per distinct set (shape-cache.ts):
+   * the instruments then find the set's series by identity, without hashing. Temporary and anonymous
+   * names stay off both (each is new); past MEASURED_CACHE_SIZE distinct sets, they are made per call.
    */
-  #measuredFor(info: MessagingOperationInfo, hidden: boolean): Attributes {
-    const destination = hidden ? undefined : info.destination;
-    const key = `${info.type}\n${info.name}\n${destination}\n${info.destinationTemplate}\n${info.serverAddress}\n${info.serverPort}\n${info.consumerGroup}\n${info.subscription}\n${info.partitionId}`;
-    let measured = this.#measured.get(key);
-    if (measured !== undefined) return measured;
+  #shapeOf(info: MessagingOperationInfo): OperationShape {
+    const destination = measuredDestination(info);
+    let shape = this.#shapes.find(destination, info);
+    if (shape !== undefined) return shape;
     const made: Attributes = {
       [ATTR_MESSAGING_SYSTEM]: this.#system,
       [ATTR_MESSAGING_OPERATION_NAME]: info.name,
@@ -245,9 +243,53 @@ export class MessagingClient {
     if (info.partitionId !== undefined) made[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = info.partitionId;
     if (info.serverAddress !== undefined) made[ATTR_SERVER_ADDRESS] = info.serverAddress;
     if (info.serverPort !== undefined) made[ATTR_SERVER_PORT] = info.serverPort;
-    measured = Object.freeze(made);
-    if (this.#measured.size < MEASURED_CACHE_SIZE) this.#measured.set(key, measured);
-    return measured;
+    shape = new OperationShape(info, messagingSpanName(info.name, info.destinationTemplate ?? destination), Object.freeze(made));
+    this.#shapes.add(destination, shape);
+    return shape;
+  }
+}
+
+/** The destination name the metrics and the span name take: none when it is temporary or anonymous. */
+function measuredDestination(info: MessagingOperationInfo): string | undefined {
+  return info.temporary === true || info.anonymous === true ? undefined : info.destination;
+}
+
+/** What every operation with the same name, destination and server shares: the span name, the metric attributes (frozen). */
+class OperationShape implements Shape<MessagingOperationInfo> {
+  readonly type: MessagingOperationType;
+  readonly operationName: string;
+  readonly destination: string | undefined;
+  readonly destinationTemplate: string | undefined;
+  readonly serverAddress: string | undefined;
+  readonly serverPort: number | undefined;
+  readonly consumerGroup: string | undefined;
+  readonly subscription: string | undefined;
+  readonly partitionId: string | undefined;
+
+  constructor(info: MessagingOperationInfo, readonly name: string, readonly measured: Attributes) {
+    this.type = info.type;
+    this.operationName = info.name;
+    this.destination = measuredDestination(info);
+    this.destinationTemplate = info.destinationTemplate;
+    this.serverAddress = info.serverAddress;
+    this.serverPort = info.serverPort;
+    this.consumerGroup = info.consumerGroup;
+    this.subscription = info.subscription;
+    this.partitionId = info.partitionId;
+  }
+
+  matches(info: MessagingOperationInfo): boolean {
+    return (
+      info.name === this.operationName &&
+      info.type === this.type &&
+      measuredDestination(info) === this.destination &&
+      info.serverAddress === this.serverAddress &&
+      info.serverPort === this.serverPort &&
+      info.destinationTemplate === this.destinationTemplate &&
+      info.consumerGroup === this.consumerGroup &&
+      info.subscription === this.subscription &&
+      info.partitionId === this.partitionId
+    );
   }
 }
 

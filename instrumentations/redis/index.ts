@@ -19,7 +19,6 @@
 // a later client.select() is not followed (node-redis keeps the current index private).
 // Not covered: node-redis 4's legacyMode and isolated commands (executeIsolated's pool).
 
-import type { Context } from '@opentelemetry/api';
 import { activeContext } from '../../src/context/als-context-manager.js';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { wrap } from '../../src/hook/patch.js';
@@ -100,7 +99,7 @@ function readConnection(options: ClientOptions): Connection {
   return { namespace: String(database ?? 0), serverAddress: host ?? 'localhost', serverPort: port ?? 6379 };
 }
 
-function commandOperation(args: readonly unknown[], connection: Connection): DbOperation {
+function commandOperation(args: readonly unknown[], connection: Connection, db: DbClient): DbOperation {
   const name = redisCommandName(String(args[0]));
   return {
     operationName: name,
@@ -108,12 +107,12 @@ function commandOperation(args: readonly unknown[], connection: Connection): DbO
     namespace: connection.namespace,
     serverAddress: connection.serverAddress,
     serverPort: connection.serverPort,
-    parameters: args.length > 1 ? args.slice(1) : undefined,
+    parameters: args.length > 1 && db.capturesParameters ? args.slice(1) : undefined,
   };
 }
 
-function batchOperation(kind: 'MULTI' | 'PIPELINE', commands: readonly BatchCommand[], connection: Connection): DbOperation {
-  if (commands.length === 1) return commandOperation(commands[0]!.args, connection);
+function batchOperation(kind: 'MULTI' | 'PIPELINE', commands: readonly BatchCommand[], connection: Connection, db: DbClient): DbOperation {
+  if (commands.length === 1) return commandOperation(commands[0]!.args, connection, db);
   const names: string[] = [];
   const texts: string[] = [];
   for (const { args } of commands) {
@@ -135,14 +134,20 @@ function isArgs(value: unknown): value is readonly unknown[] {
   return Array.isArray(value) && value.length > 0;
 }
 
+/** Describes the operation of one call from what the wrapper has in hand: defined once, no closure per call. */
+type Describe<T> = (db: DbClient, subject: T, client: ClientLike | undefined) => DbOperation;
+
+const describeCommand: Describe<readonly unknown[]> = (db, args, client) => commandOperation(args, connectionOf(client), db);
+const describeMulti: Describe<BatchCommand[]> = (db, commands, client) => batchOperation('MULTI', commands, connectionOf(client), db);
+const describePipeline: Describe<BatchCommand[]> = (db, commands, client) => batchOperation('PIPELINE', commands, connectionOf(client), db);
+
 /** The app's call as a span, its promise returned settled the same way; the original alone when not ours. */
-function traced(db: DbClient, operation: (parent: Context) => DbOperation | undefined, original: AnyMethod, self: unknown, args: ArrayLike<unknown>): unknown {
+function traced<T>(db: DbClient, describe: Describe<T>, subject: T, client: ClientLike | undefined, original: AnyMethod, self: unknown, args: ArrayLike<unknown>): unknown {
   const parent = activeContext();
   if (isConnectionSetup(parent)) return Reflect.apply(original, self, args);
   let call;
   try {
-    const described = operation(parent);
-    call = described === undefined ? undefined : db.start(described, parent);
+    call = db.start(describe(db, subject, client), parent);
   } catch (error) {
     db.guard.fail(error);
   }
@@ -162,14 +167,14 @@ function patchClient5(exports: unknown, telemetry: Telemetry): unknown {
   wrap(proto, 'sendCommand', (original) =>
     function sendCommand(this: ClientLike, args: unknown) {
       if (!isArgs(args)) return Reflect.apply(original, this, arguments);
-      return traced(db, () => commandOperation(args, connectionOf(this)), original, this, arguments);
+      return traced(db, describeCommand, args, this, original, this, arguments);
     },
   );
-  for (const [method, kind] of [['_executeMulti', 'MULTI'], ['_executePipeline', 'PIPELINE']] as const) {
+  for (const [method, describe] of [['_executeMulti', describeMulti], ['_executePipeline', describePipeline]] as const) {
     wrap(proto, method, (original) =>
       function execute(this: ClientLike, commands: unknown) {
         if (!Array.isArray(commands)) return Reflect.apply(original, this, arguments);
-        return traced(db, () => batchOperation(kind, commands as BatchCommand[], connectionOf(this)), original, this, arguments);
+        return traced(db, describe, commands as BatchCommand[], this, original, this, arguments);
       },
     );
   }
@@ -204,10 +209,10 @@ function patchClient4(exports: unknown, telemetry: Telemetry): unknown {
   wrap(proto, 'multiExecutor', (original) =>
     function multiExecutor(this: ClientLike, commands: unknown, _selectedDB: unknown, chainId: unknown) {
       if (!Array.isArray(commands)) return Reflect.apply(original, this, arguments);
-      const kind = chainId === undefined || chainId === null ? 'PIPELINE' : 'MULTI';
+      const describe = chainId === undefined || chainId === null ? describePipeline : describeMulti;
       inBatch++;
       try {
-        return traced(db, () => batchOperation(kind, commands as BatchCommand[], connectionOf(this)), original, this, arguments);
+        return traced(db, describe, commands as BatchCommand[], this, original, this, arguments);
       } finally {
         inBatch--;
       }
@@ -227,7 +232,7 @@ function patchQueue4(exports: unknown, telemetry: Telemetry): unknown {
       if (inBatch > 0 || !isArgs(args) || options?.asap === true || (options?.chainId !== undefined && options.chainId !== null)) {
         return Reflect.apply(original, this, arguments);
       }
-      return traced(db, () => commandOperation(args, connectionOf(currentClient)), original, this, arguments);
+      return traced(db, describeCommand, args, currentClient, original, this, arguments);
     },
   );
   return exports;

@@ -138,6 +138,41 @@ test('end() counts once: one span and one measurement', () => {
   assert.equal(spans[0]!.status.code, SpanStatusCode.UNSET);
 });
 
+test('repeated operations share their attribute sets; one that differs in any field gets its own, and a failure never changes the shared set', () => {
+  const { spans, measurements, client, inRequest } = setup();
+  const variants = [
+    SELECT,
+    { ...SELECT, namespace: 'other' },
+    { ...SELECT, serverAddress: 'replica.local' },
+    { ...SELECT, serverPort: 6543 },
+    { ...SELECT, querySummary: 'SELECT orders_archive', queryText: 'SELECT * FROM orders_archive WHERE id = $1' },
+    { ...SELECT, queryText: 'SELECT id FROM orders WHERE id = $1' },
+    { ...SELECT, batchSize: 3 },
+  ];
+  for (const operation of [...variants, ...variants]) client.start(operation, inRequest)!.end();
+  client.start(SELECT, inRequest)!.end(Object.assign(new Error('boom'), { code: '57014' }));
+  client.start(SELECT, inRequest)!.end();
+  assert.equal(spans.length, variants.length * 2 + 2);
+  for (let i = 0; i < variants.length; i++) {
+    // The second round's span and measurement are the first round's, for every variant.
+    assert.deepEqual(spans[variants.length + i]!.attributes, spans[i]!.attributes);
+    assert.equal(spans[variants.length + i]!.name, spans[i]!.name);
+    assert.equal(measurements[variants.length + i]!.attributes, measurements[i]!.attributes, 'the same set, found again');
+  }
+  assert.equal(new Set(spans.slice(0, variants.length).map((span) => JSON.stringify(span.attributes))).size, variants.length);
+  assert.equal(spans[1]!.attributes['db.namespace'], 'other');
+  assert.equal(spans[3]!.attributes['server.port'], 6543);
+  assert.equal(spans[4]!.name, 'SELECT orders_archive');
+  assert.equal(spans[6]!.attributes['db.operation.batch.size'], 3);
+  assert.equal(measurements[2]!.attributes['server.address'], 'replica.local');
+  const failed = measurements[variants.length * 2]!.attributes;
+  assert.equal(failed['error.type'], '57014');
+  const after = measurements[variants.length * 2 + 1]!.attributes;
+  assert.equal(after['error.type'], undefined);
+  assert.equal(after, measurements[0]!.attributes);
+  assert.equal(spans[variants.length * 2 + 1]!.attributes['error.type'], undefined);
+});
+
 test('a wrapped callback ends the call, then runs in the caller\'s context with the same this, arguments and return value', () => {
   const { spans, client, inRequest } = setup();
   const call = client.start(SELECT, inRequest)!;

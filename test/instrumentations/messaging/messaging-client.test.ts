@@ -12,7 +12,7 @@ import { trace } from '../../../src/otel-api/trace.js';
 import { SpanKind, SpanStatusCode } from '../../../src/otel-api/enums.js';
 import type { Telemetry } from '../../../src/hook/instrumentation.js';
 import type { SdkSpan } from '../../../src/trace/span.js';
-import { MessagingClient } from '../../../instrumentations/messaging/messaging-client.js';
+import { MessagingClient, type MessagingOperationInfo } from '../../../instrumentations/messaging/messaging-client.js';
 import { messageHeaderGetter } from '../../../instrumentations/messaging/header-carrier.js';
 import { recordingMeter, recordingTracerProvider, type RecordedMeasurement } from '../../support/in-process-instrumentation.js';
 
@@ -129,6 +129,33 @@ test('a process records messaging.process.duration and counts consumed messages;
       ['messaging.client.operation.duration', 'receive'],
     ],
   );
+});
+
+test('repeated operations share their name and metric attributes; one that differs in any field gets its own', () => {
+  const { spans, measurements, client, inRequest } = setup();
+  const base: MessagingOperationInfo = { type: 'settle', name: 'ack', destination: 'orders', serverAddress: 'mq.local', serverPort: 5672 };
+  const variants: MessagingOperationInfo[] = [
+    base,
+    { ...base, name: 'nack' },
+    { ...base, type: 'create' },
+    { ...base, destination: 'invoices' },
+    { ...base, serverAddress: 'mq2.local' },
+    { ...base, serverPort: 5673 },
+    { ...base, destinationTemplate: '/orders/{id}' },
+    { ...base, consumerGroup: 'billing' },
+    { ...base, subscription: 'sub' },
+    { ...base, partitionId: '3' },
+    { ...base, anonymous: true },
+  ];
+  for (const info of [...variants, ...variants]) client.start(info, inRequest)!.end();
+  assert.equal(measurements.length, variants.length * 2);
+  for (let i = 0; i < variants.length; i++) {
+    assert.equal(measurements[variants.length + i]!.attributes, measurements[i]!.attributes, 'the same set, found again');
+    assert.equal(spans[variants.length + i]!.name, spans[i]!.name);
+  }
+  assert.equal(new Set(measurements.slice(0, variants.length).map((m) => JSON.stringify(m.attributes))).size, variants.length);
+  assert.deepEqual(spans.slice(0, variants.length).map((span) => span.name), ['ack orders', 'nack orders', 'ack orders', 'ack invoices', 'ack orders', 'ack orders', 'ack /orders/{id}', 'ack orders', 'ack orders', 'ack orders', 'ack']);
+  assert.equal(measurements[10]!.attributes['messaging.destination.name'], undefined);
 });
 
 test('headers are read as strings, Buffers or the first of an array', () => {
