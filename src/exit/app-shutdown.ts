@@ -16,6 +16,7 @@ import { beginLeaving, endLeaving, pendingGoesToTheLauncher } from '../export/le
 import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { ExitSend } from './exit-sends.js';
 import { detectHandoff, handOff } from './app-handoff.js';
+import { flushLiveBacklog } from './app-live-handoff.js';
 import type { Pipeline } from './app-pipeline.js';
 import { markOwnSignalListener, signalExitListeners } from './own-signal-listeners.js';
 
@@ -73,6 +74,8 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
         diag.debug(`exporting ${pipeline.name} at exit failed: ${String(error)}`);
       }
     }
+    // What waits for the launcher to read goes first: the exit frames follow it on the same stream.
+    if (launcher) flushLiveBacklog();
     if (sends.length === 0) return;
     // Under the launcher, the launcher sends them after we are gone (lossless, and no wait here). It says
     // an unreachable collector as we would, unless we said so already.
