@@ -50,7 +50,8 @@ for (const protocol of ['grpc', 'http/protobuf'] as const) {
         SPANS: '50',
       });
       const pid = Number((await app.waitForLine(/pid (\d+)/))[1]);
-      await waitFor(() => /exported 50 spans/.test(app.stderr()), 'the batch handed over');
+      // Its first attempt has failed: without the launcher as exporter, the app itself would hold the batch for the retry now.
+      await receiver.waitForRequests(1);
       process.kill(pid, 'SIGKILL');
       const exit = await app.exited();
       assert.equal(exit.signal, 'SIGKILL', exit.stderr);
@@ -128,7 +129,6 @@ test('a black-holed collector (via the launcher): the app itself ends at once on
       OTEL_LOG_LEVEL: 'debug',
     });
     const pid = Number((await app.waitForLine(/pid (\d+)/))[1]);
-    await waitFor(() => /exported 50 spans/.test(app.stderr()), 'the batch handed over');
     await receiver.waitForRequests(1);
     const stopping = Date.now();
     app.child.kill('SIGTERM');
@@ -137,8 +137,8 @@ test('a black-holed collector (via the launcher): the app itself ends at once on
     const exit = await app.exited();
     const launcherEndMs = Date.now() - stopping;
     assert.equal(exit.signal, 'SIGTERM');
-    assert.ok(appEndMs < 1000, `the app ended ${appEndMs} ms after SIGTERM`);
-    assert.ok(launcherEndMs < 2000 + 1500, `the launcher ended ${launcherEndMs} ms after SIGTERM (bound 2000 ms past the app)`);
+    assert.ok(appEndMs < 1500, `the app ended ${appEndMs} ms after SIGTERM`);
+    assert.ok(launcherEndMs < 2000 + 2500, `the launcher ended ${launcherEndMs} ms after SIGTERM (bound 2000 ms past the app)`);
   } finally {
     await receiver.close();
   }
