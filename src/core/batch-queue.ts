@@ -71,7 +71,7 @@ export class BatchQueue<T, E = never> {
    * `what` names the items in diagnostics ("spans", "log records"); the queue's drops also count as
    * `signal`'s, process-wide (core/dropped-counts.ts), when it is given. `weigh`: what an item counts
    * for, against maxQueueSize and in drop counts (the launcher's queue of requests counts their spans);
-   * default 1. maxExportBatchSize counts items.
+   * default 1; maxExportBatchSize then bounds a batch's weight too (at least one item per batch).
    */
   constructor(exporter: PreparingExporter<T, E>, config: BatchConfig, what: string, signal?: Signal, weigh?: (item: T | E) => number) {
     this.#exporter = exporter;
@@ -242,9 +242,8 @@ export class BatchQueue<T, E = never> {
       this.#notify();
       return;
     }
-    const batch = this.#queue.length <= this.#config.maxExportBatchSize
-      ? this.#queue
-      : this.#queue.slice(0, this.#config.maxExportBatchSize);
+    const take = this.#weigh === undefined ? this.#config.maxExportBatchSize : this.#itemsWithin(this.#config.maxExportBatchSize);
+    const batch = this.#queue.length <= take ? this.#queue : this.#queue.slice(0, take);
     this.#queue = batch === this.#queue ? [] : this.#queue.slice(batch.length);
     // The batch is held until its export is over: what the slices did not reach is prepared now, so it
     // holds encoded items (bytes off the heap), not spans whose object graphs every scavenge would copy.
@@ -310,6 +309,21 @@ export class BatchQueue<T, E = never> {
     if (diag.isEnabled('debug')) {
       diag.debug(`kept ${batch.length} ${this.#what} after a failed export (${result.error.message}); next try in ${delay} ms, ${this.#queue.length} queued`);
     }
+  }
+
+  /** Weighed queues: how many items from the head weigh at most `bound` together (at least one). */
+  #itemsWithin(bound: number): number {
+    const weigh = this.#weigh!;
+    const queue = this.#queue;
+    let weight = 0;
+    let count = 0;
+    while (count < queue.length) {
+      const next = weigh(queue[count]!);
+      if (count > 0 && weight + next > bound) break;
+      weight += next;
+      count++;
+    }
+    return count;
   }
 
   #weightOf(batch: readonly (T | E)[]): number {

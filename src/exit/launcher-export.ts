@@ -62,7 +62,10 @@ export class LauncherExport {
     return lane;
   }
 
-  /** The app's queue bound and export timeout; one request per export (each is a batch of the app's already). */
+  /**
+   * The app's queue bound, batch size and export timeout, in items: the app's small requests (it hands
+   * over whatever its schedule delay gathered) go out joined, as the app's own queue would have sent them.
+   */
   #batchConfig(signal: Signal): BatchConfig {
     if (this.#config === undefined) {
       const { loadConfig } = require('../config/load-config.js') as typeof import('../config/load-config.js');
@@ -71,7 +74,7 @@ export class LauncherExport {
     const config = this.#config;
     if (signal === 'metrics') return { scheduleDelayMs: 0, exportTimeoutMs: config.metricExportTimeoutMs, maxQueueSize: METRIC_POINTS_BOUND, maxExportBatchSize: 1 };
     const app = signal === 'traces' ? config.bsp : config.blrp;
-    return { scheduleDelayMs: 0, exportTimeoutMs: app.exportTimeoutMs, maxQueueSize: app.maxQueueSize, maxExportBatchSize: 1 };
+    return { scheduleDelayMs: 0, exportTimeoutMs: app.exportTimeoutMs, maxQueueSize: app.maxQueueSize, maxExportBatchSize: app.maxExportBatchSize };
   }
 
   /** The configs of the queues, for the exit bound (exitDeadlineMs). */

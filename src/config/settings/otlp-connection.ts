@@ -110,7 +110,7 @@ export const EXPORT_VIA_LAUNCHER = defineSetting({
   group: 'otlp',
   help: 'under the launcher, hand each batch to the launcher to send (survives the app being killed)',
   type: bool,
-  default: false,
+  default: true,
 });
 
 export const OTLP_SETTINGS = [
