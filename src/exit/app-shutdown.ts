@@ -16,7 +16,8 @@ import { beginLeaving, endLeaving, pendingGoesToTheLauncher } from '../export/le
 import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { ExitSend } from './exit-sends.js';
 import { detectHandoff, handOff } from './app-handoff.js';
-import { flushLiveBacklog } from './app-live-handoff.js';
+import { flushLiveBacklog, liveHandoff } from './app-live-handoff.js';
+import { setLiveHandover } from '../export/otlp/live-handover.js';
 import type { Pipeline } from './app-pipeline.js';
 import { markOwnSignalListener, signalExitListeners } from './own-signal-listeners.js';
 
@@ -58,7 +59,12 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
   // Under the launcher nothing pending holds the app: its exports in flight do not keep it alive, and
   // when it ends, what is left is the launcher's to send (no flush here that a slow collector could hold).
   const launcher = detectHandoff();
-  if (launcher) pendingGoesToTheLauncher();
+  if (launcher) {
+    pendingGoesToTheLauncher();
+    // OTEL_NODE_EXPORT_VIA_LAUNCHER: from now on the OTLP exporters hand each batch over as it is made.
+    const live = liveHandoff();
+    if (live !== undefined) setLiveHandover((send) => live.hand(send));
+  }
   let exited = false;
 
   const exportAllAtExit = (): void => {

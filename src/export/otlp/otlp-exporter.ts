@@ -18,7 +18,7 @@ import { partialSuccessWarnings } from './exporter/partial-success-warnings.js';
 import { itemBatches, splittingSender, type Batches } from './exporter/split-too-large.js';
 import { joinRequests, requestHalves, type EncodedRequest } from './exporter/request-halves.js';
 import { ITEM_NOUN } from './exporter/item-noun.js';
-import { liveHandoff, type LiveHandoff } from '../../exit/app-live-handoff.js';
+import { liveHandover, type LiveHandover } from './live-handover.js';
 import { transportFor } from './transport/for-protocol.js';
 import { describeTarget } from './transport/proxy-url.js';
 import { RetryingTransport, type BackoffOptions } from './transport/retry.js';
@@ -143,18 +143,18 @@ function refusingEmpty<T>(sender: OtlpSender<readonly T[]>): Exporter<T> {
 
 /**
  * Under the launcher with OTEL_NODE_EXPORT_VIA_LAUNCHER, each batch is encoded here and handed to the
- * launcher, which sends it (src/exit/app-live-handoff.ts); without, the app sends it itself.
+ * launcher, which sends it (./live-handover.ts); without, the app sends it itself.
  */
 export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T> {
   const { signal, config } = opts;
   const encode = config.protocol === 'http/json' ? opts.encodeJson : opts.encodeProtobuf;
-  const live = liveHandoff();
+  const live = liveHandover();
   if (live !== undefined) return refusingEmpty(handingOver(signal, config, encode, opts.countItems ?? ((batch) => batch.length), live));
   return refusingEmpty(otlpSender(signal, config, itemBatches(encode), opts.backoff, opts.maxRequestBytes));
 }
 
 /** The app's side of OTEL_NODE_EXPORT_VIA_LAUNCHER: a batch written to the launcher is exported, for good. */
-function handingOver<T>(signal: Signal, config: OtlpSignalConfig, encode: (batch: readonly T[]) => Uint8Array, countItems: (batch: readonly T[]) => number, live: LiveHandoff): OtlpSender<readonly T[]> {
+function handingOver<T>(signal: Signal, config: OtlpSignalConfig, encode: (batch: readonly T[]) => Uint8Array, countItems: (batch: readonly T[]) => number, live: LiveHandover): OtlpSender<readonly T[]> {
   const lifecycle = new ExporterShutdown();
   const idle = new InFlightCount();
   const closed: Transport = { send: (_b, _d, done) => process.nextTick(done, EXPORT_OK), shutdown: () => Promise.resolve() };
@@ -172,7 +172,7 @@ function handingOver<T>(signal: Signal, config: OtlpSignalConfig, encode: (batch
         process.nextTick(safeCall, done, failure(`OTLP ${signal} encoding failed`, 'ENCODE', err));
         return;
       }
-      const handed = live.hand({ signal, config, body, live: { items: countItems(batch) } });
+      const handed = live({ signal, config, body, live: { items: countItems(batch) } });
       // Refused (the launcher is behind, or gone): not retryable, so the batch queue drops and counts it.
       process.nextTick(safeCall, done, handed === 'handed' ? EXPORT_OK : failure(`the launcher did not take the ${signal} (${handed})`, 'LAUNCHER_' + handed.toUpperCase().replace(' ', '_')));
     },
