@@ -16,6 +16,8 @@ import { encodeFrame, type ExitSend } from './exit-sends.js';
 export const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
 /** How soon a waiting backlog is tried again. */
 const RETRY_WRITE_MS = 5;
+/** At exit, how long the backlog may take to go out: a launcher that does not read would otherwise hold the exit. */
+const EXIT_FLUSH_MS = 1000;
 
 export type HandResult = 'handed' | 'backlog full' | 'launcher gone';
 
@@ -37,6 +39,7 @@ export class LiveHandoff {
     const socket = new Socket({ fd, readable: false, writable: true });
     socket.on('error', () => undefined);
     socket.unref();
+    heldSockets.push(socket);
   }
 
   /** Bytes written to the launcher's socket so far would not be lost; this many still wait here. */
@@ -67,7 +70,24 @@ export class LiveHandoff {
   flushBacklog(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    while (this.#backlog.length > 0 && !this.#gone) this.#drain();
+    const giveUp = Date.now() + EXIT_FLUSH_MS;
+    while (this.#backlog.length > 0 && !this.#gone) {
+      this.#drain();
+      if (this.#backlog.length > 0 && Date.now() > giveUp) {
+        diag.debug(`the launcher did not read ${this.#backlogBytes} bytes of handed-over telemetry within ${EXIT_FLUSH_MS} ms at exit; dropped`);
+        // A torn frame would make the launcher drop the exit frames after it: none follow (gone).
+        this.#gone = true;
+        this.#backlog = [];
+        this.#backlogBytes = 0;
+      }
+    }
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** After flushBacklog: whether the stream is still whole, so the exit frames may follow. */
+  get usable(): boolean {
+    return !this.#gone;
   }
 
   #push(chunk: Buffer): void {
@@ -107,6 +127,9 @@ export class LiveHandoff {
   }
 }
 
+/** The sockets opened for O_NONBLOCK, held so that no collection of theirs ever closes the fd. */
+const heldSockets: object[] = [];
+
 let live: LiveHandoff | undefined | null = null;
 
 /** The live handoff of this process, or undefined when there is no launcher (or the setting is off). Made once. */
@@ -125,7 +148,12 @@ export function liveHandoff(): LiveHandoff | undefined {
   return live;
 }
 
-/** At exit (app-handoff.ts): the live backlog, if any, before the exit frames. */
-export function flushLiveBacklog(): void {
-  if (live !== null && live !== undefined) live.flushBacklog();
+/**
+ * At exit (app-shutdown.ts): the live backlog, if any, before the exit frames. False when the stream is
+ * no longer whole (the launcher gone, or not reading): then no exit frame may follow.
+ */
+export function flushLiveBacklog(): boolean {
+  if (live === null || live === undefined) return true;
+  live.flushBacklog();
+  return live.usable;
 }

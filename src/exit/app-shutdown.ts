@@ -81,7 +81,7 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
       }
     }
     // What waits for the launcher to read goes first: the exit frames follow it on the same stream.
-    if (launcher) flushLiveBacklog();
+    if (launcher && !flushLiveBacklog()) return;
     if (sends.length === 0) return;
     // Under the launcher, the launcher sends them after we are gone (lossless, and no wait here). It says
     // an unreachable collector as we would, unless we said so already.

@@ -83,6 +83,8 @@ function observed(base: Transport, outages: OutageReporter): Transport {
 
 /** One signal's exporter of batches B (the app's items, or requests its app encoded: the launcher's). */
 interface OtlpSender<B> {
+  /** A shut-down exporter refuses every batch, an empty one too. */
+  readonly isShutdown: boolean;
   export(batch: B, done: (result: ExportResult) => void): void;
   shutdown(): Promise<void>;
   onTheWire(): boolean;
@@ -100,6 +102,9 @@ function otlpSender<B>(signal: Signal, config: OtlpSignalConfig, batches: Batche
   const lifecycle = new ExporterShutdown();
 
   return {
+    get isShutdown() {
+      return lifecycle.isShutdown;
+    },
     export(batch: B, done: (result: ExportResult) => void): void {
       if (lifecycle.isShutdown) {
         process.nextTick(safeCall, done, failure(`OTLP ${signal} exporter is shut down`, 'SHUTDOWN'));
@@ -133,7 +138,7 @@ function otlpSender<B>(signal: Signal, config: OtlpSignalConfig, batches: Batche
 function refusingEmpty<T>(sender: OtlpSender<readonly T[]>): Exporter<T> {
   return {
     export(batch, done) {
-      if (batch.length === 0) process.nextTick(safeCall, done, EXPORT_OK); // the spec says not to send empty envelopes
+      if (batch.length === 0 && !sender.isShutdown) process.nextTick(safeCall, done, EXPORT_OK); // the spec says not to send empty envelopes
       else sender.export(batch, done);
     },
     shutdown: () => sender.shutdown(),
@@ -159,6 +164,9 @@ function handingOver<T>(signal: Signal, config: OtlpSignalConfig, encode: (batch
   const idle = new InFlightCount();
   const closed: Transport = { send: (_b, _d, done) => process.nextTick(done, EXPORT_OK), shutdown: () => Promise.resolve() };
   return {
+    get isShutdown() {
+      return lifecycle.isShutdown;
+    },
     export(batch, done) {
       if (lifecycle.isShutdown) {
         process.nextTick(safeCall, done, failure(`OTLP ${signal} exporter is shut down`, 'SHUTDOWN'));
@@ -198,7 +206,7 @@ export function createOtlpRequestExporter(signal: Signal, config: OtlpSignalConf
   );
   return {
     export(batch, done) {
-      if (batch.length === 0) {
+      if (batch.length === 0 && !sender.isShutdown) {
         process.nextTick(safeCall, done, EXPORT_OK);
         return;
       }
