@@ -49,7 +49,7 @@ export function runCommand(command: string, args: readonly string[], env: NodeJS
     stdio: ['inherit', 'inherit', 'inherit', 'pipe', 'pipe'],
     env: { ...env, [HANDOFF_FD_VAR]: String(HANDOFF_FD), [LINK_FD_VAR]: String(LINK_FD) },
   });
-  const handoff = new HandoffCollector(child.stdio[HANDOFF_FD] as Readable);
+  const handoff = new HandoffCollector(child.stdio[HANDOFF_FD] as Readable, env);
   const link = child.stdio[LINK_FD] as Socket;
   let finished = false;
 

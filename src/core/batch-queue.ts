@@ -40,8 +40,11 @@ export class BatchQueue<T, E = never> {
   readonly #signal: Signal | undefined;
   #queue: (T | E)[] = [];
   #inFlight: readonly (T | E)[] | undefined;
-  /** #inFlight's length (0 when none): counted against maxQueueSize with #queue. */
+  /** #inFlight's weight (0 when none): counted against maxQueueSize with #queuedWeight. */
   #inFlightSize = 0;
+  /** #queue's weight: its length, unless the queue was given a weigh function. */
+  #queuedWeight = 0;
+  readonly #weigh: ((item: T | E) => number) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #soon: NodeJS.Timeout | undefined;
   /** The wait before a kept batch is exported again; nothing else is exported meanwhile. */
@@ -66,10 +69,13 @@ export class BatchQueue<T, E = never> {
 
   /**
    * `what` names the items in diagnostics ("spans", "log records"); the queue's drops also count as
-   * `signal`'s, process-wide (core/dropped-counts.ts), when it is given.
+   * `signal`'s, process-wide (core/dropped-counts.ts), when it is given. `weigh`: what an item counts
+   * for, against maxQueueSize and in drop counts (the launcher's queue of requests counts their spans);
+   * default 1; maxExportBatchSize then bounds a batch's weight too (at least one item per batch).
    */
-  constructor(exporter: PreparingExporter<T, E>, config: BatchConfig, what: string, signal?: Signal) {
+  constructor(exporter: PreparingExporter<T, E>, config: BatchConfig, what: string, signal?: Signal, weigh?: (item: T | E) => number) {
     this.#exporter = exporter;
+    this.#weigh = weigh;
     this.#config = config;
     this.#what = what;
     this.#signal = signal;
@@ -91,9 +97,9 @@ export class BatchQueue<T, E = never> {
     return this.#dropped;
   }
 
-  /** Items held, queued or in flight: what the bound counts. */
+  /** Items held, queued or in flight: what the bound counts (weighed, when the queue weighs). */
   get size(): number {
-    return this.#queue.length + this.#inFlightSize;
+    return this.#queuedWeight + this.#inFlightSize;
   }
 
   hasPending(): boolean {
@@ -111,13 +117,15 @@ export class BatchQueue<T, E = never> {
    */
   addWithin(item: T, bound: number): void {
     if (this.#shutDown) return;
-    if (this.#queue.length + this.#inFlightSize >= bound) {
-      this.#drop(1);
+    const weight = this.#weigh === undefined ? 1 : this.#weigh(item);
+    if (this.#queuedWeight + this.#inFlightSize + weight > bound) {
+      this.#drop(weight);
       // Key and message are built once: with the collector down this runs on every request.
       warnOnce(this.#queueFullKey, this.#queueFullMessage);
       return;
     }
     this.#queue.push(item);
+    this.#queuedWeight += weight;
     if (this.#slice === undefined && this.#queue.length - this.#prepared >= PREPARE_AFTER) this.#prepareSoon();
     // A kept batch waits out its backoff, and what came after it waits behind it.
     if (this.#backoff !== undefined) return;
@@ -135,6 +143,7 @@ export class BatchQueue<T, E = never> {
     if (this.#inFlight !== undefined && inFlight === undefined) diag.debug(`left ${this.#inFlight.length} ${this.#what} on the wire at exit to the collector`);
     const items = inFlight === undefined ? this.#queue : [...inFlight, ...this.#queue];
     this.#queue = [];
+    this.#queuedWeight = 0;
     this.#prepared = 0;
     this.#inFlight = undefined;
     this.#inFlightSize = 0;
@@ -233,17 +242,18 @@ export class BatchQueue<T, E = never> {
       this.#notify();
       return;
     }
-    const batch = this.#queue.length <= this.#config.maxExportBatchSize
-      ? this.#queue
-      : this.#queue.slice(0, this.#config.maxExportBatchSize);
+    const take = this.#weigh === undefined ? this.#config.maxExportBatchSize : this.#itemsWithin(this.#config.maxExportBatchSize);
+    const batch = this.#queue.length <= take ? this.#queue : this.#queue.slice(0, take);
     this.#queue = batch === this.#queue ? [] : this.#queue.slice(batch.length);
     // The batch is held until its export is over: what the slices did not reach is prepared now, so it
     // holds encoded items (bytes off the heap), not spans whose object graphs every scavenge would copy.
     const prepare = this.#exporter.prepare;
     if (prepare !== undefined) for (let i = this.#prepared; i < batch.length; i++) batch[i] = prepare.call(this.#exporter, batch[i]!);
     this.#prepared = Math.max(0, this.#prepared - batch.length);
+    const batchWeight = this.#weightOf(batch);
+    this.#queuedWeight -= batchWeight;
     this.#inFlight = batch;
-    this.#inFlightSize = batch.length;
+    this.#inFlightSize = batchWeight;
 
     let settled = false;
     const timeoutMs = this.#config.exportTimeoutMs;
@@ -264,9 +274,9 @@ export class BatchQueue<T, E = never> {
         diag.debug(`exported ${batch.length} ${this.#what}`);
       } else {
         this.#failedExports++;
-        if (result.retryable && ours && !this.#shutDown) this.#keep(batch, result);
+        if (result.retryable && ours && !this.#shutDown) this.#keep(batch, batchWeight, result);
         else if (ours) {
-          this.#drop(batch.length);
+          this.#drop(batchWeight);
           diag.debug(`dropped ${batch.length} ${this.#what} after a failed export: ${result.error.message}`);
         }
       }
@@ -286,8 +296,9 @@ export class BatchQueue<T, E = never> {
   }
 
   /** A failed batch back at the head of the queue, exported again after the backoff. */
-  #keep(batch: readonly (T | E)[], result: ExportResult & { ok: false }): void {
+  #keep(batch: readonly (T | E)[], weight: number, result: ExportResult & { ok: false }): void {
     this.#failuresInARow++;
+    this.#queuedWeight += weight;
     // Every item of the batch went through prepare() before the export.
     this.#prepared = this.#exporter.prepare === undefined ? 0 : batch.length + this.#prepared;
     this.#queue = batch.concat(this.#queue);
@@ -298,6 +309,29 @@ export class BatchQueue<T, E = never> {
     if (diag.isEnabled('debug')) {
       diag.debug(`kept ${batch.length} ${this.#what} after a failed export (${result.error.message}); next try in ${delay} ms, ${this.#queue.length} queued`);
     }
+  }
+
+  /** Weighed queues: how many items from the head weigh at most `bound` together (at least one). */
+  #itemsWithin(bound: number): number {
+    const weigh = this.#weigh!;
+    const queue = this.#queue;
+    let weight = 0;
+    let count = 0;
+    while (count < queue.length) {
+      const next = weigh(queue[count]!);
+      if (count > 0 && weight + next > bound) break;
+      weight += next;
+      count++;
+    }
+    return count;
+  }
+
+  #weightOf(batch: readonly (T | E)[]): number {
+    const weigh = this.#weigh;
+    if (weigh === undefined) return batch.length;
+    let weight = 0;
+    for (const item of batch) weight += weigh(item);
+    return weight;
   }
 
   #notify(): void {

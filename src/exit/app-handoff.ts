@@ -24,6 +24,11 @@ export function detectHandoff(): boolean {
   return handoffFd !== undefined;
 }
 
+/** The handoff's fd, for the live handoff (app-live-handoff.ts) too: one stream, one writer at a time. */
+export function handoffFdOf(): number | undefined {
+  return detectHandoff() ? handoffFd! : undefined;
+}
+
 function writeFully(fd: number, data: Buffer): void {
   let offset = 0;
   while (offset < data.length) {

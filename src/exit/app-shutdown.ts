@@ -16,6 +16,8 @@ import { beginLeaving, endLeaving, pendingGoesToTheLauncher } from '../export/le
 import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { ExitSend } from './exit-sends.js';
 import { detectHandoff, handOff } from './app-handoff.js';
+import { flushLiveBacklog, liveHandoff } from './app-live-handoff.js';
+import { setLiveHandover } from '../export/otlp/live-handover.js';
 import type { Pipeline } from './app-pipeline.js';
 import { markOwnSignalListener, signalExitListeners } from './own-signal-listeners.js';
 
@@ -57,7 +59,12 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
   // Under the launcher nothing pending holds the app: its exports in flight do not keep it alive, and
   // when it ends, what is left is the launcher's to send (no flush here that a slow collector could hold).
   const launcher = detectHandoff();
-  if (launcher) pendingGoesToTheLauncher();
+  if (launcher) {
+    pendingGoesToTheLauncher();
+    // OTEL_NODE_EXPORT_VIA_LAUNCHER: from now on the OTLP exporters hand each batch over as it is made.
+    const live = liveHandoff();
+    if (live !== undefined) setLiveHandover((send) => live.hand(send));
+  }
   let exited = false;
 
   const exportAllAtExit = (): void => {
@@ -73,6 +80,8 @@ export function installShutdown(pipelines: readonly Pipeline[], flushTimeoutMs: 
         diag.debug(`exporting ${pipeline.name} at exit failed: ${String(error)}`);
       }
     }
+    // What waits for the launcher to read goes first: the exit frames follow it on the same stream.
+    if (launcher && !flushLiveBacklog()) return;
     if (sends.length === 0) return;
     // Under the launcher, the launcher sends them after we are gone (lossless, and no wait here). It says
     // an unreachable collector as we would, unless we said so already.

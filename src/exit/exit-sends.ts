@@ -14,6 +14,12 @@ export interface ExitSend {
   readonly body: Uint8Array;
   /** The app already warned that this collector is unreachable: whoever sends this does not say it again. */
   readonly outageSaid?: boolean;
+  /**
+   * Handed over while the app runs (OTEL_NODE_EXPORT_VIA_LAUNCHER): the launcher queues it and sends it
+   * with retries (launcher-export.ts) rather than once at exit. `items` (spans, log records, metric data
+   * points) is what its queue bound and drop counts count.
+   */
+  readonly live?: { readonly items: number };
 }
 
 /** A request's description without its body: a frame's header, and what the sender process reads from OTEL_INSTRUMENT_EXIT_SENDS. */
@@ -22,6 +28,7 @@ export interface ExitSendHeader {
   readonly config: OtlpSignalConfig;
   readonly length: number;
   readonly outageSaid?: boolean;
+  readonly live?: { readonly items: number };
 }
 
 export interface ExitFrame {
@@ -31,7 +38,7 @@ export interface ExitFrame {
 
 /** App side: one request as a frame. */
 export function encodeFrame(send: ExitSend): Buffer {
-  const header: ExitSendHeader = { signal: send.signal, config: send.config, length: send.body.byteLength, outageSaid: send.outageSaid };
+  const header: ExitSendHeader = { signal: send.signal, config: send.config, length: send.body.byteLength, outageSaid: send.outageSaid, live: send.live };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const frame = Buffer.allocUnsafe(4 + json.length + send.body.byteLength);
   frame.writeUInt32BE(json.length, 0);

@@ -1,10 +1,13 @@
 // The launcher's side of the exit handoff (app-handoff.ts): collect the frames
 // the child writes on its way out, and once it has exited send them, bounded from its exit by
 // OTEL_NODE_EXIT_EXPORT_TIMEOUT (and each export's timeout). The sending code loads only when something was handed over.
+// Frames handed over while the app runs (OTEL_NODE_EXPORT_VIA_LAUNCHER, app-live-handoff.ts) are queued and
+// sent as they come (launcher-export.ts); what their queues still hold at the app's end is sent within the same bound.
 
 import type { Readable } from 'node:stream';
 import { diag } from '../diag/log.js';
 import { decodeFrames, exitDeadlineMs, type ExitFrame } from './exit-sends.js';
+import type { LauncherExport } from './launcher-export.js';
 
 /** After the child exits, how long to wait for the socket's end (a grandchild may hold it open). */
 const DRAIN_MS = 200;
@@ -13,10 +16,17 @@ export class HandoffCollector {
   #buffer: Buffer = Buffer.alloc(0);
   #ended = false;
   readonly #endWaiters: Array<() => void> = [];
+  /** Complete frames of the exit handoff, in order; live frames go to #live instead. */
+  readonly #exitFrames: ExitFrame[] = [];
+  readonly #env: NodeJS.ProcessEnv;
+  #live: LauncherExport | undefined;
 
-  constructor(stream: Readable) {
+  /** `env`: the child's environment, for the live export's queue settings. */
+  constructor(stream: Readable, env: NodeJS.ProcessEnv = process.env) {
+    this.#env = env;
     stream.on('data', (chunk: Buffer) => {
       this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+      this.#takeFrames();
     });
     const end = (): void => {
       this.#ended = true;
@@ -27,9 +37,30 @@ export class HandoffCollector {
     stream.on('error', end); // e.g. ECONNRESET when the child dies: what was read is kept
   }
 
-  /** Complete frames received so far (a torn last frame is dropped). */
+  /** Takes the complete frames out of the buffer: live ones are queued now, exit ones kept for the end. */
+  #takeFrames(): void {
+    const frames = decodeFrames(this.#buffer);
+    if (frames.length === 0) return;
+    const last = frames[frames.length - 1]!.body;
+    const consumed = last.byteOffset - this.#buffer.byteOffset + last.byteLength;
+    // The rest is a frame still arriving: copied, so the chunk of the frames taken is not held by it.
+    this.#buffer = consumed === this.#buffer.length ? Buffer.alloc(0) : Buffer.from(this.#buffer.subarray(consumed));
+    for (const frame of frames) {
+      if (frame.header.live === undefined) {
+        this.#exitFrames.push(frame);
+        continue;
+      }
+      if (this.#live === undefined) {
+        const { LauncherExport } = require('./launcher-export.js') as typeof import('./launcher-export.js');
+        this.#live = new LauncherExport(this.#env);
+      }
+      this.#live.add(frame.header, frame.body);
+    }
+  }
+
+  /** Complete exit frames received so far (a torn last frame is dropped). */
   frames(): ExitFrame[] {
-    return decodeFrames(this.#buffer);
+    return this.#exitFrames;
   }
 
   /**
@@ -49,18 +80,19 @@ export class HandoffCollector {
       });
     }
     const frames = this.frames();
-    if (frames.length === 0) return;
+    const live = this.#live;
+    if (frames.length === 0 && (live === undefined || live.idle)) return;
     const { sendRequests } = require('./send-requests.js') as typeof import('./send-requests.js');
-    const deadline = started + exitDeadlineMs(frames.map(({ header }) => header), boundMs);
+    const deadline = started + exitDeadlineMs([...frames.map(({ header }) => header), ...(live?.configs() ?? [])], boundMs);
     let timer: NodeJS.Timeout | undefined;
     const delivered = await Promise.race([
-      sendRequests(frames, deadline),
+      Promise.all([sendRequests(frames, deadline), live?.flush(deadline) ?? true]).then(([exit, queued]) => exit && queued),
       new Promise<false>((resolve) => {
         timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
       }),
     ]);
     clearTimeout(timer);
-    const what = frames.map(({ header }) => header.signal).join(', ');
+    const what = [...new Set([...frames.map(({ header }) => header.signal), ...(live?.configs() ?? []).map(({ signal }) => signal)])].join(', ');
     const took = Date.now() - started;
     if (delivered) diag.debug(`launcher: sent the ${what} the app handed over at exit, in ${took} ms`);
     else diag.debug(`launcher: could not deliver all of the ${what} the app handed over at exit (${took} ms); they are dropped`);

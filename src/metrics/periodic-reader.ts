@@ -26,7 +26,7 @@ function withTimeout(work: Promise<void>, ms: number): Promise<void> {
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
-function pointCount(rm: ResourceMetrics): number {
+export function pointCount(rm: ResourceMetrics): number {
   let count = 0;
   for (const scope of rm.scopeMetrics) for (const metric of scope.metrics) count += metric.points.length;
   return count;

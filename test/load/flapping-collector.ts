@@ -1,7 +1,8 @@
 // An express app under sustained load for several minutes while the collector
 // flaps: it answers, then refuses (gRPC UNAVAILABLE), then is gone (connection refused), in cycles.
 // Throughput must stay within the benchmark's bounds of the uninstrumented app, RSS must stay flat,
-// and what is exported once the collector is back must arrive. Run by .ci/run after `npm test`
+// what is exported once the collector is back must arrive, and no span id may be accepted twice (a batch
+// sent by two processes, or again after the collector took it). Run by .ci/run after `npm test`
 // (it takes minutes, so it is not part of it): node dist/test/load/flapping-collector.js [seconds]
 // Needs wrk and taskset; the app runs on core 0, wrk on core 1.
 
@@ -9,7 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../support/free-port.js';
-import { GrpcReceiver } from '../support/otlp-receiver.js';
+import { GrpcReceiver, type SpanIdTally } from '../support/otlp-receiver.js';
 import { CLI, ROOT } from '../support/run-cli.js';
 
 const TOTAL_S = Number(process.argv[2] ?? 180);
@@ -120,7 +121,9 @@ async function main(): Promise<void> {
 
   // The instrumented app against a flapping collector.
   const collectorPort = await freePort();
-  const startReceiver = () => GrpcReceiver.start({ port: collectorPort, keep: false });
+  // One tally across the restarts: a span the collector took before an outage must not come again after it.
+  const spanIds: SpanIdTally = { seen: new Set(), duplicates: 0 };
+  const startReceiver = () => GrpcReceiver.start({ port: collectorPort, keep: false, spanIds });
   let receiver: GrpcReceiver | undefined = await startReceiver();
   let arrivedBefore = 0; // spans counted by receivers closed in the outages
   const appPort = await freePort();
@@ -185,13 +188,15 @@ async function main(): Promise<void> {
   console.log(
     `\nsummary: ${rows.length} windows of ${WINDOW_S} s; req/s vs uninstrumented: median ${median(ratios).toFixed(2)}x, lowest ${Math.min(...ratios).toFixed(2)}x; ` +
       `RSS ${rows[0]!.rss.toFixed(1)} MB after the first window, ${rows.at(-1)!.rss.toFixed(1)} MB at the end (+${rssGrowth.toFixed(1)} MB after the first minute, uninstrumented ${plainRss.toFixed(1)} MB); ` +
-      `${total} spans received in all, ${arrived} of them in the last window after the outages`,
+      `${total} spans received in all, ${arrived} of them in the last window after the outages; ` +
+      `${spanIds.seen.size} distinct span ids accepted, ${spanIds.duplicates} accepted more than once`,
   );
   const failures: string[] = [];
   if (median(ratios) < MIN_MEDIAN_RATIO) failures.push(`median throughput ${median(ratios).toFixed(2)}x is below ${MIN_MEDIAN_RATIO}x`);
   if (Math.min(...ratios) < MIN_WINDOW_RATIO) failures.push(`a window fell to ${Math.min(...ratios).toFixed(2)}x (bound ${MIN_WINDOW_RATIO}x)`);
   if (rssGrowth > MAX_RSS_GROWTH_MB) failures.push(`RSS grew ${rssGrowth.toFixed(1)} MB after the first minute (bound ${MAX_RSS_GROWTH_MB} MB)`);
   if (arrived === 0) failures.push('nothing arrived once the collector was back');
+  if (spanIds.duplicates > 0) failures.push(`${spanIds.duplicates} span ids were accepted more than once`);
   if (failures.length > 0) {
     console.error(`FAILED: ${failures.join('; ')}`);
     process.exit(1);

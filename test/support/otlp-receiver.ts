@@ -18,7 +18,7 @@ export {
   type FlatMetricPoint,
   type FlatSpan,
 } from './otlp-receiver/flatten.js';
-export type { ReceivedRequest, ReceiverOptions, ScriptedResponse, TlsServerOptions } from './otlp-receiver/base-receiver.js';
+export type { ReceivedRequest, ReceiverOptions, ScriptedResponse, SpanIdTally, TlsServerOptions } from './otlp-receiver/base-receiver.js';
 export { GrpcReceiver, startGrpcReceiver } from './otlp-receiver/grpc-receiver.js';
 export { HttpReceiver, startHttpReceiver } from './otlp-receiver/http-receiver.js';
 export { makeTestSpan, TEST_RESOURCE, TEST_SCOPE } from './otlp-receiver/fixtures.js';

@@ -15,7 +15,10 @@ import { ExporterShutdown } from './exporter/exporter-shutdown.js';
 import { InFlightCount } from './exporter/in-flight-count.js';
 import { OutageReporter } from './exporter/outage-reporter.js';
 import { partialSuccessWarnings } from './exporter/partial-success-warnings.js';
-import { splittingSender } from './exporter/split-too-large.js';
+import { itemBatches, splittingSender, type Batches } from './exporter/split-too-large.js';
+import { joinRequests, requestHalves, type EncodedRequest } from './exporter/request-halves.js';
+import { ITEM_NOUN } from './exporter/item-noun.js';
+import { liveHandover, type LiveHandover } from './live-handover.js';
 import { transportFor } from './transport/for-protocol.js';
 import { describeTarget } from './transport/proxy-url.js';
 import { RetryingTransport, type BackoffOptions } from './transport/retry.js';
@@ -32,6 +35,8 @@ export interface OtlpExporterOptions<T> {
   readonly backoff?: Partial<BackoffOptions>;
   /** Requests above this (before compression) are split, or dropped when one item is still too large. Default 64 MiB. */
   readonly maxRequestBytes?: number;
+  /** What a batch counts as in drop counts (metrics: data points); default: its length. */
+  readonly countItems?: (batch: readonly T[]) => number;
 }
 
 function safeCall(done: (r: ExportResult) => void, result: ExportResult): void {
@@ -76,32 +81,33 @@ function observed(base: Transport, outages: OutageReporter): Transport {
   };
 }
 
+/** One signal's exporter of batches B (the app's items, or requests its app encoded: the launcher's). */
+interface OtlpSender<B> {
+  /** A shut-down exporter refuses every batch, an empty one too. */
+  readonly isShutdown: boolean;
+  export(batch: B, done: (result: ExportResult) => void): void;
+  shutdown(): Promise<void>;
+  onTheWire(): boolean;
+}
+
 /** Transport, retries, 413 splitting, warnings and shutdown for one signal; each part is in ./exporter/. */
-export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T> {
-  const { signal, config } = opts;
+function otlpSender<B>(signal: Signal, config: OtlpSignalConfig, batches: Batches<B>, backoff: Partial<BackoffOptions> | undefined, maxRequestBytes: number | undefined): OtlpSender<B> {
   // Warnings name the proxy too when there is one: `https://collector/v1/traces through the proxy http://proxy:3128`.
   const url = describeTarget(config);
   const outages = new OutageReporter(signal, config, url);
   const base = transportOrSetupFailure(signal, config, url, partialSuccessWarnings(signal, url));
-  const transport = new RetryingTransport(observed(base, outages), opts.backoff);
-  const send = splittingSender<T>({
-    signal,
-    url,
-    encode: config.protocol === 'http/json' ? opts.encodeJson : opts.encodeProtobuf,
-    transport,
-    maxRequestBytes: opts.maxRequestBytes ?? MAX_REQUEST_BYTES,
-  });
+  const transport = new RetryingTransport(observed(base, outages), backoff);
+  const send = splittingSender<B>({ signal, url, batches, transport, maxRequestBytes: maxRequestBytes ?? MAX_REQUEST_BYTES });
   const inFlight = new InFlightCount();
   const lifecycle = new ExporterShutdown();
 
   return {
-    export(batch: readonly T[], done: (result: ExportResult) => void): void {
+    get isShutdown() {
+      return lifecycle.isShutdown;
+    },
+    export(batch: B, done: (result: ExportResult) => void): void {
       if (lifecycle.isShutdown) {
         process.nextTick(safeCall, done, failure(`OTLP ${signal} exporter is shut down`, 'SHUTDOWN'));
-        return;
-      }
-      if (batch.length === 0) {
-        process.nextTick(safeCall, done, EXPORT_OK); // the spec says not to send empty envelopes
         return;
       }
       const deadlineMs = config.timeoutMs > 0 ? Date.now() + config.timeoutMs : Infinity;
@@ -125,6 +131,96 @@ export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T>
     // One export is in flight at a time per batch queue. A 413's second half not yet sent is the one case
     // where part of a batch counts as on the wire while the rest is not (then the rest is lost at exit).
     onTheWire: () => transport.onTheWire() > 0,
+  };
+}
+
+/** The spec's rule for an empty batch, before anything else: nothing to send. */
+function refusingEmpty<T>(sender: OtlpSender<readonly T[]>): Exporter<T> {
+  return {
+    export(batch, done) {
+      if (batch.length === 0 && !sender.isShutdown) process.nextTick(safeCall, done, EXPORT_OK); // the spec says not to send empty envelopes
+      else sender.export(batch, done);
+    },
+    shutdown: () => sender.shutdown(),
+    onTheWire: () => sender.onTheWire(),
+  };
+}
+
+/**
+ * Under the launcher with OTEL_NODE_EXPORT_VIA_LAUNCHER, each batch is encoded here and handed to the
+ * launcher, which sends it (./live-handover.ts); without, the app sends it itself.
+ */
+export function createOtlpExporter<T>(opts: OtlpExporterOptions<T>): Exporter<T> {
+  const { signal, config } = opts;
+  const encode = config.protocol === 'http/json' ? opts.encodeJson : opts.encodeProtobuf;
+  const live = liveHandover();
+  if (live !== undefined) return refusingEmpty(handingOver(signal, config, encode, opts.countItems ?? ((batch) => batch.length), live));
+  return refusingEmpty(otlpSender(signal, config, itemBatches(encode), opts.backoff, opts.maxRequestBytes));
+}
+
+/** The app's side of OTEL_NODE_EXPORT_VIA_LAUNCHER: a batch written to the launcher is exported, for good. */
+function handingOver<T>(signal: Signal, config: OtlpSignalConfig, encode: (batch: readonly T[]) => Uint8Array, countItems: (batch: readonly T[]) => number, live: LiveHandover): OtlpSender<readonly T[]> {
+  const lifecycle = new ExporterShutdown();
+  const idle = new InFlightCount();
+  const closed: Transport = { send: (_b, _d, done) => process.nextTick(done, EXPORT_OK), shutdown: () => Promise.resolve() };
+  return {
+    get isShutdown() {
+      return lifecycle.isShutdown;
+    },
+    export(batch, done) {
+      if (lifecycle.isShutdown) {
+        process.nextTick(safeCall, done, failure(`OTLP ${signal} exporter is shut down`, 'SHUTDOWN'));
+        return;
+      }
+      let body: Uint8Array;
+      try {
+        body = encode(batch);
+      } catch (err) {
+        diag.warn(`OTLP ${signal}: could not encode ${batch.length} ${ITEM_NOUN[signal]}: ${(err as Error)?.message ?? String(err)}`);
+        process.nextTick(safeCall, done, failure(`OTLP ${signal} encoding failed`, 'ENCODE', err));
+        return;
+      }
+      const handed = live({ signal, config, body, live: { items: countItems(batch) } });
+      // Refused (the launcher is behind, or gone): not retryable, so the batch queue drops and counts it.
+      process.nextTick(safeCall, done, handed === 'handed' ? EXPORT_OK : failure(`the launcher did not take the ${signal} (${handed})`, 'LAUNCHER_' + handed.toUpperCase().replace(' ', '_')));
+    },
+    shutdown: () => lifecycle.shutdown(closed, idle),
+    // The export in flight was written (or refused) when export() returned: never the exit's to send again.
+    onTheWire: () => true,
+  };
+}
+
+/**
+ * The launcher's side: an exporter of requests its app encoded (src/exit/launcher-export.ts), with the same
+ * transport, retries, outage reports, partial-success warnings and 413 halves as the app's own. A batch of
+ * several requests goes as one (requests joined, request-halves.ts).
+ */
+export function createOtlpRequestExporter(signal: Signal, config: OtlpSignalConfig, options: OtlpTraceExporterOptions = {}): Exporter<EncodedRequest> {
+  const json = config.protocol === 'http/json';
+  const sender = otlpSender<EncodedRequest>(
+    signal,
+    config,
+    { encode: (request) => request.body, count: (request) => request.items, halves: (request) => requestHalves(signal, json, request) },
+    options.backoff,
+    options.maxRequestBytes,
+  );
+  return {
+    export(batch, done) {
+      if (batch.length === 0 && !sender.isShutdown) {
+        process.nextTick(safeCall, done, EXPORT_OK);
+        return;
+      }
+      let request: EncodedRequest;
+      try {
+        request = batch.length === 1 ? batch[0]! : joinRequests(signal, json, batch);
+      } catch (err) {
+        process.nextTick(safeCall, done, failure(`OTLP ${signal}: requests could not be joined`, 'ENCODE', err));
+        return;
+      }
+      sender.export(request, done);
+    },
+    shutdown: () => sender.shutdown(),
+    onTheWire: () => sender.onTheWire(),
   };
 }
 
@@ -154,6 +250,12 @@ export function createOtlpMetricsExporter(cfg: OtlpSignalConfig, options: OtlpTr
     encodeJson: (batch) => (require('./encode-json/metrics.js') as typeof import('./encode-json/metrics.js')).encodeMetricsRequestJson(batch),
     backoff: options.backoff,
     maxRequestBytes: options.maxRequestBytes,
+    countItems: (batch) => {
+      const { pointCount } = require('../../metrics/periodic-reader.js') as typeof import('../../metrics/periodic-reader.js');
+      let points = 0;
+      for (const rm of batch) points += pointCount(rm);
+      return points;
+    },
   });
   return {
     export(batch, done) {

@@ -65,6 +65,17 @@ export interface ReceiverOptions {
    * runs; `received` has the counts, `requests` stays empty.
    */
   readonly keep?: boolean;
+  /**
+   * With keep false: the span ids of the accepted requests go into `seen`, and each one already there
+   * counts in `duplicates`. Shared by the receivers of one run (a collector restarted on the same port).
+   */
+  readonly spanIds?: SpanIdTally;
+}
+
+/** Distinct span ids among accepted requests, across receivers (long load runs: nothing twice). */
+export interface SpanIdTally {
+  readonly seen: Set<string>;
+  duplicates: number;
 }
 
 /** An OTLP answer that tells the client its data was taken (success or partial success). */
@@ -79,6 +90,9 @@ export abstract class BaseReceiver {
   /** With keep false: spans, metric data points and log records received, and requests that failed to decode. */
   readonly received = { traces: 0, metrics: 0, logs: 0, undecodable: 0 };
   keep = true;
+  spanIds: SpanIdTally | undefined;
+  /** With keep false and spanIds: the span ids of the request just recorded, for answerFor. */
+  #lastSpanIds: string[] | undefined;
   #fallback: ScriptedResponse = {};
   port = 0;
   protected readonly events = new EventEmitter();
@@ -111,6 +125,14 @@ export abstract class BaseReceiver {
   protected answerFor(req: ReceivedRequest): ScriptedResponse {
     const r = this.nextResponse();
     if (this.keep && isAcceptance(r)) this.accepted.push(req);
+    const ids = this.#lastSpanIds;
+    this.#lastSpanIds = undefined;
+    if (ids !== undefined && this.spanIds !== undefined && isAcceptance(r)) {
+      for (const id of ids) {
+        if (this.spanIds.seen.has(id)) this.spanIds.duplicates++;
+        else this.spanIds.seen.add(id);
+      }
+    }
     return r;
   }
 
@@ -124,7 +146,11 @@ export abstract class BaseReceiver {
   protected record(req: ReceivedRequest): void {
     if (!this.keep) {
       if (req.body === undefined) this.received.undecodable++;
-      else if (req.signal === 'traces') this.received.traces += flattenSpans(req.body).length;
+      else if (req.signal === 'traces') {
+        const spans = flattenSpans(req.body);
+        this.received.traces += spans.length;
+        if (this.spanIds !== undefined) this.#lastSpanIds = spans.map((span) => span.spanId);
+      }
       else if (req.signal === 'logs') this.received.logs += flattenLogs(req.body).length;
       else this.received.metrics += flattenMetrics(req.body).reduce((n, m) => n + m.points.length, 0);
       return;

@@ -65,6 +65,7 @@ export class GrpcReceiver extends BaseReceiver {
     const host = opts.host ?? '127.0.0.1';
     const receiver = new GrpcReceiver(host, opts.tls !== undefined);
     receiver.keep = opts.keep ?? true;
+    receiver.spanIds = opts.spanIds;
     const creds =
       opts.tls === undefined
         ? grpc.ServerCredentials.createInsecure()

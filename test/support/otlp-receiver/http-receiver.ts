@@ -39,6 +39,7 @@ export class HttpReceiver extends BaseReceiver {
     const host = opts.host ?? '127.0.0.1';
     const receiver = new HttpReceiver(host, opts.tls);
     receiver.keep = opts.keep ?? true;
+    receiver.spanIds = opts.spanIds;
     await new Promise<void>((resolve, reject) => {
       receiver.#server.once('error', reject);
       receiver.#server.listen(opts.port ?? 0, host, () => {

@@ -1,5 +1,7 @@
-// Encodes and sends one batch. A request the collector refuses as too large (HTTP 413), or one above
-// our own size limit, is sent again as two halves, down to single items: what fits is kept.
+// Sends one batch. A request the collector refuses as too large (HTTP 413), or one above our own size
+// limit, is sent again as two halves, down to single items: what fits is kept. A batch is what the
+// exporter was given: the app's items, encoded here (itemBatches), or a request its app encoded already,
+// cut in halves as bytes (request-halves.ts), which is how the launcher applies the same rule.
 
 import type { Signal } from '../../../config/types.js';
 import type { ExportResult } from '../../../core/export-result.js';
@@ -8,36 +10,61 @@ import { failure, PAYLOAD_TOO_LARGE, type CodedError, type Transport } from '../
 import { ITEM_NOUN } from './item-noun.js';
 
 /** Sends `batch` before the absolute `deadlineMs`; calls `done` once, never throws. */
-export type SendBatch<T> = (batch: readonly T[], deadlineMs: number, done: (result: ExportResult) => void) => void;
+export type SendBatch<B> = (batch: B, deadlineMs: number, done: (result: ExportResult) => void) => void;
 
-export interface SplittingSenderOptions<T> {
+/** What the sender needs to know of a batch. */
+export interface Batches<B> {
+  /** The request body; may throw (an encoding failure drops the batch). */
+  encode(batch: B): Uint8Array;
+  /** How many items it holds, for the messages. */
+  count(batch: B): number;
+  /** Its two halves, or undefined when it cannot be cut (one item). */
+  halves(batch: B): [B, B] | undefined;
+}
+
+/** Arrays of items, encoded by `encode`. */
+export function itemBatches<T>(encode: (batch: readonly T[]) => Uint8Array): Batches<readonly T[]> {
+  return {
+    encode,
+    count: (batch) => batch.length,
+    halves: (batch) => {
+      if (batch.length < 2) return undefined;
+      const middle = batch.length >>> 1;
+      return [batch.slice(0, middle), batch.slice(middle)];
+    },
+  };
+}
+
+export interface SplittingSenderOptions<B> {
   readonly signal: Signal;
   /** The collector's URL, redacted, for the messages. */
   readonly url: string;
-  readonly encode: (batch: readonly T[]) => Uint8Array;
+  readonly batches: Batches<B>;
   readonly transport: Transport;
   readonly maxRequestBytes: number;
 }
 
-export function splittingSender<T>({ signal, url, encode, transport, maxRequestBytes }: SplittingSenderOptions<T>): SendBatch<T> {
-  const sendSplittable: SendBatch<T> = (batch, deadlineMs, done) => {
+export function splittingSender<B>({ signal, url, batches, transport, maxRequestBytes }: SplittingSenderOptions<B>): SendBatch<B> {
+  const sendSplittable: SendBatch<B> = (batch, deadlineMs, done) => {
     let body: Uint8Array;
     try {
-      body = encode(batch);
+      body = batches.encode(batch);
     } catch (err) {
-      diag.warn(`OTLP ${signal}: could not encode ${batch.length} ${ITEM_NOUN[signal]}: ${(err as Error)?.message ?? String(err)}`);
+      diag.warn(`OTLP ${signal}: could not encode ${batches.count(batch)} ${ITEM_NOUN[signal]}: ${(err as Error)?.message ?? String(err)}`);
       process.nextTick(done, failure(`OTLP ${signal} encoding failed`, 'ENCODE', err));
       return;
     }
     const tooLarge = (refusedBy: string): void => {
-      if (batch.length > 1 && Date.now() < deadlineMs) {
-        diag.debug(`OTLP ${signal}: ${refusedBy} a request of ${body.length} bytes; sending its ${batch.length} ${ITEM_NOUN[signal]} in two halves`);
-        sendHalves(batch, deadlineMs, done);
+      const halves = Date.now() < deadlineMs ? batches.halves(batch) : undefined;
+      if (halves !== undefined) {
+        diag.debug(`OTLP ${signal}: ${refusedBy} a request of ${body.length} bytes; sending its ${batches.count(batch)} ${ITEM_NOUN[signal]} in two halves`);
+        const [first, second] = halves;
+        sendSplittable(first, deadlineMs, (one) => sendSplittable(second, deadlineMs, (two) => done(one.ok ? two : one)));
         return;
       }
       warnOnce(
         `otlp-too-large-${signal}-${url}`,
-        `OTLP ${signal}: ${refusedBy} a request of ${body.length} bytes; dropped ${batch.length} ${ITEM_NOUN[signal]} that could not be sent smaller`,
+        `OTLP ${signal}: ${refusedBy} a request of ${body.length} bytes; dropped ${batches.count(batch)} ${ITEM_NOUN[signal]} that could not be sent smaller`,
       );
       done(failure(`OTLP ${signal} request too large (${body.length} bytes)`, 'REQUEST_TOO_LARGE'));
     };
@@ -54,12 +81,6 @@ export function splittingSender<T>({ signal, url, encode, transport, maxRequestB
       // Transports never throw; this guards the contract anyway.
       process.nextTick(done, failure(`OTLP ${signal} send failed`, 'SEND', err));
     }
-  };
-  const sendHalves: SendBatch<T> = (batch, deadlineMs, done) => {
-    const middle = batch.length >>> 1;
-    sendSplittable(batch.slice(0, middle), deadlineMs, (first) =>
-      sendSplittable(batch.slice(middle), deadlineMs, (second) => done(first.ok ? second : first)),
-    );
   };
   return sendSplittable;
 }
