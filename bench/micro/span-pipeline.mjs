@@ -5,15 +5,17 @@
 // preload does) over gRPC or http/protobuf; the official SDK (bench/official: sdk-trace-base 2.x,
 // BatchSpanProcessor, exporter-trace-otlp-grpc/-proto, sdk-metrics) is set up by hand the same way.
 //
-// Each configuration runs in a fresh child process, in interleaved rounds. A child makes WARMUP spans,
-// waits for their export, then makes SPANS spans, 8 per turn of the event loop (as 8 operations in
-// flight would), waits until the exports are over, and reports the CPU time of its own process
-// (process.cpuUsage: user + system, every thread) per span, and the garbage collections meanwhile
-// (PerformanceObserver 'gc'). The sink counts what arrived: a configuration that dropped a span fails.
+// Each configuration is one app process, started side by side with the others (and the sink). Each
+// makes WARMUP spans, then the apps take turns: one slice of SPANS spans each per round, 8 spans per turn
+// of the event loop (as 8 operations in flight would), the order reversed every other round, so the
+// machine's load falls on all alike. A slice's CPU time is its process's (process.cpuUsage: user +
+// system, every thread, GC included) since the end of its previous slice, so the exports a slice left
+// behind count too; so do the garbage collections (PerformanceObserver 'gc'). The sink counts what
+// arrived, and the run says so when a queue dropped spans.
 //
-//   node bench/micro/span-pipeline.mjs [--rounds 5] [--spans 102400] [--rate 30000] [--configs ours-grpc,official-grpc]
-//                                      [--base /path/to/another/dist]   (adds base-grpc, base-http: A/B)
-//                                      [--node-flags '--cpu-prof --cpu-prof-dir=/tmp/prof']   (the apps')
+//   node bench/micro/span-pipeline.mjs [--rounds 10] [--spans 51200] [--rate 30000] [--configs ours-grpc,official-grpc]
+//                                      [--base /path/to/another/dist]   (adds base-grpc, base-http: A/B, paired by round)
+//                                      [--node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof']   (the apps')
 // Run after `npx tsc -p tsconfig.json`. Our code is read from dist/ (or --base's dist for base-*).
 
 import { fork } from 'node:child_process';
@@ -34,7 +36,7 @@ const WARMUP = 20_480;
  * Both SDKs' span queue bound (OTEL_BSP_MAX_QUEUE_SIZE; 2048 by default): the sink shares a busy machine,
  * and an export it answers 100 ms late would otherwise cost spans (the run fails when one is missing).
  */
-const MAX_QUEUE_SIZE = 32_768;
+const MAX_QUEUE_SIZE = 65_536;
 /** Operations in flight at once: spans made per turn of the event loop. */
 const PER_TURN = 8;
 
@@ -176,67 +178,101 @@ function operations(setup, parent, count, rate) {
   });
 }
 
+/**
+ * SPAN_PIPELINE_HEAP=file: where the measured window's allocations come from, garbage included (the
+ * sampling heap profiler; --heap-prof keeps only what is still alive at exit). Open it in DevTools.
+ */
+async function allocationSampling() {
+  const { Session } = await import('node:inspector');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  const post = (method, params) => new Promise((done, fail) => session.post(method, params, (e, r) => (e ? fail(e) : done(r))));
+  await post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return {
+    async stop(file) {
+      const { profile } = await post('HeapProfiler.stopSampling');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 
 async function appChild() {
-  const { impl, protocol, dist, spans, rate } = JSON.parse(process.env.SPAN_PIPELINE_CHILD);
+  const { impl, protocol, dist, rate } = JSON.parse(process.env.SPAN_PIPELINE_CHILD);
   const ports = JSON.parse(process.env.SPAN_PIPELINE_PORTS);
   const setup = impl === 'official' ? officialSetup(protocol, ports) : impl === 'none' ? noSdkSetup() : oursSetup(dist, protocol, ports);
-  // Every span has a parent, as under a request: a sampled span of another process.
-  const parent = setup.api.trace.setSpanContext(setup.api.ROOT_CONTEXT, {
-    traceId: '5b8efff798038103d269b633813fc60c',
-    spanId: 'eee19b7ec3c1b174',
-    traceFlags: 1,
-    isRemote: true,
-  });
+  // Every span has a parent, as under a request: the SDK's own span (bench/lib/op-loop.cjs's 'bench loop').
+  const request = setup.tracer.startSpan('bench loop', { kind: 1 });
+  const parent = setup.api.trace.setSpan(setup.api.ROOT_CONTEXT, request);
   // One batch first: the exporter connects (and loads) while nothing else waits behind it.
   await operations(setup, parent, 512, rate);
   await sleep(500);
   await operations(setup, parent, WARMUP - 512, rate);
   await sleep(300);
 
-  const gc = { minor: 0, major: 0, other: 0, ms: 0 };
-  let measuring = false;
+  const gc = { minor: 0, major: 0, ms: 0 };
   const observer = new PerformanceObserver((list) => {
-    if (!measuring) return;
     for (const entry of list.getEntries()) {
       const kind = entry.detail?.kind ?? entry.kind;
       if (kind === 1) gc.minor++;
       else if (kind === 2) gc.major++;
-      else gc.other++;
       gc.ms += entry.duration;
     }
   });
   observer.observe({ entryTypes: ['gc'] });
-  measuring = true;
-  const from = process.hrtime.bigint();
-  const cpu = process.cpuUsage();
-  await operations(setup, parent, spans, rate);
-  // Every measured span's export is over by then (spans is a whole number of 512-span batches).
-  await sleep(300);
-  const used = process.cpuUsage(cpu);
-  // For a profile of the measured window only: its bounds on the profiler's clock (µs, monotonic).
-  if (process.env.SPAN_PIPELINE_WINDOW === '1') console.error(`window ${from / 1000n} ${process.hrtime.bigint() / 1000n}`);
-  measuring = false;
-  observer.disconnect();
-  const heapMb = process.memoryUsage().heapUsed / 1048576;
-  await setup.finish();
-  process.send({ cpuUsPerSpan: (used.user + used.system) / spans, gc, heapMb });
-  process.exit(0);
+  const heap = process.env.SPAN_PIPELINE_HEAP === undefined ? undefined : await allocationSampling();
+  // Each slice's CPU is counted from the end of the one before: the exports it left behind (they finish
+  // while another configuration runs its slice) are counted in the next, the last one's at 'finish'.
+  let cpu = process.cpuUsage();
+  const report = (spans) => {
+    const used = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    const r = { cpuUs: used.user + used.system, spans, gc: { ...gc } };
+    gc.minor = gc.major = gc.ms = 0;
+    return r;
+  };
+  let first = true;
+  process.on('message', async (message) => {
+    if (message.run !== undefined) {
+      // Not the wait for the other apps' start: counted from here.
+      if (first) report(0);
+      first = false;
+      const from = process.hrtime.bigint();
+      await operations(setup, parent, message.run, rate);
+      // For a profile of the measured slices only: their bounds on the profiler's clock (µs, monotonic).
+      if (process.env.SPAN_PIPELINE_WINDOW === '1') console.error(`window ${from / 1000n} ${process.hrtime.bigint() / 1000n}`);
+      process.send(report(message.run));
+    } else if (message === 'finish') {
+      // Every span's export is over by then (a slice is a whole number of 512-span batches).
+      await sleep(300);
+      const last = report(0);
+      observer.disconnect();
+      if (heap !== undefined) await heap.stop(process.env.SPAN_PIPELINE_HEAP);
+      last.heapMb = process.memoryUsage().heapUsed / 1048576;
+      request.end();
+      await setup.finish();
+      process.send(last);
+      process.exit(0);
+    }
+  });
+  process.send('ready');
 }
 
 // ---------------------------------------------------------------- parent
 
-function runChild(config, ports, spans, rate, execArgv) {
-  return new Promise((resolveRun, reject) => {
+/** A configuration's app, started and warmed up: it runs slices when asked (ask(child, { run: n })). */
+function startChild(config, ports, rate, execArgv) {
+  return new Promise((resolveStart, reject) => {
     const child = fork(fileURLToPath(import.meta.url), [], {
       execArgv,
-      env: { ...process.env, SPAN_PIPELINE_CHILD: JSON.stringify({ ...config, spans, rate }), SPAN_PIPELINE_PORTS: JSON.stringify(ports) },
+      env: { ...process.env, SPAN_PIPELINE_CHILD: JSON.stringify({ ...config, rate }), SPAN_PIPELINE_PORTS: JSON.stringify(ports) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
-    let result;
-    child.on('message', (message) => (result = message));
-    child.on('exit', (code) => (code === 0 && result !== undefined ? resolveRun(result) : reject(new Error(`${config.name} exited ${code}`))));
+    child.once('message', () => resolveStart(child));
+    child.once('exit', (code) => code !== 0 && reject(new Error(`${config.name} exited ${code}`)));
   });
 }
 
@@ -251,8 +287,8 @@ async function main() {
   const { values: flags } = parseArgs({
     options: { rounds: { type: 'string' }, spans: { type: 'string' }, rate: { type: 'string' }, 'node-flags': { type: 'string' }, configs: { type: 'string' }, base: { type: 'string' } },
   });
-  const rounds = Number(flags.rounds ?? 5);
-  const spans = Math.ceil(Number(flags.spans ?? 102_400) / 512) * 512;
+  const rounds = Number(flags.rounds ?? 10);
+  const spans = Math.ceil(Number(flags.spans ?? 51_200) / 512) * 512;
   const rate = Number(flags.rate ?? 30_000);
   // e.g. --node-flags='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the apps
   const execArgv = flags['node-flags']?.split(' ').filter(Boolean) ?? [];
@@ -281,24 +317,42 @@ async function main() {
 
   const sink = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, SPAN_PIPELINE_SINK: '1' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ports = await new Promise((done) => sink.once('message', done));
-  console.log(`node ${process.version}; ${rounds} interleaved rounds; ${spans} spans measured per run after ${WARMUP}, ${PER_TURN} per event-loop turn, at most ${rate}/s, queues of ${MAX_QUEUE_SIZE}; sink in another process\n`);
+  console.log(
+    `node ${process.version}; ${configs.length} apps side by side, ${rounds} rounds of ${spans} spans each, in turn (after ${WARMUP}); ` +
+      `${PER_TURN} spans per event-loop turn, at most ${rate}/s; queues of ${MAX_QUEUE_SIZE}; sink in another process\n`,
+  );
   const results = Object.fromEntries(configs.map((c) => [c.name, []]));
+  const children = {};
+  let made = 0;
   try {
+    for (const config of configs) {
+      children[config.name] = await startChild(config, ports, rate, execArgv);
+      if (config.impl !== 'none') made += WARMUP + 1;
+    }
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? configs : [...configs].reverse();
       for (const config of order) {
-        await ask(sink, 'take');
-        const r = await runChild(config, ports, spans, rate, execArgv);
-        const { spans: arrived } = await ask(sink, 'take');
-        if (config.impl !== 'none' && arrived !== WARMUP + spans) throw new Error(`${config.name}: the sink got ${arrived} spans of ${WARMUP + spans}`);
+        const r = await ask(children[config.name], { run: spans });
+        if (config.impl !== 'none') made += spans;
         results[config.name].push(r);
         console.log(
-          `round ${round + 1}/${rounds} ${config.name.padEnd(14)} ${r.cpuUsPerSpan.toFixed(2).padStart(6)} us CPU/span` +
-            `   gc: ${r.gc.minor} minor, ${r.gc.major} major, ${r.gc.ms.toFixed(0)} ms   heap ${r.heapMb.toFixed(0)} MB`,
+          `round ${round + 1}/${rounds} ${config.name.padEnd(14)} ${(r.cpuUs / spans).toFixed(2).padStart(6)} us CPU/span` +
+            `   gc: ${r.gc.minor} minor, ${r.gc.major} major, ${r.gc.ms.toFixed(0)} ms`,
         );
       }
     }
+    for (const config of configs) {
+      const last = await ask(children[config.name], 'finish');
+      // What the last slice left behind: counted with it.
+      const rs = results[config.name];
+      rs.at(-1).cpuUs += last.cpuUs;
+      console.log(`${config.name}: heap ${last.heapMb.toFixed(0)} MB at the end`);
+    }
+    await sleep(200);
+    const { spans: arrived } = await ask(sink, 'take');
+    if (arrived !== made) console.log(`\nWARNING: the sink got ${arrived} spans of ${made}: a queue dropped some (the sink fell behind?); the numbers below count work not done`);
   } finally {
+    for (const child of Object.values(children)) if (child.exitCode === null) child.kill();
     sink.send('close');
   }
   const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
@@ -306,12 +360,20 @@ async function main() {
   console.log('|---|--:|--:|--:|--:|--:|');
   for (const config of configs) {
     const rs = results[config.name];
-    const cpu = rs.map((r) => r.cpuUsPerSpan);
+    const cpu = rs.map((r) => r.cpuUs / spans);
     const per10k = (f) => median(rs.map((r) => (f(r) * 10_000) / spans));
     console.log(
       `| ${config.name} | ${median(cpu).toFixed(2)} | ${Math.min(...cpu).toFixed(2)} | ${Math.max(...cpu).toFixed(2)} | ` +
         `${per10k((r) => r.gc.minor).toFixed(1)} | ${per10k((r) => r.gc.ms).toFixed(1)} |`,
     );
+  }
+  // A/B: each round's ours against the same round's base, which ran next to it (the machine's load moves).
+  for (const protocol of ['grpc', 'http']) {
+    const a = results[`base-${protocol}`];
+    const b = results[`ours-${protocol}`];
+    if (a === undefined || b === undefined || a.length === 0 || b.length === 0) continue;
+    const ratios = a.map((r, i) => b[i].cpuUs / r.cpuUs).sort((x, y) => x - y);
+    console.log(`\nours-${protocol} / base-${protocol}, paired by round: median ${median(ratios).toFixed(3)} (min ${ratios[0].toFixed(3)}, max ${ratios.at(-1).toFixed(3)})`);
   }
 }
 
