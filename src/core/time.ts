@@ -23,6 +23,33 @@ export function hrNow(): HrTime {
   return fromOriginOffset(performance.now());
 }
 
+/**
+ * A performance.now() reading as hrNow() would have made it: spans keep the reading (a number) and make
+ * the array only when asked; encoders write clockSec/clockNs of it instead, with no array at all.
+ */
+export function hrFromClock(ms: number): HrTime {
+  return fromOriginOffset(ms);
+}
+
+/** hrFromClock(ms)[0], without the array. */
+export function clockSec(ms: number): number {
+  const wholeSec = Math.floor(ms / 1000);
+  const ns = ORIGIN_NS + Math.round((ms - wholeSec * 1000) * 1e6);
+  return ns >= 1e9 ? ORIGIN_SEC + wholeSec + 1 : ORIGIN_SEC + wholeSec;
+}
+
+/** hrFromClock(ms)[1], without the array. */
+export function clockNs(ms: number): number {
+  const wholeSec = Math.floor(ms / 1000);
+  const ns = ORIGIN_NS + Math.round((ms - wholeSec * 1000) * 1e6);
+  return ns >= 1e9 ? ns - 1e9 : ns;
+}
+
+/** A TimeInput that is a performance.now() reading (what toHrTime reads as one), or undefined. */
+export function clockReading(input: TimeInput | undefined): number | undefined {
+  return typeof input === 'number' && input < ORIGIN_MS ? input : undefined;
+}
+
 export function epochMsToHr(ms: number): HrTime {
   const sec = Math.floor(ms / 1000);
   return [sec, Math.round((ms - sec * 1000) * 1e6)];
