@@ -188,7 +188,7 @@ async function allocationSampling() {
   const session = new Session();
   session.connect();
   const post = (method, params) => new Promise((done, fail) => session.post(method, params, (e, r) => (e ? fail(e) : done(r))));
-  await post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  await post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: process.env.SPAN_PIPELINE_HEAP_LIVE !== '1', includeObjectsCollectedByMinorGC: process.env.SPAN_PIPELINE_HEAP_LIVE !== '1' });
   return {
     async stop(file) {
       const { profile } = await post('HeapProfiler.stopSampling');
