@@ -8,15 +8,9 @@ const ORIGIN_MS = performance.timeOrigin;
 const ORIGIN_SEC = Math.floor(ORIGIN_MS / 1000);
 const ORIGIN_NS = Math.round((ORIGIN_MS - ORIGIN_SEC * 1000) * 1e6);
 
+/** The one conversion of a performance.now() reading: clockSec and clockNs below are its two halves. */
 function fromOriginOffset(offsetMs: number): HrTime {
-  const wholeSec = Math.floor(offsetMs / 1000);
-  let sec = ORIGIN_SEC + wholeSec;
-  let ns = ORIGIN_NS + Math.round((offsetMs - wholeSec * 1000) * 1e6);
-  if (ns >= 1e9) {
-    sec += 1;
-    ns -= 1e9;
-  }
-  return [sec, ns];
+  return [clockSec(offsetMs), clockNs(offsetMs)];
 }
 
 export function hrNow(): HrTime {
@@ -30,6 +24,8 @@ export function hrNow(): HrTime {
 export function hrFromClock(ms: number): HrTime {
   return fromOriginOffset(ms);
 }
+
+// A reading splits at whole seconds after the origin; the origin's own nanoseconds may carry one more.
 
 /** hrFromClock(ms)[0], without the array. */
 export function clockSec(ms: number): number {
