@@ -44,7 +44,7 @@ function eachBytesField(buf, start, end, onField) {
 
 // All three export requests have the same shape: field 1 = Resource{Spans,Metrics,Logs},
 // whose field 2 = Scope{...}, whose field 2 = the items (spans, metrics, log records).
-function countItems(message) {
+export function countItems(message) {
   let items = 0;
   eachBytesField(message, 0, message.length, (f1, s1, e1) => {
     if (f1 !== 1) return;

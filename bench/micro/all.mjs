@@ -18,6 +18,8 @@ const BENCHES = [
   ['counter add / histogram record', 'metrics-record.mjs', [trials, recordOps]],
   ['protobuf (and JSON) encode of a 512-span batch', 'encode-trace.mjs', [trials, trialMs]],
   ['SQL db.query.text + summary of a 2 KB query', 'sql-query.mjs', [trials, trialMs]],
+  // Processes of its own (the app per run, the sink): CPU time per span, not a timing loop.
+  ['whole span pipeline: CLIENT span + histogram, batch queue, OTLP export to a sink', 'span-pipeline.mjs', ['--rounds', '3']],
 ];
 
 if (!existsSync(fileURLToPath(new URL('../../dist/src/trace/tracer.js', import.meta.url)))) {

@@ -8,19 +8,42 @@ const ORIGIN_MS = performance.timeOrigin;
 const ORIGIN_SEC = Math.floor(ORIGIN_MS / 1000);
 const ORIGIN_NS = Math.round((ORIGIN_MS - ORIGIN_SEC * 1000) * 1e6);
 
+/** The one conversion of a performance.now() reading: clockSec and clockNs below are its two halves. */
 function fromOriginOffset(offsetMs: number): HrTime {
-  const wholeSec = Math.floor(offsetMs / 1000);
-  let sec = ORIGIN_SEC + wholeSec;
-  let ns = ORIGIN_NS + Math.round((offsetMs - wholeSec * 1000) * 1e6);
-  if (ns >= 1e9) {
-    sec += 1;
-    ns -= 1e9;
-  }
-  return [sec, ns];
+  return [clockSec(offsetMs), clockNs(offsetMs)];
 }
 
 export function hrNow(): HrTime {
   return fromOriginOffset(performance.now());
+}
+
+/**
+ * A performance.now() reading as hrNow() would have made it: spans keep the reading (a number) and make
+ * the array only when asked; encoders write clockSec/clockNs of it instead, with no array at all.
+ */
+export function hrFromClock(ms: number): HrTime {
+  return fromOriginOffset(ms);
+}
+
+// A reading splits at whole seconds after the origin; the origin's own nanoseconds may carry one more.
+
+/** hrFromClock(ms)[0], without the array. */
+export function clockSec(ms: number): number {
+  const wholeSec = Math.floor(ms / 1000);
+  const ns = ORIGIN_NS + Math.round((ms - wholeSec * 1000) * 1e6);
+  return ns >= 1e9 ? ORIGIN_SEC + wholeSec + 1 : ORIGIN_SEC + wholeSec;
+}
+
+/** hrFromClock(ms)[1], without the array. */
+export function clockNs(ms: number): number {
+  const wholeSec = Math.floor(ms / 1000);
+  const ns = ORIGIN_NS + Math.round((ms - wholeSec * 1000) * 1e6);
+  return ns >= 1e9 ? ns - 1e9 : ns;
+}
+
+/** A TimeInput that is a performance.now() reading (what toHrTime reads as one), or undefined. */
+export function clockReading(input: TimeInput | undefined): number | undefined {
+  return typeof input === 'number' && input < ORIGIN_MS ? input : undefined;
 }
 
 export function epochMsToHr(ms: number): HrTime {

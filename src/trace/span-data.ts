@@ -41,6 +41,12 @@ export interface ReadableSpan {
   readonly parentIsRemote: boolean;
   readonly startTime: HrTime;
   readonly endTime: HrTime;
+  /**
+   * Start and end as performance.now() readings, when the span keeps them (SdkSpan; NaN or absent
+   * otherwise): encoders write these (core/time.ts clockSec, clockNs) rather than make the arrays.
+   */
+  readonly startClockMs?: number;
+  readonly endClockMs?: number;
   readonly attributes: Attributes;
   readonly droppedAttributesCount: number;
   readonly events: readonly SpanEvent[];

@@ -18,7 +18,7 @@ import { addAttributes, countIfAllKept, isValidValue, truncateValue } from '../c
 import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { Attributes, HrTime, InstrumentationScope, Resource } from '../core/types.js';
 import type { ReadableSpan, SpanEvent, SpanLink, SpanStatus } from './span-data.js';
-import { compareHr, hrNow, isTimeInput, toHrTime } from '../core/time.js';
+import { clockReading, compareHr, hrFromClock, isTimeInput, toHrTime } from '../core/time.js';
 import { VALID_BY_CONSTRUCTION } from '../otel-api/valid-span-context.js';
 
 export interface SpanEndListener {
@@ -28,6 +28,8 @@ export interface SpanEndListener {
 const UNSET_STATUS: SpanStatus = Object.freeze({ code: 0 as const });
 const NONE: readonly never[] = Object.freeze([]);
 const NOT_ENDED: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
+/** The attributes of a span that has none yet: its first attribute gets it an object of its own. */
+const NO_ATTRIBUTES: Attributes = Object.freeze({}) as Attributes;
 
 export class SdkSpan implements Span, ReadableSpan {
   name: string;
@@ -38,10 +40,15 @@ export class SdkSpan implements Span, ReadableSpan {
   readonly traceState: string | undefined;
   readonly parentSpanId: string | undefined;
   readonly parentIsRemote: boolean;
-  readonly startTime: HrTime;
-  endTime: HrTime = NOT_ENDED;
+  /**
+   * Start and end as performance.now() readings (from the clock, or given as such), NaN when given as
+   * another time (or not ended yet): a number costs less than an array per span, and the encoders write
+   * it as it is. startTime and endTime make their arrays when first asked.
+   */
+  readonly startClockMs: number;
+  endClockMs = NaN;
   /** Replaced, not filled, by the first setAttributes of a valid set (see there). */
-  attributes: Attributes = {};
+  attributes: Attributes = NO_ATTRIBUTES;
   droppedAttributesCount = 0;
   // Most spans have no events or links: they share one empty array until their first.
   events: readonly SpanEvent[] = NONE;
@@ -59,6 +66,8 @@ export class SdkSpan implements Span, ReadableSpan {
   readonly #apiTraceState: TraceState | undefined;
   /** Made on first use and reused: spanContext() is asked for on every child span and inject. */
   #spanContext: SpanContext | undefined;
+  #startTime: HrTime | undefined;
+  #endTime: HrTime | undefined;
 
   constructor(
     name: string,
@@ -83,11 +92,22 @@ export class SdkSpan implements Span, ReadableSpan {
     this.traceState = traceState?.serialize() || undefined;
     this.parentSpanId = parent?.spanId;
     this.parentIsRemote = parent?.isRemote === true;
-    this.startTime = startTime === undefined ? hrNow() : toHrTime(startTime);
+    const startMs = startTime === undefined ? performance.now() : clockReading(startTime);
+    this.startClockMs = startMs ?? NaN;
+    if (startMs === undefined) this.#startTime = toHrTime(startTime);
     this.scope = scope;
     this.resource = resource;
     this.#limits = limits;
     this.#listener = listener;
+  }
+
+  get startTime(): HrTime {
+    return (this.#startTime ??= hrFromClock(this.startClockMs));
+  }
+
+  get endTime(): HrTime {
+    if (this.#endTime !== undefined) return this.#endTime;
+    return Number.isNaN(this.endClockMs) ? NOT_ENDED : (this.#endTime = hrFromClock(this.endClockMs));
   }
 
   /** Our ids are valid by construction: validSpanContext() skips the API's regex checks for them. */
@@ -109,6 +129,7 @@ export class SdkSpan implements Span, ReadableSpan {
       this.#attributeCount++;
     }
     const lengthLimit = this.#limits.attributeValueLengthLimit;
+    if (this.attributes === NO_ATTRIBUTES) this.attributes = {};
     this.attributes[key] = lengthLimit === Infinity ? value : truncateValue(value, lengthLimit);
     return this;
   }
@@ -209,8 +230,15 @@ export class SdkSpan implements Span, ReadableSpan {
       return;
     }
     this.#ended = true;
-    const end = endTime === undefined ? hrNow() : toHrTime(endTime);
-    this.endTime = compareHr(end, this.startTime) < 0 ? this.startTime : end;
+    const endMs = endTime === undefined ? performance.now() : clockReading(endTime);
+    const startMs = this.startClockMs;
+    // Readings convert to HrTime in the same order (core/time.ts), so comparing them is comparing those.
+    if (endMs !== undefined && !Number.isNaN(startMs)) this.endClockMs = endMs < startMs ? startMs : endMs;
+    else {
+      const end = endMs === undefined ? toHrTime(endTime) : hrFromClock(endMs);
+      const start = this.startTime;
+      this.#endTime = compareHr(end, start) < 0 ? start : end;
+    }
     this.#listener.onEnd(this);
   }
 

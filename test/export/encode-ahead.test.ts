@@ -83,7 +83,7 @@ test('log records encoded ahead give the same request bytes as the records thems
 });
 
 test('encoding ahead never throws: a span it cannot write stays a span', () => {
-  const broken = { ...makeTestSpan(), attributes: null } as unknown as ReadableSpan;
+  const broken = { ...makeTestSpan(), events: null } as unknown as ReadableSpan;
   assert.equal(encodeSpanAhead(broken), broken);
   // The next span still encodes ahead correctly after the failure.
   const span = makeTestSpan();

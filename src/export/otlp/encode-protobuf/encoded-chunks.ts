@@ -31,6 +31,28 @@ const free: Chunk[] = [];
 let current: Chunk | undefined;
 
 /**
+ * The chunk items are written into now, a fresh one when there is none: an item written in place at
+ * chunk.buf[chunk.used, ...) is then claimed with claimWritten(). It may have no room left; then nextChunk().
+ */
+export function writableChunk(): Chunk {
+  return (current ??= free.pop() ?? new Chunk(CHUNK_BYTES, true));
+}
+
+/** The current chunk is too full for the next item: a fresh (or reused) one takes its place. */
+export function nextChunk(): Chunk {
+  const full = current;
+  current = free.pop() ?? new Chunk(CHUNK_BYTES, true);
+  if (full !== undefined && full.live === 0) recycle(full);
+  return current;
+}
+
+/** One item was written in place into `chunk` (writableChunk) up to `end`: counted live until releaseFrom(). */
+export function claimWritten(chunk: Chunk, end: number): void {
+  chunk.used = end;
+  chunk.live++;
+}
+
+/**
  * Claims `length` bytes for one item, counted live until releaseFrom(): they are
  * chunk.buf[chunk.used - length, chunk.used) of the chunk returned.
  */
@@ -38,12 +60,7 @@ export function reserve(length: number): Chunk {
   let chunk: Chunk;
   if (length > CHUNK_BYTES) chunk = new Chunk(length, false);
   else {
-    if (current === undefined || current.used + length > CHUNK_BYTES) {
-      const full = current;
-      current = free.pop() ?? new Chunk(CHUNK_BYTES, true);
-      if (full !== undefined && full.live === 0) recycle(full);
-    }
-    chunk = current;
+    chunk = current === undefined || current.used + length > CHUNK_BYTES ? nextChunk() : current;
   }
   chunk.used += length;
   chunk.live++;

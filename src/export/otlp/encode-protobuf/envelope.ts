@@ -2,10 +2,10 @@
 // same field numbers in trace.proto and logs.proto (resource_spans/resource_logs = 1; resource = 1,
 // scope_* = 2, schema_url = 3; scope = 1, spans/log_records = 2, schema_url = 3).
 
-import { Writer } from './writer.js';
+import { BUFFER_FULL, Writer } from './writer.js';
 import type { InstrumentationScope, Resource } from '../../../core/types.js';
 import { writeResource, writeScope } from './common.js';
-import { releaseFrom, reserve, type Chunk } from './encoded-chunks.js';
+import { claimWritten, nextChunk, releaseFrom, reserve, writableChunk, type Chunk } from './encoded-chunks.js';
 
 const REQ_RESOURCE_ENTRIES = 10; // 1
 const R_RESOURCE = 10; // 1
@@ -43,6 +43,40 @@ export class EncodedItem {
  */
 export function encodeAhead<T extends Grouped>(item: T | EncodedItem, writeItem: (w: Writer, item: T) => void): T | EncodedItem {
   if (item instanceof EncodedItem) return item;
+  try {
+    // Written in place into the current chunk: no copy, and no Writer or buffer view per item. An item
+    // that does not fit in what is left goes to the next chunk; one larger than a chunk, to its own.
+    const chunk = writableChunk();
+    return (
+      writtenInPlace(item, writeItem, chunk) ??
+      (chunk.used > 0 ? writtenInPlace(item, writeItem, nextChunk()) : undefined) ??
+      writtenApart(item, writeItem)
+    );
+  } catch {
+    return item;
+  }
+}
+
+/** `item` written at chunk.buf[chunk.used, ...), or undefined when it does not fit in the room left. */
+function writtenInPlace<T extends Grouped>(item: T, writeItem: (w: Writer, item: T) => void, chunk: Chunk): EncodedItem | undefined {
+  const start = chunk.used;
+  const w = Writer.bounded(chunk.buf, start);
+  let end: number;
+  try {
+    writeItem(w, item);
+    end = w.pos;
+  } catch (error) {
+    if (error === BUFFER_FULL) return undefined;
+    throw error;
+  } finally {
+    w.release();
+  }
+  claimWritten(chunk, end);
+  return new EncodedItem(item.resource, item.scope, chunk, start, end);
+}
+
+/** An item larger than a chunk: written on the scratch, then copied to a chunk of its own. */
+function writtenApart<T extends Grouped>(item: T, writeItem: (w: Writer, item: T) => void): EncodedItem {
   const w = Writer.create();
   try {
     writeItem(w, item);
@@ -50,8 +84,6 @@ export function encodeAhead<T extends Grouped>(item: T | EncodedItem, writeItem:
     const start = chunk.used - w.pos;
     w.copyTo(chunk.buf, start);
     return new EncodedItem(item.resource, item.scope, chunk, start, chunk.used);
-  } catch {
-    return item;
   } finally {
     w.release();
   }
@@ -175,7 +207,13 @@ function writeGroups<T>(
         if (item instanceof EncodedItem) {
           // Its chunk may hold other items by now: sending those bytes would be silent corruption.
           if (item.released) throw new Error('an item encoded ahead was read after its release');
-          w.raw(item.chunk.buf, item.start, item.end);
+          // Items encoded one after the other lie back to back in their chunk: one copy for the run.
+          let end = item.end;
+          for (let next = list[i + 1]; next instanceof EncodedItem && next.chunk === item.chunk && next.start === end && !next.released; next = list[i + 1]) {
+            end = next.end;
+            i++;
+          }
+          w.raw(item.chunk.buf, item.start, end);
         } else writeItem(w, item);
       }
       if (group.scope.schemaUrl) w.uint32(S_SCHEMA_URL).string(group.scope.schemaUrl);

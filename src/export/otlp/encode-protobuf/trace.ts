@@ -2,7 +2,8 @@
 
 import type { Writer } from './writer.js';
 import type { ReadableSpan } from '../../../trace/span-data.js';
-import { decodePartialSuccess, writeAttributes, writeFixed64Time, writeHexId } from './common.js';
+import { decodePartialSuccess, writeAttributes, writeFixed64SecNs, writeFixed64Time, writeHexId } from './common.js';
+import { clockNs, clockSec } from '../../../core/time.js';
 import { encodeAhead, releaseEncoded, writeGroupedRequest, type EncodedItem } from './envelope.js';
 
 // ScopeSpans.spans (the envelope around it is in envelope.ts)
@@ -70,10 +71,15 @@ function writeSpan(w: Writer, span: ReadableSpan): void {
   if (span.name) w.uint32(SPAN_NAME).string(span.name);
   const kind = span.kind;
   if (kind >= 0 && kind <= 4) w.uint32(SPAN_KIND).uint32(kind + 1); // OTLP = api + 1 (0 is UNSPECIFIED)
+  // A clock reading the span kept is written as it is: the same bytes as its startTime, without the array.
+  const startMs = span.startClockMs;
   w.uint32(SPAN_START);
-  writeFixed64Time(w, span.startTime);
+  if (startMs !== undefined && !Number.isNaN(startMs)) writeFixed64SecNs(w, clockSec(startMs), clockNs(startMs));
+  else writeFixed64Time(w, span.startTime);
+  const endMs = span.endClockMs;
   w.uint32(SPAN_END);
-  writeFixed64Time(w, span.endTime);
+  if (endMs !== undefined && !Number.isNaN(endMs)) writeFixed64SecNs(w, clockSec(endMs), clockNs(endMs));
+  else writeFixed64Time(w, span.endTime);
   writeAttributes(w, SPAN_ATTRIBUTES, span.attributes);
   if (span.droppedAttributesCount > 0) w.uint32(SPAN_DROPPED_ATTRIBUTES).uint32(span.droppedAttributesCount);
 

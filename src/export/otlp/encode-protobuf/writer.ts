@@ -23,6 +23,14 @@ let scratchBuf: Buffer | undefined;
 let scratchStack: Int32Array | undefined;
 let scratchFree = true;
 
+/**
+ * What a bounded writer (Writer.bounded) throws instead of growing: what it writes does not fit. A
+ * constant, not an Error: no stack is captured, and the caller tells it apart by identity.
+ */
+export const BUFFER_FULL: unique symbol = Symbol('protobuf writer: buffer full');
+// The one bounded writer, reused while free: items encoded ahead get no Writer of their own.
+let boundedWriter: Writer | undefined;
+
 // Reinterprets a double as its 8 little-endian bytes without allocating.
 const f64 = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64.buffer);
@@ -38,11 +46,33 @@ export class Writer {
   private stack: Int32Array;
   private depth = 0;
   private holdsScratch: boolean;
+  /** Writes into a buffer it does not own (Writer.bounded): never grows it, throws BUFFER_FULL instead. */
+  private bounded = false;
+  /** A bounded writer between bounded() and release(). */
+  private busy = false;
 
   private constructor(buf: Buffer, stack: Int32Array, holdsScratch: boolean) {
     this.buf = buf;
     this.stack = stack;
     this.holdsScratch = holdsScratch;
+  }
+
+  /**
+   * A writer that writes into `buf` from `pos` on, up to its end, in place: what does not fit throws
+   * BUFFER_FULL (the bytes already written past `pos` are then to be ignored). release() when done.
+   */
+  static bounded(buf: Buffer, pos: number): Writer {
+    let w = boundedWriter;
+    if (w === undefined || w.busy) {
+      w = new Writer(buf, new Int32Array(16), false);
+      w.bounded = true;
+      boundedWriter ??= w;
+    }
+    w.buf = buf;
+    w.pos = pos;
+    w.depth = 0;
+    w.busy = true;
+    return w;
   }
 
   /**
@@ -63,6 +93,7 @@ export class Writer {
 
   /** Makes room for `n` more bytes, doubling the buffer. */
   private grow(n: number): void {
+    if (this.bounded) throw BUFFER_FULL;
     const need = this.pos + n;
     let size = Math.max(this.buf.length * 2, 64);
     while (size < need) size *= 2;
@@ -252,6 +283,14 @@ export class Writer {
    * it on the way out of a throw so the scratch is not lost. Calling it twice is harmless.
    */
   release(): void {
+    if (this.bounded) {
+      // Keeps its stack for the next bounded(); the buffer is its caller's.
+      this.buf = EMPTY;
+      this.pos = 0;
+      this.depth = 0;
+      this.busy = false;
+      return;
+    }
     const buf = this.buf;
     const stack = this.stack;
     this.buf = EMPTY;
