@@ -2,7 +2,7 @@
 // Flags become OTEL_* variables in the child's environment, NODE_OPTIONS gets our preloads, and the command
 // runs as our child (src/cli/spawn.ts). Everything from the first non-option word on belongs to the command.
 
-import { Command, CommanderError, Option } from 'commander';
+import type { Command } from 'commander';
 import { describeConfig, type ConfigEntry } from '../config/load-config.js';
 import { checkConfig } from './check-config.js';
 import { SETTINGS, envNameForFlag, lookupFlag, normalizeFlagName } from './flags.js';
@@ -79,7 +79,12 @@ function splitArgs(argv: readonly string[]): { launcher: string[]; generic: Set<
   return { launcher, generic, command: [] };
 }
 
+/** The launcher's own actions, which commander answers; the flags of a plain run need no parser. */
+const ACTIONS = new Set(['--help', '--version', '--print-config', '--view']);
+
 function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => void): Command {
+  // Loaded only here: a plain run never pays for it.
+  const { Command, Option } = require('commander') as typeof import('commander');
   const program = new Command(NAME)
     .usage(USAGE)
     .description('Runs <command> with OpenTelemetry traces, metrics and logs, without code changes.')
@@ -98,6 +103,8 @@ function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => 
 /** Parses the launcher's command line (help wrapped to `width`). Throws UsageError for anything malformed. */
 export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
   const { launcher, generic, command } = splitArgs(argv);
+  // splitArgs has checked every flag and written it as --name=value: commander would find nothing to say.
+  if (!launcher.some((arg) => ACTIONS.has(arg))) return runArgs(launcher, command, false, false);
   let output = '';
   const program = buildProgram(generic, (text) => {
     output += text;
@@ -105,7 +112,7 @@ export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
   try {
     program.parse(launcher, { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) {
+    if (error instanceof (require('commander') as typeof import('commander')).CommanderError) {
       // Commander has written the help or the version through writeOut; we print it.
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') return { action: 'help', text: helpText(width) };
       if (error.code === 'commander.version') return { action: 'version', text: output };
@@ -113,6 +120,11 @@ export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
     }
     throw error;
   }
+  return runArgs(launcher, command, program.opts().view === true, program.opts().printConfig === true);
+}
+
+/** What to run, from splitArgs' canonical flags. */
+function runArgs(launcher: readonly string[], command: string[], view: boolean, printConfig: boolean): ParsedArgs {
   const flagEnv = new Map<string, string>();
   for (const arg of launcher) {
     // In command-line order, so that a later flag wins.
@@ -122,10 +134,9 @@ export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
       flagEnv.set(envNameForFlag(match[1]), match[2]);
     }
   }
-  const view = program.opts().view === true;
   // `otel-instrument [flags] view`, alone: the viewer without an app.
   if (command.length === 1 && command[0] === 'view') return { action: 'view', flagEnv, command: [], view };
-  return { action: program.opts().printConfig === true ? 'print-config' : 'run', flagEnv, command, view };
+  return { action: printConfig ? 'print-config' : 'run', flagEnv, command, view };
 }
 
 /** The child's environment: ours, plus the flags' variables, plus NODE_OPTIONS preloads and our pid. */
