@@ -15,8 +15,14 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
-/** Entries, as dist paths: the preload, and the launcher's main. */
-export const ENTRIES = ['src/bootstrap/register.js', 'src/cli/main.js'];
+/**
+ * Entries, as dist paths: the preload, and the launcher's main. `instrumentations`: whether the registry's
+ * lazy loaders come in the bundle (the preload runs them; the launcher reads only the settings).
+ */
+export const ENTRIES = [
+  { entry: 'src/bootstrap/register.js', instrumentations: true },
+  { entry: 'src/cli/main.js', instrumentations: false },
+];
 
 const REGISTRY = join(dist, 'instrumentations', 'registry.js');
 const LOADER_CALL = /\bloader\('(\.\/[^']+)'/g;
@@ -36,14 +42,14 @@ function registryWithStaticRequires(contents) {
 }
 
 /** Gives each bundled module the __dirname and __filename of its own dist file, relative to the bundle's. */
-function ownPaths(bundleDir) {
+function ownPaths(bundleDir, instrumentations) {
   return {
     name: 'own-paths',
     setup(b) {
       b.onLoad({ filter: /\.js$/ }, async (args) => {
         let contents = await readFile(args.path, 'utf8');
         if (!args.path.startsWith(dist)) return { contents, loader: 'js' };
-        if (args.path === REGISTRY) contents = registryWithStaticRequires(contents);
+        if (args.path === REGISTRY && instrumentations) contents = registryWithStaticRequires(contents);
         // What ran, as the unbundled files' require.cache would say (test/fixtures/patch-probe.js reads it).
         let prefix = `__otelModulesRun.push(${JSON.stringify(relative(dist, args.path))});\n`;
         if (/\b__(dirname|filename)\b/.test(contents)) {
@@ -56,7 +62,7 @@ function ownPaths(bundleDir) {
   };
 }
 
-for (const entry of ENTRIES) {
+for (const { entry, instrumentations } of ENTRIES) {
   const outfile = join(dist, entry);
   if ((await readFile(outfile, 'utf8')).includes('__otelModulesRun')) throw new Error(`${outfile} is bundled already: run npm run build`);
   await build({
@@ -70,7 +76,7 @@ for (const entry of ENTRIES) {
     packages: 'external',
     banner: { js: 'var __otelBundleDir = __dirname, __otelModulesRun = [];' },
     footer: { js: 'Object.defineProperty(module.exports, "bundledModulesRun", { value: __otelModulesRun });' },
-    plugins: [ownPaths(dirname(outfile))],
+    plugins: [ownPaths(dirname(outfile), instrumentations)],
     legalComments: 'none',
     logLevel: 'warning',
   });
