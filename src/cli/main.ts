@@ -79,11 +79,12 @@ function splitArgs(argv: readonly string[]): { launcher: string[]; generic: Set<
   return { launcher, generic, command: [] };
 }
 
-/** Loaded only when there are launcher flags to parse (see parseArgs). */
-const commander = (): typeof import('commander') => require('commander') as typeof import('commander');
+/** The launcher's own actions, which commander answers; the flags of a plain run need no parser. */
+const ACTIONS = new Set(['--help', '--version', '--print-config', '--view']);
 
 function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => void): Command {
-  const { Command, Option } = commander();
+  // Loaded only here: a plain run never pays for it.
+  const { Command, Option } = require('commander') as typeof import('commander');
   const program = new Command(NAME)
     .usage(USAGE)
     .description('Runs <command> with OpenTelemetry traces, metrics and logs, without code changes.')
@@ -99,12 +100,11 @@ function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => 
   return program;
 }
 
-/** Commander's parse of the launcher's flags: the help or the version, or the options set. */
-function parseFlags(
-  launcher: readonly string[],
-  generic: ReadonlySet<string>,
-  width: number,
-): Extract<ParsedArgs, { text: string }> | { readonly view?: boolean; readonly printConfig?: boolean } {
+/** Parses the launcher's command line (help wrapped to `width`). Throws UsageError for anything malformed. */
+export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
+  const { launcher, generic, command } = splitArgs(argv);
+  // splitArgs has checked every flag and written it as --name=value: commander would find nothing to say.
+  if (!launcher.some((arg) => ACTIONS.has(arg))) return runArgs(launcher, command, false, false);
   let output = '';
   const program = buildProgram(generic, (text) => {
     output += text;
@@ -112,7 +112,7 @@ function parseFlags(
   try {
     program.parse(launcher, { from: 'user' });
   } catch (error) {
-    if (error instanceof commander().CommanderError) {
+    if (error instanceof (require('commander') as typeof import('commander')).CommanderError) {
       // Commander has written the help or the version through writeOut; we print it.
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.help') return { action: 'help', text: helpText(width) };
       if (error.code === 'commander.version') return { action: 'version', text: output };
@@ -120,16 +120,11 @@ function parseFlags(
     }
     throw error;
   }
-  return program.opts();
+  return runArgs(launcher, command, program.opts().view === true, program.opts().printConfig === true);
 }
 
-/** Parses the launcher's command line (help wrapped to `width`). Throws UsageError for anything malformed. */
-export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
-  const { launcher, generic, command } = splitArgs(argv);
-  // No launcher flags, as in `otel-instrument node app.js`: nothing for commander to parse, and the launcher,
-  // which lives as long as the app, does not load it (0.4 to 0.5 MB of its private memory).
-  const opts = launcher.length === 0 ? {} : parseFlags(launcher, generic, width);
-  if ('text' in opts) return opts;
+/** What to run, from splitArgs' canonical flags. */
+function runArgs(launcher: readonly string[], command: string[], view: boolean, printConfig: boolean): ParsedArgs {
   const flagEnv = new Map<string, string>();
   for (const arg of launcher) {
     // In command-line order, so that a later flag wins.
@@ -139,10 +134,9 @@ export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
       flagEnv.set(envNameForFlag(match[1]), match[2]);
     }
   }
-  const view = opts.view === true;
   // `otel-instrument [flags] view`, alone: the viewer without an app.
   if (command.length === 1 && command[0] === 'view') return { action: 'view', flagEnv, command: [], view };
-  return { action: opts.printConfig === true ? 'print-config' : 'run', flagEnv, command, view };
+  return { action: printConfig ? 'print-config' : 'run', flagEnv, command, view };
 }
 
 /** The child's environment: ours, plus the flags' variables, plus NODE_OPTIONS preloads and our pid. */
