@@ -16,12 +16,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
 /**
- * Entries, as dist paths: the preload, and the launcher's main. `instrumentations`: whether the registry's
+ * Entries, as dist paths: the preload, the launcher's main, and the sender the preload spawns at exit
+ * without the launcher (src/exit/app-send-at-exit.ts). `instrumentations`: whether the registry's
  * lazy loaders come in the bundle (the preload runs them; the launcher reads only the settings).
  */
 export const ENTRIES = [
   { entry: 'src/bootstrap/register.js', instrumentations: true },
   { entry: 'src/cli/main.js', instrumentations: false },
+  { entry: 'src/exit/send-requests.js', instrumentations: false },
 ];
 
 const REGISTRY = join(dist, 'instrumentations', 'registry.js');
