@@ -197,7 +197,7 @@ export class AwsCall {
     const measured = this.#measured;
     if (measured === undefined) return;
     if (errorType !== undefined) measured[ATTR_ERROR_TYPE] = errorType;
-    this.#aws.dbDuration?.record((performance.now() - this.#startMs) / 1000, measured);
+    this.#aws.dbDuration?.record((performance.now() - this.#startMs) / 1000, measured, this.context);
   }
 
   /**

@@ -236,8 +236,8 @@ export class DbClient {
   }
 
   /** @internal DbCall's end: one measurement per operation. */
-  record(seconds: number, attributes: Attributes): void {
-    this.#duration?.record(seconds, attributes);
+  record(seconds: number, attributes: Attributes, context: Context): void {
+    this.#duration?.record(seconds, attributes, context);
   }
 
   /** @internal The error as the span records it: values the server repeated in its message redacted. */
@@ -344,7 +344,9 @@ export class DbCall {
         }
       }
       span?.end();
-      client.record((performance.now() - this.#startMs) / 1000, measured);
+      // The exemplar is the operation's own span: at its end the active context may be another request's
+      // (a pooled connection's callbacks run in whatever context its socket was made in).
+      client.record((performance.now() - this.#startMs) / 1000, measured, this.context);
     } catch (internal) {
       client.guard.fail(internal);
     }

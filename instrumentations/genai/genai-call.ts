@@ -199,7 +199,7 @@ export class GenAiCall extends OpenEntry {
       this.#firstChunkMs = now;
     } else {
       const histogram = this.#genai.timePerOutputChunk;
-      if (histogram !== undefined) histogram.record((now - this.#lastChunkMs) / 1000, (this.#chunkAttributes ??= this.#metricAttributes()));
+      if (histogram !== undefined) histogram.record((now - this.#lastChunkMs) / 1000, (this.#chunkAttributes ??= this.#metricAttributes()), this.context);
     }
     this.#lastChunkMs = now;
   }
@@ -267,16 +267,16 @@ export class GenAiCall extends OpenEntry {
     const genai = this.#genai;
     if (genai.duration === undefined && genai.tokenUsage === undefined) return;
     const attributes = this.#metricAttributes();
-    if (this.#firstChunkMs !== undefined) genai.timeToFirstChunk?.record((this.#firstChunkMs - this.#startMs) / 1000, attributes);
+    if (this.#firstChunkMs !== undefined) genai.timeToFirstChunk?.record((this.#firstChunkMs - this.#startMs) / 1000, attributes, this.context);
     if (errorType !== undefined) {
-      genai.duration?.record((performance.now() - this.#startMs) / 1000, { ...attributes, [ATTR_ERROR_TYPE]: errorType });
+      genai.duration?.record((performance.now() - this.#startMs) / 1000, { ...attributes, [ATTR_ERROR_TYPE]: errorType }, this.context);
     } else {
-      genai.duration?.record((performance.now() - this.#startMs) / 1000, attributes);
+      genai.duration?.record((performance.now() - this.#startMs) / 1000, attributes, this.context);
     }
     // Token usage carries no error.type in the conventions; it is recorded when the count is known.
     if (genai.tokenUsage !== undefined) {
-      if (this.inputTokens !== undefined) genai.tokenUsage.record(this.inputTokens, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: 'input' });
-      if (this.outputTokens !== undefined) genai.tokenUsage.record(this.outputTokens, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: 'output' });
+      if (this.inputTokens !== undefined) genai.tokenUsage.record(this.inputTokens, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: 'input' }, this.context);
+      if (this.outputTokens !== undefined) genai.tokenUsage.record(this.outputTokens, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: 'output' }, this.context);
     }
   }
 }

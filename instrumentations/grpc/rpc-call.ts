@@ -8,6 +8,7 @@
 
 import type { Attributes, Context, Histogram, Span, Tracer } from '@opentelemetry/api';
 import { SpanStatusCode } from '../../src/otel-api/enums.js';
+import { trace } from '../../src/otel-api/trace.js';
 import { atExit } from '../../src/exit/app-exit-callbacks.js';
 import { ATTR_ERROR_TYPE, ERROR_TYPE_ABORTED, errorTypeOf, failSpan } from '../../src/core/error-type.js';
 import { Guard } from '../../src/hook/guard.js';
@@ -180,6 +181,7 @@ export class RpcCall extends OpenEntry {
   #finish(measured: Attributes): void {
     this.span.end();
     const histogram = this.isServer ? this.#rpc.serverDuration : this.#rpc.clientDuration;
-    histogram?.record((performance.now() - this.#startMs) / 1000, measured);
+    // The exemplar is the call's span (a client call's own context is the caller's).
+    histogram?.record((performance.now() - this.#startMs) / 1000, measured, this.isServer ? this.context : trace.setSpan(this.context, this.span));
   }
 }

@@ -42,12 +42,15 @@ class ClientRequestState extends OpenEntry {
   /** Span start, as performance.now(), for the duration metric. */
   readonly startMs: number;
   readonly durations: HttpDurations | undefined;
+  /** The client span's context: the duration metric's exemplar comes from it, whatever runs at the end. */
+  readonly context: Context;
   error: Error | undefined = undefined;
 
-  constructor(req: ClientRequest, span: Span, options: HttpOptions, target: RequestTarget, startMs: number, durations: HttpDurations | undefined) {
+  constructor(req: ClientRequest, span: Span, context: Context, options: HttpOptions, target: RequestTarget, startMs: number, durations: HttpDurations | undefined) {
     super();
     this.req = req;
     this.span = span;
+    this.context = context;
     this.options = options;
     this.target = target;
     this.startMs = startMs;
@@ -191,7 +194,7 @@ function recordClientDuration(
   if (res !== undefined && res !== null) attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = res.statusCode ?? 0;
   if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
   if (version !== undefined) attributes[ATTR_NETWORK_PROTOCOL_VERSION] = version;
-  state.durations!.client.record(secondsSince(state.startMs), attributes);
+  state.durations!.client.record(secondsSince(state.startMs), attributes, state.context);
 }
 
 /** Raw header arrays are written as the request is built, so the trace headers go in beforehand. */
@@ -273,7 +276,7 @@ function makeRequest(
             () => req.getHeaderNames(),
           );
         }
-        const state = new ClientRequestState(req, span, options, target, startMs, durations);
+        const state = new ClientRequestState(req, span, ctx, options, target, startMs, durations);
         (req as unknown as { [STATE]: ClientRequestState })[STATE] = state;
         // Plain listeners, not once ones (a wrapper per request): onRequestError keeps the first
         // error only, and a second 'close' finds the state unlisted.

@@ -65,10 +65,13 @@ export class ServerRequestState extends OpenEntry {
   readonly scheme: 'http' | 'https';
   readonly protocolVersion: string | undefined;
   readonly durations: HttpDurations | undefined;
+  /** The server span's context: the duration metric's exemplar comes from it, whatever runs at 'close'. */
+  readonly context: Context;
 
   constructor(
     res: ServerResponse,
     span: Span,
+    context: Context,
     options: HttpOptions,
     method: string,
     startMs: number,
@@ -79,6 +82,7 @@ export class ServerRequestState extends OpenEntry {
     super();
     this.res = res;
     this.span = span;
+    this.context = context;
     this.options = options;
     this.method = method;
     this.startMs = startMs;
@@ -191,6 +195,7 @@ function startServerSpan(
   const startMs = performance.now();
   const span = telemetry.tracer.startSpan(spanNameFor(method), { kind: SpanKind.SERVER, attributes }, parentContext);
   const durations = httpDurations(telemetry.meter);
+  const ctx = trace.setSpan(parentContext, span);
   // Unsampled requests still count in the metrics: they need the same per-request state.
   if (span.isRecording() || durations !== undefined) {
     if (options.captureServerRequest !== undefined) {
@@ -204,14 +209,14 @@ function startServerSpan(
         () => Object.keys(headers),
       );
     }
-    const state = new ServerRequestState(res, span, options, method, startMs, scheme, version, durations);
+    const state = new ServerRequestState(res, span, ctx, options, method, startMs, scheme, version, durations);
     (req as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     (res as unknown as { [STATE]: ServerRequestState })[STATE] = state;
     // Plain listeners, not once ones (a wrapper per request): a second 'close' finds the state unlisted.
     res.on('close', onResponseClose);
     inFlight.add(state);
   }
-  return trace.setSpan(parentContext, span);
+  return ctx;
 }
 
 function onResponseClose(this: ServerResponse): void {
@@ -269,7 +274,7 @@ function recordServerDuration(state: ServerRequestState, res: ServerResponse, er
   if (state.route !== undefined) attributes[ATTR_HTTP_ROUTE] = state.route;
   if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
   if (state.protocolVersion !== undefined) attributes[ATTR_NETWORK_PROTOCOL_VERSION] = state.protocolVersion;
-  state.durations!.server.record(secondsSince(state.startMs), attributes);
+  state.durations!.server.record(secondsSince(state.startMs), attributes, state.context);
 }
 
 /** An error escaped the request handler (the process is about to crash): the span says so now. */

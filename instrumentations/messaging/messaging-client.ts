@@ -364,21 +364,23 @@ export class MessagingOperation {
       }
       span.end();
       const seconds = (performance.now() - this.#startMs) / 1000;
+      // Exemplars from the operation's own span, not whatever context the library ends it in.
+      const context = this.context;
       switch (this.type) {
         case 'process':
-          client.processDuration?.record(seconds, measured);
-          client.consumedMessages?.add(this.messages, measured);
+          client.processDuration?.record(seconds, measured, context);
+          client.consumedMessages?.add(this.messages, measured, context);
           break;
         case 'receive':
-          client.operationDuration?.record(seconds, measured);
-          if (this.messages !== 0 || failed) client.consumedMessages?.add(this.messages, measured);
+          client.operationDuration?.record(seconds, measured, context);
+          if (this.messages !== 0 || failed) client.consumedMessages?.add(this.messages, measured, context);
           break;
         case 'send':
-          client.operationDuration?.record(seconds, measured);
-          client.sentMessages?.add(this.messages, measured);
+          client.operationDuration?.record(seconds, measured, context);
+          client.sentMessages?.add(this.messages, measured, context);
           break;
         default:
-          client.operationDuration?.record(seconds, measured);
+          client.operationDuration?.record(seconds, measured, context);
       }
     } catch (internal) {
       client.guard.fail(internal);

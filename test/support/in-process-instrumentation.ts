@@ -5,7 +5,9 @@
 // Require the instrumented modules (node:http, express) only after instrumentInProcess(): the hook
 // patches them as they load.
 
-import type { Attributes, Counter, Histogram, Meter, Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Counter, Histogram, Meter, Tracer } from '@opentelemetry/api';
+import { activeContext } from '../../src/context/als-context-manager.js';
+import { validSpanContext } from '../../src/otel-api/valid-span-context.js';
 import { INSTRUMENTATION_SETTINGS, INSTRUMENTATIONS } from '../../instrumentations/registry.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { traceContextPropagator } from '../../src/context/propagation/tracecontext.js';
@@ -32,14 +34,27 @@ export interface InProcess {
   clear(): void;
 }
 
+/**
+ * The span id a measurement's exemplar would carry (the context passed, else the active one, as the SDK
+ * decides): not enumerable, so tests comparing measurements with deepEqual need not name it.
+ */
+export function exemplarSpanIdOf(measurement: RecordedMeasurement): string | undefined {
+  return (measurement as { exemplarSpanId?: string }).exemplarSpanId;
+}
+
+function recorded(scope: string, instrument: string, value: number, attributes: Attributes, context: Context | undefined): RecordedMeasurement {
+  const measurement = { scope, instrument, value, attributes };
+  return Object.defineProperty(measurement, 'exemplarSpanId', { value: validSpanContext(context ?? activeContext())?.spanId, enumerable: false });
+}
+
 /** A meter that keeps every histogram recording and counter addition (the messaging instrumentations count messages). */
 export function recordingMeter(scope: string, measurements: RecordedMeasurement[]): Meter {
   return {
     createHistogram(instrument: string): Histogram {
-      return { record: (value: number, attributes: Attributes = {}) => void measurements.push({ scope, instrument, value, attributes }) };
+      return { record: (value: number, attributes: Attributes = {}, context?: Context) => void measurements.push(recorded(scope, instrument, value, attributes, context)) };
     },
     createCounter(instrument: string): Counter {
-      return { add: (value: number, attributes: Attributes = {}) => void measurements.push({ scope, instrument, value, attributes }) };
+      return { add: (value: number, attributes: Attributes = {}, context?: Context) => void measurements.push(recorded(scope, instrument, value, attributes, context)) };
     },
   } as unknown as Meter;
 }

@@ -15,7 +15,7 @@ import type { SdkSpan } from '../../../src/trace/span.js';
 import { DbClient } from '../../../instrumentations/db/db-call.js';
 import { dbSpanName } from '../../../instrumentations/db/semconv.js';
 import { DB_SETTINGS } from '../../../instrumentations/db/settings.js';
-import { recordingMeter, recordingTracerProvider, type RecordedMeasurement } from '../../support/in-process-instrumentation.js';
+import { exemplarSpanIdOf, recordingMeter, recordingTracerProvider, type RecordedMeasurement } from '../../support/in-process-instrumentation.js';
 
 function setup(env: NodeJS.ProcessEnv = {}) {
   const spans: SdkSpan[] = [];
@@ -207,4 +207,14 @@ test('span names fall back as the conventions say: operation and target, target,
   assert.equal(dbSpanName({ system: 'postgresql', operationName: 'SELECT', namespace: 'shop' }), 'SELECT shop');
   assert.equal(dbSpanName({ system: 'postgresql', serverAddress: 'db', serverPort: 5433 }), 'db:5433');
   assert.equal(dbSpanName({ system: 'sqlite' }), 'sqlite');
+});
+
+test("the duration's exemplar is the operation's own span, though another request's context is active when it ends", () => {
+  const { spans, measurements, client, inRequest } = setup();
+  const call = client.start(SELECT, inRequest)!;
+  const other = trace.setSpan(ROOT_CONTEXT, recordingTracerProvider(() => undefined).getTracer('other').startSpan('GET /other'));
+  // A pooled connection's reply runs in the context its socket was made in: another request's.
+  runWithContext(other, () => call.end());
+  assert.equal(measurements.length, 1);
+  assert.equal(exemplarSpanIdOf(measurements[0]!), spans[0]!.spanContext().spanId);
 });

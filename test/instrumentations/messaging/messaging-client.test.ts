@@ -14,7 +14,8 @@ import type { Telemetry } from '../../../src/hook/instrumentation.js';
 import type { SdkSpan } from '../../../src/trace/span.js';
 import { MessagingClient, type MessagingOperationInfo } from '../../../instrumentations/messaging/messaging-client.js';
 import { messageHeaderGetter } from '../../../instrumentations/messaging/header-carrier.js';
-import { recordingMeter, recordingTracerProvider, type RecordedMeasurement } from '../../support/in-process-instrumentation.js';
+import { exemplarSpanIdOf, recordingMeter, recordingTracerProvider, type RecordedMeasurement } from '../../support/in-process-instrumentation.js';
+import { runWithContext } from '../../../src/context/als-context-manager.js';
 
 function setup() {
   const spans: SdkSpan[] = [];
@@ -163,4 +164,13 @@ test('headers are read as strings, Buffers or the first of an array', () => {
   assert.equal(messageHeaderGetter.get({ a: Buffer.from('y') }, 'a'), 'y');
   assert.equal(messageHeaderGetter.get({ a: [Buffer.from('z'), 'w'] }, 'a'), 'z');
   assert.equal(messageHeaderGetter.get({ a: 3 }, 'a'), undefined);
+});
+
+test("a send's metrics take their exemplar from the send span, whatever context the library ends it in", () => {
+  const { spans, measurements, client, inRequest } = setup();
+  const send = client.start({ type: 'send', name: 'publish', destination: 'orders', serverAddress: 'localhost', serverPort: 5672 }, inRequest)!;
+  const other = trace.setSpan(ROOT_CONTEXT, recordingTracerProvider(() => undefined).getTracer('other').startSpan('GET /other'));
+  runWithContext(other, () => send.end());
+  assert.ok(measurements.length >= 2);
+  for (const measurement of measurements) assert.equal(exemplarSpanIdOf(measurement), spans[0]!.spanContext().spanId, measurement.instrument);
 });
