@@ -15,9 +15,8 @@ import { ExporterShutdown } from './exporter/exporter-shutdown.js';
 import { InFlightCount } from './exporter/in-flight-count.js';
 import { OutageReporter } from './exporter/outage-reporter.js';
 import { partialSuccessWarnings } from './exporter/partial-success-warnings.js';
-import { itemBatches, splittingSender, type Batches } from './exporter/split-too-large.js';
+import { encodingFailure, itemBatches, splittingSender, type Batches } from './exporter/split-too-large.js';
 import { joinRequests, requestHalves, type EncodedRequest } from './exporter/request-halves.js';
-import { ITEM_NOUN } from './exporter/item-noun.js';
 import { liveHandover, type LiveHandover } from './live-handover.js';
 import { transportFor } from './transport/for-protocol.js';
 import { describeTarget } from './transport/proxy-url.js';
@@ -176,8 +175,7 @@ function handingOver<T>(signal: Signal, config: OtlpSignalConfig, encode: (batch
       try {
         body = encode(batch);
       } catch (err) {
-        diag.warn(`OTLP ${signal}: could not encode ${batch.length} ${ITEM_NOUN[signal]}: ${(err as Error)?.message ?? String(err)}`);
-        process.nextTick(safeCall, done, failure(`OTLP ${signal} encoding failed`, 'ENCODE', err));
+        process.nextTick(safeCall, done, encodingFailure(signal, batch.length, err));
         return;
       }
       const handed = live({ signal, config, body, live: { items: countItems(batch) } });
@@ -204,12 +202,11 @@ export function createOtlpRequestExporter(signal: Signal, config: OtlpSignalConf
     options.backoff,
     options.maxRequestBytes,
   );
-  return {
+  return refusingEmpty<EncodedRequest>({
+    get isShutdown() {
+      return sender.isShutdown;
+    },
     export(batch, done) {
-      if (batch.length === 0 && !sender.isShutdown) {
-        process.nextTick(safeCall, done, EXPORT_OK);
-        return;
-      }
       let request: EncodedRequest;
       try {
         request = batch.length === 1 ? batch[0]! : joinRequests(signal, json, batch);
@@ -221,7 +218,7 @@ export function createOtlpRequestExporter(signal: Signal, config: OtlpSignalConf
     },
     shutdown: () => sender.shutdown(),
     onTheWire: () => sender.onTheWire(),
-  };
+  });
 }
 
 export interface OtlpTraceExporterOptions {

@@ -9,6 +9,12 @@ import { diag, warnOnce } from '../../../diag/log.js';
 import { failure, PAYLOAD_TOO_LARGE, type CodedError, type Transport } from '../transport/types.js';
 import { ITEM_NOUN } from './item-noun.js';
 
+/** A batch that could not be encoded: warned, and dropped (not retryable). */
+export function encodingFailure(signal: Signal, items: number, err: unknown): ExportResult {
+  diag.warn(`OTLP ${signal}: could not encode ${items} ${ITEM_NOUN[signal]}: ${(err as Error)?.message ?? String(err)}`);
+  return failure(`OTLP ${signal} encoding failed`, 'ENCODE', err);
+}
+
 /** Sends `batch` before the absolute `deadlineMs`; calls `done` once, never throws. */
 export type SendBatch<B> = (batch: B, deadlineMs: number, done: (result: ExportResult) => void) => void;
 
@@ -50,8 +56,7 @@ export function splittingSender<B>({ signal, url, batches, transport, maxRequest
     try {
       body = batches.encode(batch);
     } catch (err) {
-      diag.warn(`OTLP ${signal}: could not encode ${batches.count(batch)} ${ITEM_NOUN[signal]}: ${(err as Error)?.message ?? String(err)}`);
-      process.nextTick(done, failure(`OTLP ${signal} encoding failed`, 'ENCODE', err));
+      process.nextTick(done, encodingFailure(signal, batches.count(batch), err));
       return;
     }
     const tooLarge = (refusedBy: string): void => {
