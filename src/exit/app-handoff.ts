@@ -29,16 +29,27 @@ export function handoffFdOf(): number | undefined {
   return detectHandoff() ? handoffFd! : undefined;
 }
 
-function writeFully(fd: number, data: Buffer): void {
+/**
+ * How long the app may spin at exit on a full socket. The fd is non-blocking only once the live handoff
+ * opened it (OTEL_NODE_EXPORT_VIA_LAUNCHER, app-live-handoff.ts); a blocking fd waits in the kernel instead.
+ */
+const WRITE_LIMIT_MS = 1000;
+
+/** False when the launcher took not all of it within WRITE_LIMIT_MS. */
+function writeFully(fd: number, data: Buffer): boolean {
   let offset = 0;
+  let giveUp: number | undefined;
   while (offset < data.length) {
     try {
       offset += writeSync(fd, data, offset);
     } catch (error) {
       // The launcher reads concurrently; a full socket buffer on a non-blocking fd just means "again".
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      giveUp ??= Date.now() + WRITE_LIMIT_MS;
+      if (Date.now() > giveUp) return false;
     }
   }
+  return true;
 }
 
 /** Errors that say the launcher's end of the socket is closed: the launcher is gone. */
@@ -46,13 +57,18 @@ const LAUNCHER_GONE = new Set(['EPIPE', 'ECONNRESET', 'ENOTCONN']);
 
 /**
  * Writes every request to the launcher. 'handed': the launcher sends them. 'no launcher' (none, or the
- * write failed): send them yourself. 'launcher gone': it died without warning, and this process ends as if
+ * write failed): send them yourself. 'launcher stuck': it read not all within a second; the rest is dropped,
+ * never sent twice. 'launcher gone': it died without warning, and this process ends as if
  * killed with it (app-launcher-link.ts), sending nothing: a sender process would only hold up its exit.
  */
-export function handOff(sends: readonly ExitSend[]): 'handed' | 'no launcher' | 'launcher gone' {
+export function handOff(sends: readonly ExitSend[]): 'handed' | 'no launcher' | 'launcher gone' | 'launcher stuck' {
   if (!detectHandoff() || sends.length === 0) return 'no launcher';
   try {
-    writeFully(handoffFd!, Buffer.concat(sends.map(encodeFrame)));
+    if (!writeFully(handoffFd!, Buffer.concat(sends.map(encodeFrame)))) {
+      // Part of a frame may be written: sent again from here, some of it could arrive twice.
+      diag.debug(`the launcher stopped reading: pending ${sends.map((s) => s.signal).join(', ')} dropped at exit`);
+      return 'launcher stuck';
+    }
     diag.debug(`handed pending ${sends.map((s) => s.signal).join(', ')} to the launcher at exit`);
     return 'handed';
   } catch (error) {
