@@ -139,11 +139,23 @@ export class GrpcReceiver extends BaseReceiver {
     else answer();
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops at once, cutting calls in flight: a batch recorded here may then lose its answer, and a
+   * client that retries it (as OTLP says it should) delivers it twice. `drain` stops as a collector
+   * restarting on SIGTERM does: no new calls, the ones in flight answered first.
+   */
+  async close(opts: { drain?: boolean } = {}): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.clearTimers();
     this.#hanging.clear();
+    if (opts.drain) {
+      const drained = await new Promise<boolean>((resolve) => {
+        const bound = setTimeout(() => resolve(false), 5000);
+        this.#server.tryShutdown(() => { clearTimeout(bound); resolve(true); });
+      });
+      if (drained) return;
+    }
     this.#server.forceShutdown();
   }
 }
