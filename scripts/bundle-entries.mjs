@@ -1,7 +1,8 @@
 // Build step after tsc (package.json "build"): each entry Node starts from becomes one file, so a start
 // reads and resolves one module of ours instead of ~130 (the launcher's entry: ~40). Bundled from tsc's
-// CommonJS output and written over the entry's own file, so every path that names an entry (the
-// launcher's --require, the Operator's autoinstrumentation.js, package.json "exports") stays the same.
+// CommonJS output into `<entry>.bundle.js` beside the entry, whose own file becomes a two-line stub that
+// runs the bundle with V8's code cache (src/entry/code-cache.ts), so every path that names an entry
+// (the launcher's --require, the Operator's autoinstrumentation.js, package.json "exports") stays the same.
 // Each module stays a CommonJS closure that runs when first required, as before: instrumentations stay
 // lazy. Each keeps its own __dirname/__filename (the files it spawns or reads sit beside its original
 // file, which still ships). Dependencies stay outside (npm installs them; some resolve files by path).
@@ -9,7 +10,7 @@
 
 import { build } from 'esbuild';
 import { dirname, join, relative } from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +26,32 @@ export const ENTRIES = [
   { entry: 'src/cli/main.js', instrumentations: false },
   { entry: 'src/exit/send-requests.js', instrumentations: false },
 ];
+
+const RUN_BUNDLE = 'runBundle(';
+const CODE_CACHE = join(dist, 'src', 'entry', 'code-cache.js');
+
+/**
+ * The bundle in ASCII, so code-cache.ts reads it as latin1 (the same text, without decoding UTF-8; a start
+ * saves several ms on the preload's 1.1 MB). esbuild escapes strings, regular expressions and names
+ * (charset: ascii), not comments; a \u escape means the same character wherever else one could be left.
+ */
+function asciiOnly(code) {
+  return code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `register.js` → `register.bundle.js`, beside it. */
+export function bundleOf(entryFile) {
+  return entryFile.replace(/\.js$/, '.bundle.js');
+}
+
+/** What stays at the entry's path: it runs the bundle through V8's code cache (src/entry/code-cache.ts). */
+function entryStub(entryFile, bundleFile) {
+  const loader = relative(dirname(entryFile), CODE_CACHE).replace(/^(?!\.)/, './');
+  return `'use strict';
+// Built by scripts/bundle-entries.mjs: the code is in ${relative(dirname(entryFile), bundleFile)}.
+require(${JSON.stringify(loader)}).${RUN_BUNDLE}require('node:path').join(__dirname, ${JSON.stringify(relative(dirname(entryFile), bundleFile))}), module, require);
+`;
+}
 
 const REGISTRY = join(dist, 'instrumentations', 'registry.js');
 const LOADER_CALL = /\bloader\('(\.\/[^']+)'/g;
@@ -65,12 +92,12 @@ function ownPaths(bundleDir, instrumentations) {
 }
 
 for (const { entry, instrumentations } of ENTRIES) {
-  const outfile = join(dist, entry);
-  if ((await readFile(outfile, 'utf8')).includes('__otelModulesRun')) throw new Error(`${outfile} is bundled already: run npm run build`);
+  const entryFile = join(dist, entry);
+  const outfile = bundleOf(entryFile);
+  if ((await readFile(entryFile, 'utf8')).includes(RUN_BUNDLE)) throw new Error(`${entryFile} is bundled already: run npm run build`);
   await build({
-    entryPoints: [outfile],
+    entryPoints: [entryFile],
     outfile,
-    allowOverwrite: true,
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -82,4 +109,6 @@ for (const { entry, instrumentations } of ENTRIES) {
     legalComments: 'none',
     logLevel: 'warning',
   });
+  await writeFile(outfile, asciiOnly(await readFile(outfile, 'utf8')));
+  await writeFile(entryFile, entryStub(entryFile, outfile));
 }

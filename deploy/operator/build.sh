@@ -31,14 +31,16 @@ find "$out/node_modules" -type f \( -name '*.md' -o -name '*.d.ts' -o -name '*.d
 # test (test/architecture/layers.test.ts) keeps the launcher (src/cli), the local viewer (src/view) and the
 # bundler plugins out of its reach. protobufjs is loaded as protobufjs/minimal: its browser builds and
 # .proto definitions are for other uses. Dependencies' own tests ship by mistake.
-# The preload and the sender it spawns at exit are each one bundled file (scripts/bundle-entries.mjs) that
-# reads only package.json by path: the unbundled modules beside them are for the other entries.
+# The preload and the sender it spawns at exit are each one bundled file (scripts/bundle-entries.mjs), run
+# through V8's code cache by a stub at the entry's path (src/entry/code-cache.ts); each reads only
+# package.json by path: the unbundled modules beside them are for the other entries.
 pkg="$out/node_modules/otel-instrument"
 keep="$(mktemp -d)"
 chmod 755 "$keep"
-mkdir -p "$keep/bootstrap" "$keep/exit"
-cp "$pkg/dist/src/bootstrap/register.js" "$pkg/dist/src/bootstrap/register.mjs" "$keep/bootstrap/"
-cp "$pkg/dist/src/exit/send-requests.js" "$keep/exit/"
+mkdir -p "$keep/bootstrap" "$keep/exit" "$keep/entry"
+cp "$pkg/dist/src/bootstrap/"{register.js,register.bundle.js,register.mjs} "$keep/bootstrap/"
+cp "$pkg/dist/src/entry/code-cache.js" "$keep/entry/"
+cp "$pkg/dist/src/exit/"{send-requests.js,send-requests.bundle.js} "$keep/exit/"
 rm -rf "$pkg/dist" "$pkg/types"
 mkdir -p "$pkg/dist"
 mv "$keep" "$pkg/dist/src"

@@ -51,6 +51,8 @@ test('OTEL_SDK_DISABLED=true: nothing is patched, only the config is loaded, not
       'src/diag/log.js',
       // Config masks secrets in its warnings with the shared redaction rules.
       'src/diag/redact.js',
+      // The preload's stub runs its bundle through V8's code cache.
+      'src/entry/code-cache.js',
       // The launcher's child links to it whatever the SDK does: each signal once, no orphan.
       'src/exit/app-launcher-link.js',
       'src/exit/launcher-fd.js',

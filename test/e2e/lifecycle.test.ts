@@ -68,12 +68,12 @@ test('an uncaught exception is recorded on the server span, delivered, and exits
     assert.doesNotMatch(exit.stderr, /otel-instrument/);
     // The crash report is the plain run's: it points at the app's throw, not at a rethrow of ours.
     // Only the stack gains the frames of our wrapper (emit, and the AsyncLocalStorage it runs in; the build
-    // bundles the preload, so emit's frame is in register.js).
+    // bundles the preload, so emit's frame is in register.bundle.js).
     const plain = startProcess(process.execPath, [SERVICE.at(-1)!]);
     const plainPort = Number((await plain.waitForLine(/listening (\d+)/))[1]);
     await httpGet(`http://127.0.0.1:${plainPort}/crash`).catch(() => undefined);
     const plainExit = await plain.exited();
-    const ourFrames = /^ {4}at (AsyncLocalStorage\.run \(node:(async_hooks|internal\/async_local_storage\/)|runWithContext \(|Server\.emit \(\/.*\/dist\/(instrumentations\/|src\/bootstrap\/register\.js:))/;
+    const ourFrames = /^ {4}at (AsyncLocalStorage\.run \(node:(async_hooks|internal\/async_local_storage\/)|runWithContext \(|Server\.emit \(\/.*\/dist\/(instrumentations\/|src\/bootstrap\/register\.bundle\.js:))/;
     assert.equal(exit.stderr.split('\n').filter((line) => !ourFrames.test(line)).join('\n'), plainExit.stderr);
     assert.equal(exit.stderr.split('\n')[0], plainExit.stderr.split('\n')[0]);
     const [span] = await receiver.waitForSpans(1);

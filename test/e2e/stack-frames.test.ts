@@ -94,8 +94,8 @@ test("an uncaught error in an http handler: Node's crash report differs by the o
   const lines = exit.stderr.split('\n').filter((line) => !line.startsWith('otel-instrument:'));
   const ours = lines.filter(isOurs);
   assert.equal(ours.length, 1, exit.stderr);
-  // The build bundles the preload (scripts/bundle-entries.mjs): the wrapper's frame is in register.js.
-  assert.match(ours[0]!, /^ {4}at Server\.emit \(.*(instrumentations\/http\/server|src\/bootstrap\/register)\.js:\d+:\d+\)$/);
+  // The build bundles the preload (scripts/bundle-entries.mjs): the wrapper's frame is in register.bundle.js.
+  assert.match(ours[0]!, /^ {4}at Server\.emit \(.*(instrumentations\/http\/server|src\/bootstrap\/register\.bundle)\.js:\d+:\d+\)$/);
   assert.deepEqual(
     lines.filter((line) => !isOurs(line)),
     plain.stderr.split('\n'),

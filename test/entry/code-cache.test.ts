@@ -1,0 +1,109 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+// The built preload (dist/src/bootstrap/register.js) is the stub scripts/bundle-entries.mjs writes; it
+// runs register.bundle.js through src/entry/code-cache.ts.
+const REGISTER = join(__dirname, '..', '..', 'src', 'bootstrap', 'register.js');
+const FOLDER = `otel-instrument-code-cache-${process.getuid!()}`;
+const NODE_SUFFIX = `-${process.version}-${process.arch}.v8`;
+
+function withTmp(fn: (tmp: string) => void): void {
+  const tmp = mkdtempSync(join(tmpdir(), 'code-cache-test-'));
+  try {
+    fn(tmp);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Starts an app under the preload with TMPDIR at `tmp`; returns what it printed. */
+function start(tmp: string, env: Record<string, string> = {}): string {
+  const clean = { ...process.env };
+  delete clean.NODE_DISABLE_COMPILE_CACHE;
+  delete clean.NODE_OPTIONS;
+  return execFileSync(process.execPath, ['--require', REGISTER, '-p', `typeof require(${JSON.stringify(REGISTER)}).bundledModulesRun.length`], {
+    env: { ...clean, TMPDIR: tmp, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', ...env },
+    encoding: 'utf8',
+  });
+}
+
+function cacheFiles(tmp: string): string[] {
+  const dir = join(tmp, FOLDER);
+  return existsSync(dir) ? readdirSync(dir).filter((name) => name.startsWith('register.bundle.js-')) : [];
+}
+
+test('the first start writes the preload code cache privately; the next reads it and leaves it as it is; a garbled one is replaced', () => {
+  withTmp((tmp) => {
+    assert.equal(start(tmp), 'number\n');
+    const [name, ...more] = cacheFiles(tmp);
+    assert.ok(name?.endsWith(NODE_SUFFIX), String(name));
+    assert.deepEqual(more, []);
+    const file = join(tmp, FOLDER, name);
+    assert.equal(statSync(join(tmp, FOLDER)).mode & 0o777, 0o700);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const written = readFileSync(file);
+    assert.ok(written.length > 10_000, `${written.length} bytes`);
+
+    // V8 accepted it: a rejected cache would be written again, with a new time.
+    const past = new Date('2020-01-01T00:00:00Z');
+    utimesSync(file, past, past);
+    assert.equal(start(tmp), 'number\n');
+    assert.equal(statSync(file).mtimeMs, past.getTime());
+
+    writeFileSync(file, Buffer.alloc(written.length, 7));
+    utimesSync(file, past, past);
+    assert.equal(start(tmp), 'number\n');
+    assert.ok(statSync(file).mtimeMs > past.getTime());
+    assert.notDeepEqual(readFileSync(file).subarray(0, 64), Buffer.alloc(64, 7));
+  });
+});
+
+test('an older cache of the same file for the same Node is removed; another install and another Node version keep their own', () => {
+  withTmp((tmp) => {
+    start(tmp);
+    const [current] = cacheFiles(tmp);
+    const dir = join(tmp, FOLDER);
+    // register.bundle.js-<path hash>-<size>-<mtime>-<node>-<arch>.v8
+    const samePath = current!.split('-').slice(0, 2).join('-');
+    const stale = `${samePath}-1-1${NODE_SUFFIX}`;
+    const otherInstall = `register.bundle.js-00000000-1-1${NODE_SUFFIX}`;
+    const otherNode = `${samePath}-1-1-v99.0.0-${process.arch}.v8`;
+    for (const name of [stale, otherInstall, otherNode]) writeFileSync(join(dir, name), 'x', { mode: 0o600 });
+    rmSync(join(dir, current!));
+    start(tmp);
+    const left = readdirSync(dir).sort();
+    assert.deepEqual(left, [current, otherInstall, otherNode].sort());
+  });
+});
+
+test('a cache folder others can write, or a symlink, is not used: the app runs the same and nothing is read from it or written to it', () => {
+  withTmp((tmp) => {
+    const dir = join(tmp, FOLDER);
+    mkdirSync(dir);
+    chmodSync(dir, 0o777);
+    assert.equal(start(tmp), 'number\n');
+    assert.deepEqual(readdirSync(dir), []);
+  });
+  withTmp((tmp) => {
+    const target = join(tmp, 'elsewhere');
+    mkdirSync(target, { mode: 0o700 });
+    symlinkSync(target, join(tmp, FOLDER));
+    assert.equal(start(tmp), 'number\n');
+    assert.deepEqual(readdirSync(target), []);
+  });
+});
+
+test("NODE_DISABLE_COMPILE_CACHE, Node's switch for its own cache, turns ours off; an unwritable TMPDIR costs nothing but the cache", () => {
+  withTmp((tmp) => {
+    assert.equal(start(tmp, { NODE_DISABLE_COMPILE_CACHE: '1' }), 'number\n');
+    assert.equal(existsSync(join(tmp, FOLDER)), false);
+  });
+  withTmp((tmp) => {
+    assert.equal(start(join(tmp, 'missing')), 'number\n');
+    assert.equal(existsSync(join(tmp, 'missing')), false);
+  });
+});
