@@ -26,7 +26,7 @@ import { parseArgs } from 'node:util';
 import { startSink } from './sink.mjs';
 import { ensureReady } from './lib/setup.mjs';
 import { APPS, APP_CORE, LOAD_CORE } from './lib/apps.mjs';
-import { CONFIG_NAMES, EXPORTING, closedPort, configCommands, configEnv, otelEnv, rotated, versions } from './lib/configs.mjs';
+import { CONFIG_NAMES, EXPORTING, closedPort, configCommands, configEnv, otelEnv, preloadCommands, rotated, versions } from './lib/configs.mjs';
 import { appPid, cpuSeconds, groupCpuSeconds, groupRssMb, groupUssMb, rssMb, sameBinary, startPinned } from './lib/processes.mjs';
 import { parseWrk, wrk } from './lib/wrk.mjs';
 import { startupMs } from './lib/startup.mjs';
@@ -193,12 +193,14 @@ async function main() {
       }
     }
     let startup;
+    const preloads = preloadCommands(root, BEFORE);
+    const startupNames = [...configNames, ...Object.keys(preloads)];
     if (STARTUP_RUNS > 0) {
       console.log(`\nstartup: ${STARTUP_RUNS} interleaved runs per config of bench/apps/require-express.js`);
       startup = await startupMs({
         core: APP_CORE,
-        commands,
-        names: configNames,
+        commands: { ...commands, ...preloads },
+        names: startupNames,
         script: join(here, 'apps', 'require-express.js'),
         envFor: (name) => withoutExtraCaCerts(envFor(name)),
         runs: STARTUP_RUNS,
@@ -218,7 +220,7 @@ async function main() {
       }
     }
     if (startup !== undefined) {
-      sections.push(`## startup: start to exit of a script that requires express\n\n${startupTable(configNames, startup, STARTUP_RUNS)}`);
+      sections.push(`## startup: start to exit of a script that requires express\n\n${startupTable(startupNames, startup, STARTUP_RUNS)}`);
     }
     for (const driver of dbDrivers ?? availableDrivers()) {
       console.log(`\ndatabase: ${driver}`);

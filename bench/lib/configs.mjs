@@ -67,6 +67,19 @@ export function configCommands(root, before) {
   };
 }
 
+/**
+ * Startup only: the preload without the launcher (`node --require .../register.js`), as the Operator and
+ * `--require` users run it; issue budgets differ for the two ways in. Named '<config> --require'.
+ */
+export function preloadCommands(root, before) {
+  const node = process.execPath;
+  const preload = (dir) => (script) => [node, ['--require', join(dir, 'dist', 'src', 'bootstrap', 'register.js'), script]];
+  return {
+    'otel-instrument --require': preload(root),
+    ...(before === undefined ? {} : { 'before --require': preload(before) }),
+  };
+}
+
 /** Each round starts with a different configuration, so none always runs first or last. */
 export function rotated(names, round) {
   const k = round % names.length;
