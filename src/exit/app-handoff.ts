@@ -30,10 +30,29 @@ export function handoffFdOf(): number | undefined {
 }
 
 /**
- * How long the app may spin at exit on a full socket. The fd is non-blocking only once the live handoff
- * opened it (OTEL_NODE_EXPORT_VIA_LAUNCHER, app-live-handoff.ts); a blocking fd waits in the kernel instead.
+ * How long the app may spin at exit on a full socket: a launcher that stopped reading (SIGSTOP, a
+ * debugger) must not hold the app's end for as long as it stays stopped.
  */
 const WRITE_LIMIT_MS = 1000;
+
+/** The sockets opened for O_NONBLOCK, held so that no collection of theirs ever closes the fd. */
+const heldSockets: object[] = [];
+const nonBlockingFds = new Set<number>();
+
+/**
+ * Makes `fd` non-blocking, once: a net.Socket opened on it sets O_NONBLOCK. The socket is never read,
+ * written to or closed, and does not keep the process alive; our writes go through writeSync, which
+ * then says EAGAIN on a full socket instead of waiting in the kernel.
+ */
+export function makeNonBlocking(fd: number): void {
+  if (nonBlockingFds.has(fd)) return;
+  nonBlockingFds.add(fd);
+  const { Socket } = require('node:net') as typeof import('node:net');
+  const socket = new Socket({ fd, readable: false, writable: true });
+  socket.on('error', () => undefined);
+  socket.unref();
+  heldSockets.push(socket);
+}
 
 /** False when the launcher took not all of it within WRITE_LIMIT_MS. */
 function writeFully(fd: number, data: Buffer): boolean {
@@ -64,6 +83,7 @@ const LAUNCHER_GONE = new Set(['EPIPE', 'ECONNRESET', 'ENOTCONN']);
 export function handOff(sends: readonly ExitSend[]): 'handed' | 'no launcher' | 'launcher gone' | 'launcher stuck' {
   if (!detectHandoff() || sends.length === 0) return 'no launcher';
   try {
+    makeNonBlocking(handoffFd!);
     if (!writeFully(handoffFd!, Buffer.concat(sends.map(encodeFrame)))) {
       // Part of a frame may be written: sent again from here, some of it could arrive twice.
       diag.debug(`the launcher stopped reading: pending ${sends.map((s) => s.signal).join(', ')} dropped at exit`);

@@ -2,8 +2,8 @@
 // (exit-sends.ts) on the handoff socket (app-handoff.ts) as soon as it is made, in one non-blocking
 // write; the launcher queues and sends it (launcher-export.ts). Once written, a batch is the launcher's:
 // it survives this process's SIGKILL, and this process never sends it itself.
-// Never blocking the event loop: the fd is made non-blocking (a net.Socket opened on it sets O_NONBLOCK;
-// the socket itself never writes, so no byte of ours waits in a buffer we cannot reach at exit). What
+// Never blocking the event loop: the fd is made non-blocking (makeNonBlocking, app-handoff.ts; no byte of
+// ours waits in a socket's buffer we cannot reach at exit). What
 // the kernel does not take at once waits here, in order, tried again on a short unref'd timer, and at
 // exit written out before the exit frames (flushBacklog). Past MAX_BACKLOG_BYTES a new batch is refused,
 // and the batch queue drops and counts it: the launcher cannot keep up.
@@ -11,6 +11,7 @@
 import { writeSync } from 'node:fs';
 import { diag, warnOnce } from '../diag/log.js';
 import { encodeFrame, type ExitSend } from './exit-sends.js';
+import { makeNonBlocking } from './app-handoff.js';
 
 /** What may wait in the app for the launcher to read: about 8 full span batches. */
 export const MAX_BACKLOG_BYTES = 8 * 1024 * 1024;
@@ -34,12 +35,7 @@ export class LiveHandoff {
 
   constructor(fd: number) {
     this.#fd = fd;
-    const { Socket } = require('node:net') as typeof import('node:net');
-    // Only for O_NONBLOCK: never read, never written to, never closed (the exit handoff writes the fd too).
-    const socket = new Socket({ fd, readable: false, writable: true });
-    socket.on('error', () => undefined);
-    socket.unref();
-    heldSockets.push(socket);
+    makeNonBlocking(fd);
   }
 
   /** Bytes written to the launcher's socket so far would not be lost; this many still wait here. */
@@ -126,9 +122,6 @@ export class LiveHandoff {
     }
   }
 }
-
-/** The sockets opened for O_NONBLOCK, held so that no collection of theirs ever closes the fd. */
-const heldSockets: object[] = [];
 
 let live: LiveHandoff | undefined | null = null;
 

@@ -148,34 +148,36 @@ test('a black-holed collector (via the launcher): the app itself ends at once on
   }
 });
 
-test('a launcher that stopped reading (SIGSTOP) holds the app at exit for about a second, not until it reads again', async () => {
-  // Nothing is handed over while the app runs (its 10,000 spans are short of a batch, due in 10 minutes):
-  // at exit they are one hand-off, more than the socket holds, on the fd the live handoff made non-blocking.
-  const env = {
-    ...VIA_LAUNCHER,
-    OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
-    SPANS: '10000',
-    OTEL_BSP_MAX_QUEUE_SIZE: '20000',
-    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '20000',
-    OTEL_BSP_SCHEDULE_DELAY: '600000',
-  };
-  const launcher = startCli(['node', join(FIXTURES, 'handed-then-killed.js')], env);
-  const launcherPid = launcher.child.pid!;
-  let appMs: number;
-  try {
-    const [, pid] = await launcher.waitForLine(/pid (\d+)/);
-    process.kill(launcherPid, 'SIGSTOP');
-    const signalled = Date.now();
-    process.kill(Number(pid), 'SIGTERM');
-    await waitFor(() => !isRunning(Number(pid)), 'the app to end', 10_000);
-    appMs = Date.now() - signalled;
-  } finally {
-    process.kill(launcherPid, 'SIGCONT');
-  }
-  const exit = await launcher.exited();
-  assert.equal(exit.signal, 'SIGTERM', exit.stderr);
-  assert.ok(appMs < 1000 + 1500, `the app took ${appMs} ms to end with its launcher stopped`);
-});
+for (const [mode, setting] of [['via the launcher', VIA_LAUNCHER], ['the app exporting itself', {}]] as const) {
+  test(`a launcher that stopped reading (SIGSTOP) holds the app at exit for about a second, not until it reads again (${mode})`, async () => {
+    // Nothing is handed over while the app runs (its 10,000 spans are short of a batch, due in 10 minutes):
+    // at exit they are one hand-off, more than the socket holds; the fd is made non-blocking for it.
+    const env = {
+      ...setting,
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+      SPANS: '10000',
+      OTEL_BSP_MAX_QUEUE_SIZE: '20000',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '20000',
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    };
+    const launcher = startCli(['node', join(FIXTURES, 'handed-then-killed.js')], env);
+    const launcherPid = launcher.child.pid!;
+    let appMs: number;
+    try {
+      const [, pid] = await launcher.waitForLine(/pid (\d+)/);
+      process.kill(launcherPid, 'SIGSTOP');
+      const signalled = Date.now();
+      process.kill(Number(pid), 'SIGTERM');
+      await waitFor(() => !isRunning(Number(pid)), 'the app to end', 10_000);
+      appMs = Date.now() - signalled;
+    } finally {
+      process.kill(launcherPid, 'SIGCONT');
+    }
+    const exit = await launcher.exited();
+    assert.equal(exit.signal, 'SIGTERM', exit.stderr);
+    assert.ok(appMs < 1000 + 1500, `the app took ${appMs} ms to end with its launcher stopped`);
+  });
+}
 
 /** Whether `pid` still runs (a zombie, ended but not yet reaped, does not). */
 function isRunning(pid: number): boolean {
