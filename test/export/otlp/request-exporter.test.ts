@@ -49,6 +49,29 @@ test('requestHalves: two valid requests, first half and second half of the spans
   assert.equal(requestHalves('traces', false, request(['only'])), undefined, 'one span cannot be cut');
 });
 
+test('requestHalves across resources and scopes: a cut inside one keeps it in both halves, one with no span left is left out', () => {
+  // Three requests joined as the wire format merges them: three resource_spans, of 2, 3 and 2 spans, the
+  // second's in two scopes (1 and 2 spans); names long enough that every length is a two-byte varint.
+  const long = (from: number, to: number): string[] => names(from, to).map((name) => name.padEnd(150, '.'));
+  const scoped = (spanNames: string[], scopeOf: (i: number) => string): EncodedRequest => ({
+    body: encodeTraceRequest(spanNames.map((name, i) => makeTestSpan({ name, scope: { name: scopeOf(i) } }))),
+    items: spanNames.length,
+  });
+  const parts = [request(long(0, 2)), scoped(long(2, 5), (i) => (i === 0 ? 'x' : 'y')), request(long(5, 7))];
+  const whole = { body: Buffer.concat(parts.map((part) => part.body)), items: 7 };
+  const halves = requestHalves('traces', false, whole);
+  assert.ok(halves !== undefined);
+  const [first, second] = halves.map((half) => decodeProtobuf('traces', Buffer.from(half.body)));
+  assert.deepEqual(flattenSpans(first).map((s) => s.name), long(0, 3));
+  assert.deepEqual(flattenSpans(second).map((s) => s.name), long(3, 7));
+  assert.deepEqual([first.resourceSpans.length, second.resourceSpans.length], [2, 2]);
+  const original = decodeProtobuf('traces', whole.body);
+  assert.deepEqual(first.resourceSpans[1].resource, original.resourceSpans[1].resource);
+  assert.deepEqual(second.resourceSpans[0].resource, original.resourceSpans[1].resource);
+  assert.deepEqual(first.resourceSpans[1].scopeSpans.map((s: any) => s.scope.name), ['x']);
+  assert.deepEqual(second.resourceSpans[0].scopeSpans.map((s: any) => s.scope.name), ['y']);
+});
+
 test('requestHalves on OTLP/JSON bodies', () => {
   const body = Buffer.from(JSON.stringify({ resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'x' }, spans: [{ name: 'a' }, { name: 'b' }, { name: 'c' }] }] }] }));
   const halves = requestHalves('traces', true, { body, items: 3 });

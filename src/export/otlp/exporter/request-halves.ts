@@ -7,6 +7,7 @@
 // Each half keeps the resources and scopes of its leaves, byte for byte, and the leaves themselves.
 
 import type { Signal } from '../../../config/types.js';
+import { Writer } from '../encode-protobuf/writer.js';
 
 /** One request body and the leaves (spans, log records, metrics) it holds. */
 export interface EncodedRequest {
@@ -81,39 +82,51 @@ function parseProtobuf(body: Uint8Array): Resource[] {
   return resources;
 }
 
-function varint(value: number): number[] {
-  const out: number[] = [];
-  while (value >= 0x80) {
-    out.push((value % 0x80) | 0x80);
-    value = Math.floor(value / 0x80);
-  }
-  out.push(value);
-  return out;
+/** Tags of the LEN fields 1 and 2 (field number << 3 | wire type 2). */
+const FIELD_1 = (1 << 3) | 2;
+const FIELD_2 = (2 << 3) | 2;
+
+/** Bytes that are already protobuf (a field as it was), written as they are. */
+function copyIn(w: Writer, part: Uint8Array): void {
+  const at = w.claim(part.length); // may replace w.buf
+  w.buf.set(part, at);
 }
 
-/** A LEN field (number 1 or 2) around `parts`. */
-function lenField(num: number, parts: readonly Uint8Array[]): Buffer {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  return Buffer.concat([Buffer.from([num * 8 + 2, ...varint(length)]), ...parts]);
+function leafCount(resource: Resource): number {
+  let count = 0;
+  for (const scope of resource.scopes) count += scope.leaves.length;
+  return count;
 }
 
+/** The leaves [from, to) with their scopes and resources; the ones left with no leaf are left out. */
 function buildProtobuf(resources: readonly Resource[], from: number, to: number): Uint8Array {
-  const out: Uint8Array[] = [];
-  let index = 0;
-  for (const resource of resources) {
-    const scopes: Uint8Array[] = [];
-    for (const scope of resource.scopes) {
-      const leaves: Uint8Array[] = [];
-      for (const leaf of scope.leaves) {
-        if (index >= from && index < to) leaves.push(lenField(2, [leaf]));
-        index++;
+  const w = Writer.create();
+  try {
+    let index = 0;
+    for (const resource of resources) {
+      const resourceEnd = index + leafCount(resource);
+      if (resourceEnd > from && index < to) {
+        w.uint32(FIELD_1).fork();
+        for (const part of resource.rest) copyIn(w, part);
+        for (const scope of resource.scopes) {
+          const first = Math.max(from - index, 0);
+          const end = Math.min(to - index, scope.leaves.length);
+          if (first < end) {
+            w.uint32(FIELD_2).fork();
+            for (const part of scope.rest) copyIn(w, part);
+            for (let i = first; i < end; i++) w.uint32(FIELD_2).bytes(scope.leaves[i]!);
+            w.ldelim();
+          }
+          index += scope.leaves.length;
+        }
+        w.ldelim();
       }
-      if (leaves.length > 0) scopes.push(lenField(2, [...scope.rest, ...leaves]));
+      index = resourceEnd;
     }
-    if (scopes.length > 0) out.push(lenField(1, [...resource.rest, ...scopes]));
+    return w.finish();
+  } finally {
+    w.release();
   }
-  return Buffer.concat(out);
 }
 
 const JSON_KEYS: Record<Signal, readonly [string, string, string]> = {
