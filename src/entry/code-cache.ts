@@ -48,15 +48,19 @@ function isMainThread(): boolean {
 
 /**
  * The part of a cache's name that stays while `file` is rebuilt or reinstalled in place: its name and a
- * hash of its path, so that two installs on one machine keep a cache each.
+ * hash of its path and of the options Node runs with. Two installs on one machine keep a cache each, and
+ * so do processes with other V8 flags (`--max-old-space-size`, in NODE_OPTIONS or on the command line):
+ * V8 rejects a cache made under other flags, and `otel-instrument npm start` with the flag on `node`
+ * alone would otherwise rewrite it twice at every start (npm's process, then the app's).
  */
 function cacheName(file: string): string {
+  const key = `${file}\0${process.execArgv.join('\0')}\0${process.env.NODE_OPTIONS ?? ''}`;
   let hash = 0x811c9dc5; // FNV-1a, 32 bits: node:crypto would cost more to load than this saves
-  for (let i = 0; i < file.length; i++) hash = Math.imul(hash ^ file.charCodeAt(i), 0x01000193);
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
   return `${basename(file)}-${(hash >>> 0).toString(16).padStart(8, '0')}`;
 }
 
-/** Where `file`'s cache lives: named by its path, size, time and the Node that compiled it, in a folder only this user can write. */
+/** Where `file`'s cache lives: named by its path, Node's options, its size and time, and the Node that compiled it, in a folder only this user can write. */
 function cachePath(file: string): string | undefined {
   if (process.env.NODE_DISABLE_COMPILE_CACHE !== undefined) return undefined;
   try {

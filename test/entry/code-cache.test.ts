@@ -21,11 +21,11 @@ function withTmp(fn: (tmp: string) => void): void {
 }
 
 /** Starts an app under the preload with TMPDIR at `tmp`; returns what it printed. */
-function start(tmp: string, env: Record<string, string> = {}): string {
+function start(tmp: string, env: Record<string, string> = {}, nodeOptions: string[] = []): string {
   const clean = { ...process.env };
   delete clean.NODE_DISABLE_COMPILE_CACHE;
   delete clean.NODE_OPTIONS;
-  return execFileSync(process.execPath, ['--require', REGISTER, '-p', `typeof require(${JSON.stringify(REGISTER)}).bundledModulesRun.length`], {
+  return execFileSync(process.execPath, [...nodeOptions, '--require', REGISTER, '-p', `typeof require(${JSON.stringify(REGISTER)}).bundledModulesRun.length`], {
     env: { ...clean, TMPDIR: tmp, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none', ...env },
     encoding: 'utf8',
   });
@@ -59,6 +59,22 @@ test('the first start writes the preload code cache privately; the next reads it
     assert.equal(start(tmp), 'number\n');
     assert.ok(statSync(file).mtimeMs > past.getTime());
     assert.notDeepEqual(readFileSync(file).subarray(0, 64), Buffer.alloc(64, 7));
+  });
+});
+
+test('processes with other V8 flags keep a cache each, and each is read, not written again', () => {
+  withTmp((tmp) => {
+    const past = new Date('2020-01-01T00:00:00Z');
+    start(tmp);
+    start(tmp, {}, ['--max-old-space-size=512']);
+    start(tmp, { NODE_OPTIONS: '--max-semi-space-size=32' });
+    const files = cacheFiles(tmp);
+    assert.equal(files.length, 3, files.join(', '));
+    for (const name of files) utimesSync(join(tmp, FOLDER, name), past, past);
+    start(tmp, {}, ['--max-old-space-size=512']);
+    start(tmp, { NODE_OPTIONS: '--max-semi-space-size=32' });
+    start(tmp);
+    for (const name of cacheFiles(tmp)) assert.equal(statSync(join(tmp, FOLDER, name)).mtimeMs, past.getTime(), name);
   });
 });
 
