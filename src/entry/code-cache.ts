@@ -90,17 +90,30 @@ function ownFolder(): string | undefined {
   return dir;
 }
 
+/** Caches kept in the folder (about 0.5 MB each): each install, Node version and set of Node options has its own. */
+const MAX_CACHES = 32;
+
+/** Removes the `count` least recently written of `names` (files in `dir`). */
+function dropOldest(dir: string, names: string[], count: number): void {
+  const byAge = names.map((name) => ({ name, at: statSync(join(dir, name)).mtimeMs })).sort((a, b) => a.at - b.at);
+  for (const { name } of byAge.slice(0, count)) unlinkSync(join(dir, name));
+}
+
 /** Writes the cache whole or not at all (processes starting together each write their own, then rename), and drops older ones of the same file and Node. */
 function writeCache(script: Script, cacheFile: string, name: string): void {
   try {
     const temp = `${cacheFile}.${process.pid}.tmp`;
     writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     renameSync(temp, cacheFile);
+    const dir = dirname(cacheFile);
     const written = basename(cacheFile);
     const sameNode = `-${process.version}-${process.arch}.v8`;
-    for (const other of readdirSync(dirname(cacheFile))) {
-      if (other !== written && other.startsWith(`${name}-`) && other.endsWith(sameNode)) unlinkSync(join(dirname(cacheFile), other));
+    const kept: string[] = [];
+    for (const other of readdirSync(dir)) {
+      if (other !== written && other.startsWith(`${name}-`) && other.endsWith(sameNode)) unlinkSync(join(dir, other));
+      else if (other.endsWith('.v8')) kept.push(other);
     }
+    if (kept.length > MAX_CACHES) dropOldest(dir, kept, kept.length - MAX_CACHES);
   } catch {
     // A read-only or full disk: the next start compiles again.
   }

@@ -96,6 +96,23 @@ test('an older cache of the same file for the same Node is removed; another inst
   });
 });
 
+test('the folder keeps at most 32 caches: writing one more drops the oldest', () => {
+  withTmp((tmp) => {
+    const dir = join(tmp, FOLDER);
+    mkdirSync(dir, { mode: 0o700 });
+    const others = Array.from({ length: 40 }, (_, i) => `register.bundle.js-${String(i).padStart(8, '0')}-1-1${NODE_SUFFIX}`);
+    others.forEach((name, i) => {
+      writeFileSync(join(dir, name), 'x', { mode: 0o600 });
+      const at = new Date(Date.UTC(2020, 0, 1, 0, 0, i));
+      utimesSync(join(dir, name), at, at);
+    });
+    start(tmp);
+    const left = readdirSync(dir).sort();
+    assert.equal(left.length, 32, left.join(', '));
+    assert.deepEqual(left.filter((name) => others.includes(name)), others.slice(9));
+  });
+});
+
 test('a cache folder others can write, or a symlink, is not used: the app runs the same and nothing is read from it or written to it', () => {
   withTmp((tmp) => {
     const dir = join(tmp, FOLDER);
