@@ -1,7 +1,7 @@
 // Runs one of our bundled entries (scripts/bundle-entries.mjs) with V8's code cache. Compiling the
-// preload's bundle is the largest single part of what we add to an app's start (about 15 ms of the
-// ~45 on Node 20 here), and V8 compiles the functions that run at startup again on every start; read
-// from the cache, both take under a millisecond. The first start writes the cache, the later ones read it.
+// preload's bundle, and then the functions a start runs, was the largest single part of what we added
+// to an app's start; read from the cache, they take a few ms. The first start writes the cache, the
+// later ones read it.
 // Node's own compile cache (module.enableCompileCache, Node 22.1+) is process-wide: it would cache the
 // app's modules too, which is not ours to turn on. This one covers our own files, on every Node we run on.
 // NODE_DISABLE_COMPILE_CACHE, Node's switch for its cache, turns ours off as well.
@@ -110,8 +110,12 @@ function writeCache(script: Script, cacheFile: string, name: string): void {
     const sameNode = `-${process.version}-${process.arch}.v8`;
     const kept: string[] = [];
     for (const other of readdirSync(dir)) {
-      if (other !== written && other.startsWith(`${name}-`) && other.endsWith(sameNode)) unlinkSync(join(dir, other));
-      else if (other.endsWith('.v8')) kept.push(other);
+      if (other === written || !other.startsWith(`${name}-`)) {
+        if (other.endsWith('.v8')) kept.push(other);
+      } else if (other.endsWith(sameNode) || other.endsWith('.tmp')) {
+        // An older build's, or what a process ended while writing left (one writing now then skips its rename).
+        unlinkSync(join(dir, other));
+      } else if (other.endsWith('.v8')) kept.push(other);
     }
     if (kept.length > MAX_CACHES) dropOldest(dir, kept, kept.length - MAX_CACHES);
   } catch {

@@ -78,7 +78,7 @@ test('processes with other V8 flags keep a cache each, and each is read, not wri
   });
 });
 
-test('an older cache of the same file for the same Node is removed; another install and another Node version keep their own', () => {
+test('an older cache of the same file for the same Node is removed, and a half-written one; another install and another Node version keep their own', () => {
   withTmp((tmp) => {
     start(tmp);
     const [current] = cacheFiles(tmp);
@@ -88,7 +88,8 @@ test('an older cache of the same file for the same Node is removed; another inst
     const stale = `${samePath}-1-1${NODE_SUFFIX}`;
     const otherInstall = `register.bundle.js-00000000-1-1${NODE_SUFFIX}`;
     const otherNode = `${samePath}-1-1-v99.0.0-${process.arch}.v8`;
-    for (const name of [stale, otherInstall, otherNode]) writeFileSync(join(dir, name), 'x', { mode: 0o600 });
+    const leftByACrash = `${samePath}-1-1${NODE_SUFFIX}.12345.tmp`;
+    for (const name of [stale, otherInstall, otherNode, leftByACrash]) writeFileSync(join(dir, name), 'x', { mode: 0o600 });
     rmSync(join(dir, current!));
     start(tmp);
     const left = readdirSync(dir).sort();
