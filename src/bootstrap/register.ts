@@ -6,6 +6,12 @@ import { isLauncherProcess, isLoaderHooksThread } from './dormant.js';
 import { claimStart, startSdkHere } from './start-once.js';
 import { LINK_FD_VAR } from '../exit/link-messages.js';
 
+/**
+ * Whether this process's start is worth keeping in the code cache (src/entry/code-cache.ts): not a
+ * dormant package manager's, which runs a fraction of the preload, before the app it starts.
+ */
+export let writesCodeCache = false;
+
 if (claimStart()) {
   if (process.env[LINK_FD_VAR] !== undefined && !isLoaderHooksThread()) linkToLauncher();
   if (isLoaderHooksThread()) {
@@ -13,6 +19,7 @@ if (claimStart()) {
   } else if (isLauncherProcess()) {
     diag.debug(`dormant in launcher process ${process.argv[1] ?? ''}`);
   } else {
+    writesCodeCache = true;
     startSdkHere();
   }
 }

@@ -104,7 +104,7 @@ function buildProgram(generic: ReadonlySet<string>, writeOut: (text: string) => 
 export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
   const { launcher, generic, command } = splitArgs(argv);
   // splitArgs has checked every flag and written it as --name=value: commander would find nothing to say.
-  if (!launcher.some((arg) => ACTIONS.has(arg))) return runArgs(launcher, command, false, false);
+  if (!launcher.some((arg) => ACTIONS.has(arg))) return runArgs(launcher, command, false, false, width);
   let output = '';
   const program = buildProgram(generic, (text) => {
     output += text;
@@ -120,11 +120,11 @@ export function parseArgs(argv: readonly string[], width = 80): ParsedArgs {
     }
     throw error;
   }
-  return runArgs(launcher, command, program.opts().view === true, program.opts().printConfig === true);
+  return runArgs(launcher, command, program.opts().view === true, program.opts().printConfig === true, width);
 }
 
 /** What to run, from splitArgs' canonical flags. */
-function runArgs(launcher: readonly string[], command: string[], view: boolean, printConfig: boolean): ParsedArgs {
+function runArgs(launcher: readonly string[], command: string[], view: boolean, printConfig: boolean, width: number): ParsedArgs {
   const flagEnv = new Map<string, string>();
   for (const arg of launcher) {
     // In command-line order, so that a later flag wins.
@@ -134,8 +134,13 @@ function runArgs(launcher: readonly string[], command: string[], view: boolean, 
       flagEnv.set(envNameForFlag(match[1]), match[2]);
     }
   }
-  // `otel-instrument [flags] view`, alone: the viewer without an app.
-  if (command.length === 1 && command[0] === 'view') return { action: 'view', flagEnv, command: [], view };
+  // `otel-instrument [flags] view`, alone: the viewer without an app. Anything after it is ours to read,
+  // not a command named `view` to run (Debian's is vim's read-only mode).
+  if (command[0] === 'view') {
+    if (command.length === 1) return { action: 'view', flagEnv, command: [], view };
+    if (command[1] === '--help' || command[1] === '-h') return { action: 'help', text: helpText(width) };
+    throw new UsageError(`'view' takes nothing after it: flags go before it (${NAME} [flags] view), and --view runs a command beside the viewer`);
+  }
   return { action: printConfig ? 'print-config' : 'run', flagEnv, command, view };
 }
 

@@ -30,8 +30,8 @@ export function handoffFdOf(): number | undefined {
 }
 
 /**
- * How long the app may spin at exit on a full socket: a launcher that stopped reading (SIGSTOP, a
- * debugger) must not hold the app's end for as long as it stays stopped.
+ * How long the app waits at exit on a socket the launcher does not read from: a launcher that stopped
+ * (SIGSTOP, a debugger) must not hold the app's end for as long as it stays stopped.
  */
 const WRITE_LIMIT_MS = 1000;
 
@@ -54,18 +54,23 @@ export function makeNonBlocking(fd: number): void {
   heldSockets.push(socket);
 }
 
-/** False when the launcher took not all of it within WRITE_LIMIT_MS. */
+/** For a 1 ms sleep between tries on a full socket, which leaves the CPU to the launcher reading it. */
+const nap = new Int32Array(new SharedArrayBuffer(4));
+
+/** False when the launcher read nothing for WRITE_LIMIT_MS: a launcher that is only slow gets all of it. */
 function writeFully(fd: number, data: Buffer): boolean {
   let offset = 0;
   let giveUp: number | undefined;
   while (offset < data.length) {
     try {
       offset += writeSync(fd, data, offset);
+      giveUp = undefined;
     } catch (error) {
       // The launcher reads concurrently; a full socket buffer on a non-blocking fd just means "again".
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
       giveUp ??= Date.now() + WRITE_LIMIT_MS;
       if (Date.now() > giveUp) return false;
+      Atomics.wait(nap, 0, 0, 1);
     }
   }
   return true;

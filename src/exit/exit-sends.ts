@@ -69,6 +69,22 @@ export function decodeFrames(b: Buffer): ExitFrame[] {
 }
 
 /**
+ * Launcher side: how many bytes `b`, which starts with a frame decodeFrames could not take whole, must
+ * hold before it can (at least the next 4 while its header is not all there).
+ */
+export function frameBytesNeeded(b: Buffer): number {
+  if (b.length < 4) return 4;
+  const headerLength = b.readUInt32BE(0);
+  if (b.length < 4 + headerLength) return 4 + headerLength;
+  try {
+    const header = JSON.parse(b.toString('utf8', 4, 4 + headerLength)) as ExitSendHeader;
+    return 4 + headerLength + header.length;
+  } catch {
+    return b.length + 1; // a torn header: decodeFrames will not take it however much follows
+  }
+}
+
+/**
  * How long the exit sends may take together: they go out in parallel, so the longest export timeout
  * bounds them all (a timeout of 0, no limit, counts as the spec's default here: exit must not hang), and
  * `boundMs` (OTEL_NODE_EXIT_EXPORT_TIMEOUT; 0: no bound of its own) bounds that.

@@ -6,14 +6,17 @@
 
 import type { Readable } from 'node:stream';
 import { diag } from '../diag/log.js';
-import { decodeFrames, exitDeadlineMs, type ExitFrame } from './exit-sends.js';
+import { decodeFrames, exitDeadlineMs, frameBytesNeeded, type ExitFrame } from './exit-sends.js';
 import type { LauncherExport } from './launcher-export.js';
 
 /** After the child exits, how long to wait for the socket's end (a grandchild may hold it open). */
 const DRAIN_MS = 200;
 
 export class HandoffCollector {
-  #buffer: Buffer = Buffer.alloc(0);
+  /** What arrived since the last complete frame, not yet joined: joined once the next frame is whole. */
+  #chunks: Buffer[] = [];
+  #pending = 0;
+  #needed = 4;
   #ended = false;
   readonly #endWaiters: Array<() => void> = [];
   /** Complete frames of the exit handoff, in order; live frames go to #live instead. */
@@ -25,8 +28,14 @@ export class HandoffCollector {
   constructor(stream: Readable, env: NodeJS.ProcessEnv = process.env) {
     this.#env = env;
     stream.on('data', (chunk: Buffer) => {
-      this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
-      this.#takeFrames();
+      this.#chunks.push(chunk);
+      this.#pending += chunk.length;
+      // Joining at every chunk would copy a large hand-off over and over (quadratic in its size).
+      if (this.#pending < this.#needed) return;
+      const buffer = this.#chunks.length === 1 ? chunk : Buffer.concat(this.#chunks, this.#pending);
+      this.#chunks = [];
+      this.#pending = 0;
+      this.#takeFrames(buffer);
     });
     const end = (): void => {
       this.#ended = true;
@@ -37,14 +46,23 @@ export class HandoffCollector {
     stream.on('error', end); // e.g. ECONNRESET when the child dies: what was read is kept
   }
 
-  /** Takes the complete frames out of the buffer: live ones are queued now, exit ones kept for the end. */
-  #takeFrames(): void {
-    const frames = decodeFrames(this.#buffer);
-    if (frames.length === 0) return;
-    const last = frames[frames.length - 1]!.body;
-    const consumed = last.byteOffset - this.#buffer.byteOffset + last.byteLength;
-    // The rest is a frame still arriving: copied, so the chunk of the frames taken is not held by it.
-    this.#buffer = consumed === this.#buffer.length ? Buffer.alloc(0) : Buffer.from(this.#buffer.subarray(consumed));
+  /** Takes the complete frames out of `buffer`: live ones are queued now, exit ones kept for the end. */
+  #takeFrames(buffer: Buffer): void {
+    const frames = decodeFrames(buffer);
+    let consumed = 0;
+    if (frames.length > 0) {
+      const last = frames[frames.length - 1]!.body;
+      consumed = last.byteOffset - buffer.byteOffset + last.byteLength;
+    }
+    if (consumed < buffer.length) {
+      // The rest is a frame still arriving: copied, so the chunk of the frames taken is not held by it.
+      const rest = frames.length === 0 ? buffer : Buffer.from(buffer.subarray(consumed));
+      this.#chunks = [rest];
+      this.#pending = rest.length;
+      this.#needed = frameBytesNeeded(rest);
+    } else {
+      this.#needed = 4;
+    }
     for (const frame of frames) {
       if (frame.header.live === undefined) {
         this.#exitFrames.push(frame);

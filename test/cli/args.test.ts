@@ -64,6 +64,12 @@ describe('parseArgs', () => {
     assert.deepEqual(parseArgs(['--view', 'node', 'a.js']), { action: 'run', flagEnv: new Map(), command: ['node', 'a.js'], view: true });
     assert.equal(parseArgs(['--print-config']).action, 'print-config');
   });
+  it("reads what follows 'view' as ours: --help is the help, anything else a usage error, never a command named view", () => {
+    assert.equal(parseArgs(['view', '--help']).action, 'help');
+    assert.equal(parseArgs(['view', '-h']).action, 'help');
+    assert.throws(() => parseArgs(['view', '--view_port', '9000']), (error: Error) => error instanceof UsageError && /flags go before it/.test(error.message));
+    assert.throws(() => parseArgs(['view', 'node', 'app.js']), UsageError);
+  });
   it('turns flags into variables and stops at the first non-option word', () => {
     const r = run(['--service_name', 'a', 'node', 'app.js', '--port', '3', '--service_name', 'b']);
     assert.deepEqual(r.env, { OTEL_SERVICE_NAME: 'a' });

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createContext, runInContext } from 'node:vm';
 
 // The built preload (dist/src/bootstrap/register.js) is the stub scripts/bundle-entries.mjs writes; it
 // runs register.bundle.js through src/entry/code-cache.ts.
@@ -59,6 +60,15 @@ test('the first start writes the preload code cache privately; the next reads it
     assert.equal(start(tmp), 'number\n');
     assert.ok(statSync(file).mtimeMs > past.getTime());
     assert.notDeepEqual(readFileSync(file).subarray(0, 64), Buffer.alloc(64, 7));
+
+    // Damaged past V8's header (which V8 checks, not the bytes after it): V8 would crash on it at every
+    // start; its checksum keeps it from V8, and the start writes it again.
+    const damaged = readFileSync(file);
+    damaged.fill(0, 200);
+    writeFileSync(file, damaged);
+    utimesSync(file, past, past);
+    assert.equal(start(tmp), 'number\n');
+    assert.ok(statSync(file).mtimeMs > past.getTime());
   });
 });
 
@@ -75,6 +85,65 @@ test('processes with other V8 flags keep a cache each, and each is read, not wri
     start(tmp, { NODE_OPTIONS: '--max-semi-space-size=32' });
     start(tmp);
     for (const name of cacheFiles(tmp)) assert.equal(statSync(join(tmp, FOLDER, name)).mtimeMs, past.getTime(), name);
+  });
+});
+
+test('the code of node -e and -p is not part of the key: each snippet shares the one cache', () => {
+  withTmp((tmp) => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+    delete env.NODE_DISABLE_COMPILE_CACHE;
+    delete env.NODE_OPTIONS;
+    for (const code of ['1', '2', '3']) execFileSync(process.execPath, ['--require', REGISTER, '-e', code], { env });
+    for (const code of ['1', '2']) execFileSync(process.execPath, ['--require', REGISTER, `--eval=${code}`], { env });
+    assert.equal(cacheFiles(tmp).length, 1, cacheFiles(tmp).join(', '));
+  });
+});
+
+test('a cache that cannot be written leaves no file behind', () => {
+  withTmp((tmp) => {
+    start(tmp);
+    const [name] = cacheFiles(tmp);
+    const dir = join(tmp, FOLDER);
+    // Its name taken by a folder: the rename fails at every start.
+    rmSync(join(dir, name!));
+    mkdirSync(join(dir, name!));
+    assert.equal(start(tmp), 'number\n');
+    assert.equal(start(tmp), 'number\n');
+    assert.deepEqual(readdirSync(dir), [name]);
+  });
+});
+
+test("a package manager's dormant preload writes no cache: the app's start, which runs all of it, does", () => {
+  withTmp((tmp) => {
+    const npm = join(tmp, 'node_modules', 'npm', 'bin', 'npm-cli.js');
+    mkdirSync(join(tmp, 'node_modules', 'npm', 'bin'), { recursive: true });
+    writeFileSync(npm, "console.log('npm')");
+    const clean: NodeJS.ProcessEnv = { ...process.env, TMPDIR: tmp, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' };
+    delete clean.NODE_DISABLE_COMPILE_CACHE;
+    delete clean.NODE_OPTIONS;
+    assert.equal(execFileSync(process.execPath, ['--require', REGISTER, npm], { env: clean, encoding: 'utf8' }), 'npm\n');
+    assert.deepEqual(cacheFiles(tmp), []);
+    start(tmp);
+    assert.equal(cacheFiles(tmp).length, 1);
+  });
+});
+
+test("loaded by a module system in a vm sandbox (a test runner's), the bundle runs in the sandbox, through that module system", () => {
+  withTmp((tmp) => {
+    const bundle = join(tmp, 'probe.bundle.js');
+    writeFileSync(bundle, 'module.exports = { realm: globalThis.marker };');
+    const sandbox = createContext({ marker: 'sandbox' });
+    // A module system of the sandbox's own: each file compiled in it, builtins Node's.
+    const sandboxRequire = (path: string): unknown => {
+      if (path.startsWith('node:')) return require(path);
+      const module = { exports: {} as Record<string, unknown> };
+      runInContext(`(function (exports, require, module) { ${readFileSync(path, 'utf8')}\n})`, sandbox)(module.exports, sandboxRequire, module);
+      return module.exports;
+    };
+    const { runBundle } = sandboxRequire(join(__dirname, '..', '..', 'src', 'entry', 'code-cache.js')) as typeof import('../../src/entry/code-cache.js');
+    const entry = { exports: {} } as NodeJS.Module;
+    runBundle(bundle, entry, sandboxRequire as NodeJS.Require);
+    assert.deepEqual({ ...entry.exports }, { realm: 'sandbox' });
   });
 });
 
