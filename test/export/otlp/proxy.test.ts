@@ -46,9 +46,14 @@ describe('OTLP through tinyproxy', { skip }, () => {
     certs?.remove();
   });
 
+  /** How many lines each proxy had logged when the receiver on a port started: earlier ones are an earlier receiver's that had the port. */
+  const logStart = new Map<string, Map<Tinyproxy, number>>();
+
   async function receiverFor(protocol: Protocol, tls: boolean): Promise<GrpcReceiver | HttpReceiver> {
     const options = tls ? { tls: certs.serverTls(false) } : {};
-    return protocol === 'grpc' ? startGrpcReceiver(options) : startHttpReceiver(options);
+    const receiver = protocol === 'grpc' ? await startGrpcReceiver(options) : await startHttpReceiver(options);
+    logStart.set(new URL(urlOf(receiver)).port, new Map([open, authenticating, only443].map((proxy) => [proxy, proxy.requests().length])));
+    return receiver;
   }
 
   function urlOf(receiver: GrpcReceiver | HttpReceiver): string {
@@ -60,10 +65,10 @@ describe('OTLP through tinyproxy', { skip }, () => {
     return otlpConfig(protocol, url, { proxy, insecure: !tls, certificateFile: tls ? certs.ca : undefined, timeoutMs: 3000, ...overrides });
   }
 
-  /** What the proxy logged for requests to `url`'s port: `CONNECT 127.0.0.1:<port> HTTP/1.1` or `POST http://... HTTP/1.1`. */
+  /** What the proxy logged for requests to `url`'s port since its receiver started: `CONNECT 127.0.0.1:<port> HTTP/1.1` or `POST http://... HTTP/1.1`. */
   function proxied(proxy: Tinyproxy, url: string): string[] {
     const port = new URL(url).port;
-    return proxy.requests().filter((line) => line.includes(`127.0.0.1:${port}`));
+    return proxy.requests().slice(logStart.get(port)?.get(proxy) ?? 0).filter((line) => line.includes(`127.0.0.1:${port}`));
   }
 
   for (const protocol of ['grpc', 'http/protobuf', 'http/json'] as const) {
