@@ -4,7 +4,7 @@ import type { OtlpSignalConfig } from '../../src/config/types.js';
 import { diag } from '../../src/diag/log.js';
 import type { ExportResult, Exporter } from '../../src/core/export-result.js';
 import type { ReadableSpan } from '../../src/trace/span-data.js';
-import { makeTestSpan } from './otlp-receiver.js';
+import { makeTestSpan, startGrpcReceiver, startHttpReceiver, type GrpcReceiver, type HttpReceiver } from './otlp-receiver.js';
 
 /** Backoff short enough for tests; the schedule's shape stays the spec's. */
 export const FAST_BACKOFF = { initialMs: 10, maxMs: 50 };
@@ -57,4 +57,22 @@ export async function withDiag<T>(fn: (log: { warn: string[]; info: string[]; de
     diag.info = info;
     diag.debug = debug;
   }
+}
+
+/** Runs `fn` with a fresh receiver, closed after it whatever happens. */
+async function withStarted<R extends { close(): Promise<void> }>(start: () => Promise<R>, fn: (receiver: R) => Promise<void>): Promise<void> {
+  const receiver = await start();
+  try {
+    await fn(receiver);
+  } finally {
+    await receiver.close();
+  }
+}
+
+export function withHttpReceiver(fn: (receiver: HttpReceiver) => Promise<void>): Promise<void> {
+  return withStarted(() => startHttpReceiver(), fn);
+}
+
+export function withGrpcReceiver(fn: (receiver: GrpcReceiver) => Promise<void>): Promise<void> {
+  return withStarted(() => startGrpcReceiver(), fn);
 }

@@ -1,32 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SpanLimits } from '../../src/config/types.js';
 import { ROOT_CONTEXT } from '../../src/context/context.js';
 import { clockNs, clockSec, compareHr, hrFromClock, hrNow, toHrTime } from '../../src/core/time.js';
 import { encodeSpanAhead, encodeTraceRequest } from '../../src/export/otlp/encode-protobuf/trace.js';
 import { releaseEncoded } from '../../src/export/otlp/encode-protobuf/envelope.js';
-import { alwaysOn } from '../../src/trace/samplers.js';
 import type { SdkSpan } from '../../src/trace/span.js';
 import type { ReadableSpan } from '../../src/trace/span-data.js';
-import { SdkTracerProvider } from '../../src/trace/tracer-provider.js';
 import { decodeProtobuf, flattenSpans } from '../support/otlp-receiver.js';
+import { recordingTracerProvider } from '../support/in-process-instrumentation.js';
 
 // Spans keep performance.now() readings (startClockMs, endClockMs) and make their HrTime arrays only when
 // asked; the protobuf encoder writes the readings as they are. Both must give what the arrays give.
 
-const LIMITS: SpanLimits = {
-  attributeCountLimit: 128,
-  attributeValueLengthLimit: Infinity,
-  eventCountLimit: 128,
-  linkCountLimit: 128,
-  attributePerEventCountLimit: 128,
-  attributePerLinkCountLimit: 128,
-};
-
 function setup() {
   const ended: SdkSpan[] = [];
-  const provider = new SdkTracerProvider({ sampler: alwaysOn, limits: LIMITS, resource: { attributes: { 'service.name': 't' } }, listener: { onEnd: (s) => ended.push(s) } });
-  return { tracer: provider.getTracer('test'), ended };
+  return { tracer: recordingTracerProvider((span) => ended.push(span)).getTracer('test'), ended };
 }
 
 /** The span as plain data, with startTime and endTime as arrays and no clock readings. */

@@ -7,8 +7,8 @@ import type { ExportResult } from '../../../src/core/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import { createGrpcTransport } from '../../../src/export/otlp/transport/grpc.js';
 import { TRACE_SERVICE_PATH } from '../../../src/export/otlp/transport/grpc-paths.js';
-import { exportOnce, FAST_BACKOFF, holdingLoop, otlpConfig, withDiag } from '../../support/exporter-helpers.js';
-import { makeTestSpan, startGrpcReceiver, type GrpcReceiver } from '../../support/otlp-receiver.js';
+import { exportOnce, FAST_BACKOFF, holdingLoop, otlpConfig, withDiag, withGrpcReceiver as withReceiver } from '../../support/exporter-helpers.js';
+import { makeTestSpan, startGrpcReceiver } from '../../support/otlp-receiver.js';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -16,15 +16,6 @@ async function freePort(): Promise<number> {
   const port = (server.address() as net.AddressInfo).port;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
-}
-
-async function withReceiver(fn: (receiver: GrpcReceiver) => Promise<void>): Promise<void> {
-  const receiver = await startGrpcReceiver();
-  try {
-    await fn(receiver);
-  } finally {
-    await receiver.close();
-  }
 }
 
 test('spans exported over gRPC arrive decoded by the official schema, with headers and user agent', () =>

@@ -8,17 +8,8 @@ import { resetWarnOnce } from '../../../src/diag/log.js';
 import type { ExportResult } from '../../../src/core/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import { createHttpTransport, parseRetryAfter } from '../../../src/export/otlp/transport/http.js';
-import { exportOnce, FAST_BACKOFF, holdingLoop, otlpConfig, withDiag } from '../../support/exporter-helpers.js';
-import { makeTestSpan, startHttpReceiver, type HttpReceiver } from '../../support/otlp-receiver.js';
-
-async function withReceiver(fn: (receiver: HttpReceiver) => Promise<void>): Promise<void> {
-  const receiver = await startHttpReceiver();
-  try {
-    await fn(receiver);
-  } finally {
-    await receiver.close();
-  }
-}
+import { exportOnce, FAST_BACKOFF, holdingLoop, otlpConfig, withDiag, withHttpReceiver as withReceiver } from '../../support/exporter-helpers.js';
+import { makeTestSpan, startHttpReceiver } from '../../support/otlp-receiver.js';
 
 for (const protocol of ['http/protobuf', 'http/json'] as const) {
   for (const compression of ['none', 'gzip'] as const) {

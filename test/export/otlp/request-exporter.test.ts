@@ -11,17 +11,8 @@ import type { ExportResult, Exporter } from '../../../src/core/export-result.js'
 import { createOtlpRequestExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import { encodeTraceRequest } from '../../../src/export/otlp/encode-protobuf/trace.js';
 import { requestHalves, type EncodedRequest } from '../../../src/export/otlp/exporter/request-halves.js';
-import { FAST_BACKOFF, otlpConfig, withDiag } from '../../support/exporter-helpers.js';
-import { decodeProtobuf, flattenSpans, makeTestSpan, startHttpReceiver, type HttpReceiver } from '../../support/otlp-receiver.js';
-
-async function withReceiver(fn: (receiver: HttpReceiver) => Promise<void>): Promise<void> {
-  const receiver = await startHttpReceiver();
-  try {
-    await fn(receiver);
-  } finally {
-    await receiver.close();
-  }
-}
+import { FAST_BACKOFF, otlpConfig, withDiag, withHttpReceiver as withReceiver } from '../../support/exporter-helpers.js';
+import { decodeProtobuf, flattenSpans, makeTestSpan } from '../../support/otlp-receiver.js';
 
 function exportRequests(exporter: Exporter<EncodedRequest>, requests: EncodedRequest[]): Promise<ExportResult> {
   return new Promise((resolve) => exporter.export(requests, resolve));
