@@ -8,6 +8,7 @@ import type { LayerType } from './config.js';
 import { ATTR_HTTP_ROUTE } from '../http/semconv.js';
 import { handlerSpannedAbove, type FrameworkAbove } from '../http/framework-api.js';
 import { joinTemplate, mountSegment, pathTemplate, routeSegment, usePathArgument } from './route-template.js';
+import { sharedAttributes } from '../../src/core/shared-attributes.js';
 
 export const ATTR_EXPRESS_NAME = 'express.name';
 export const ATTR_EXPRESS_TYPE = 'express.type';
@@ -108,7 +109,7 @@ export function layerSpanOptions(meta: LayerMeta, prefix: string): SpanOptions {
   // A middleware at the root has no route of its own; routers and routes always do.
   if (meta.type !== 'middleware' || prefix !== '' || meta.segment !== '') attributes[ATTR_HTTP_ROUTE] = layerRoute(meta, prefix);
   meta.optionsPrefix = prefix;
-  meta.options = Object.freeze({ kind: SpanKind.INTERNAL, attributes: Object.freeze(attributes) });
+  meta.options = Object.freeze({ kind: SpanKind.INTERNAL, attributes: sharedAttributes(attributes) });
   return meta.options;
 }
 

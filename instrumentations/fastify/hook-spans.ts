@@ -26,6 +26,7 @@ import {
   TYPE_ROUTE_HOOK,
 } from './step-span.js';
 import { guard, tracer } from './telemetry.js';
+import { sharedAttributes } from '../../src/core/shared-attributes.js';
 
 const REQUEST_HOOKS: ReadonlySet<string> = new Set([
   'onRequest',
@@ -55,7 +56,7 @@ function spanOptions(hookName: string, hook: Hook, origin: HookOrigin): SpanOpti
   const attributes: Attributes = { [ATTR_FASTIFY_TYPE]: origin.route === undefined ? TYPE_HOOK : TYPE_ROUTE_HOOK, [ATTR_HOOK_NAME]: hookName };
   if (origin.route !== undefined) attributes[ATTR_HTTP_ROUTE] = origin.route;
   if (hook.name !== '') attributes[ATTR_CODE_FUNCTION_NAME] = hook.name;
-  return Object.freeze({ kind: SpanKind.INTERNAL, attributes: Object.freeze(attributes) });
+  return Object.freeze({ kind: SpanKind.INTERNAL, attributes: sharedAttributes(attributes) });
 }
 
 /** fastify's `done` for this hook: ends its span, then goes on where the hook started. */

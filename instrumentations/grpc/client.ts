@@ -29,6 +29,7 @@ import { clientMethod } from './method.js';
 import { MetricSite, RpcCall, type GrpcTelemetry, type PeerSource } from './rpc-call.js';
 import { ATTR_RPC_METHOD, ATTR_RPC_METHOD_ORIGINAL, ATTR_RPC_SYSTEM_NAME, RPC_SYSTEM_GRPC, STATUS_OK } from './semconv.js';
 import { parseTarget, type ServerTarget } from './target.js';
+import { sharedAttributes } from '../../src/core/shared-attributes.js';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -83,7 +84,7 @@ class ChannelCalls {
       const target = this.target;
       const attributes: Attributes = { [ATTR_RPC_SYSTEM_NAME]: RPC_SYSTEM_GRPC, [ATTR_RPC_METHOD]: method, [ATTR_SERVER_ADDRESS]: target.address };
       if (target.port !== undefined) attributes[ATTR_SERVER_PORT] = target.port;
-      site = { attributes: Object.freeze(attributes), metric: new MetricSite(attributes) };
+      site = { attributes: sharedAttributes(attributes), metric: new MetricSite(attributes) };
       this.#sites.set(method, site);
     }
     return site;

@@ -8,6 +8,7 @@ import type { Attributes, Span, SpanOptions } from '@opentelemetry/api';
 import { SpanKind, SpanStatusCode } from '../../src/otel-api/enums.js';
 import { errorMessage, exceptionAttributes } from '../../src/core/exception-attributes.js';
 import { ATTR_HTTP_ROUTE } from '../http/semconv.js';
+import { sharedAttributes } from '../../src/core/shared-attributes.js';
 
 export const ATTR_KOA_TYPE = 'koa.type';
 export const ATTR_KOA_NAME = 'koa.name';
@@ -47,7 +48,7 @@ export class HandlerSpanNaming {
     const attributes: Attributes = { [ATTR_KOA_TYPE]: 'router', [ATTR_KOA_NAME]: template, [ATTR_HTTP_ROUTE]: template };
     this.#template = template;
     this.#name = `router - ${template}`;
-    this.#options = Object.freeze({ kind: SpanKind.INTERNAL, attributes: Object.freeze(attributes) });
+    this.#options = Object.freeze({ kind: SpanKind.INTERNAL, attributes: sharedAttributes(attributes) });
   }
 }
 

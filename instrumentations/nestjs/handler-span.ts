@@ -15,6 +15,7 @@
 
 import type { Attributes, SpanOptions } from '@opentelemetry/api';
 import { SpanKind } from '../../src/otel-api/enums.js';
+import { sharedAttributes } from '../../src/core/shared-attributes.js';
 
 export const ATTR_NESTJS_TYPE = 'nestjs.type';
 export const ATTR_NESTJS_CONTROLLER = 'nestjs.controller';
@@ -37,7 +38,7 @@ export class HandlerSpanNaming {
     };
     if (version !== undefined) attributes[ATTR_NESTJS_VERSION] = version;
     // The span copies the attributes: every request of the route shares these.
-    this.options = Object.freeze({ kind: SpanKind.INTERNAL, attributes: Object.freeze(attributes) });
+    this.options = Object.freeze({ kind: SpanKind.INTERNAL, attributes: sharedAttributes(attributes) });
   }
 }
 

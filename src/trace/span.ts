@@ -15,6 +15,7 @@ import type {
 import type { SpanLimits } from '../config/types.js';
 import { diag } from '../diag/log.js';
 import { addAttributes, countIfAllKept, isValidValue, truncateValue } from '../core/attributes.js';
+import { sharedSet } from '../core/shared-attributes.js';
 import { exceptionAttributes } from '../core/exception-attributes.js';
 import type { Attributes, HrTime, InstrumentationScope, Resource } from '../core/types.js';
 import type { ReadableSpan, SpanEvent, SpanLink, SpanStatus } from './span-data.js';
@@ -47,7 +48,10 @@ export class SdkSpan implements Span, ReadableSpan {
    */
   readonly startClockMs: number;
   endClockMs = NaN;
-  /** Replaced, not filled, by the first setAttributes of a valid set (see there). */
+  /**
+   * Replaced, not filled, by the first setAttributes of a valid set (see there); a shared set
+   * (core/shared-attributes.ts) is held as it is until the span's first attribute of its own.
+   */
   attributes: Attributes = NO_ATTRIBUTES;
   droppedAttributesCount = 0;
   // Most spans have no events or links: they share one empty array until their first.
@@ -60,6 +64,8 @@ export class SdkSpan implements Span, ReadableSpan {
   readonly resource: Resource;
 
   #attributeCount = 0;
+  /** False while `attributes` is NO_ATTRIBUTES or a shared set, which are frozen: a write copies first. */
+  #ownsAttributes = false;
   #ended = false;
   readonly #limits: SpanLimits;
   readonly #listener: SpanEndListener;
@@ -129,7 +135,10 @@ export class SdkSpan implements Span, ReadableSpan {
       this.#attributeCount++;
     }
     const lengthLimit = this.#limits.attributeValueLengthLimit;
-    if (this.attributes === NO_ATTRIBUTES) this.attributes = {};
+    if (!this.#ownsAttributes) {
+      this.attributes = this.attributes === NO_ATTRIBUTES ? {} : (Object.assign({}, this.attributes) as Attributes);
+      this.#ownsAttributes = true;
+    }
     this.attributes[key] = lengthLimit === Infinity ? value : truncateValue(value, lengthLimit);
     return this;
   }
@@ -139,10 +148,17 @@ export class SdkSpan implements Span, ReadableSpan {
     // into an empty object: faster than a checked store per key, and unlike a spread (faster still to
     // copy) the copy stays cheap to add keys to later (an added key after a spread cost ~1 us).
     if (this.#attributeCount === 0 && !this.#ended && this.#limits.attributeValueLengthLimit === Infinity) {
+      const shared = sharedSet(attributes);
+      if (shared !== undefined && shared.count <= this.#limits.attributeCountLimit) {
+        this.attributes = attributes as Attributes;
+        this.#attributeCount = shared.count;
+        return this;
+      }
       const count = countIfAllKept(attributes, this.#limits.attributeCountLimit);
       if (count > 0) {
         this.attributes = Object.assign({}, attributes) as Attributes;
         this.#attributeCount = count;
+        this.#ownsAttributes = true;
         return this;
       }
     }

@@ -9,6 +9,7 @@ import { alwaysOff, alwaysOn, createSampler, parentBased, traceIdRatio } from '.
 import type { SdkSpan } from '../../src/trace/span.js';
 import { SdkTracerProvider } from '../../src/trace/tracer-provider.js';
 import { hrDiffNs } from '../../src/core/time.js';
+import { sharedAttributes } from '../../src/core/shared-attributes.js';
 
 const LIMITS: SpanLimits = {
   attributeCountLimit: 3,
@@ -106,6 +107,37 @@ test('the attributes a span starts with are copied whole when all are valid, and
   assert.equal(byName.get('too many')!.droppedAttributesCount, 2);
   assert.deepEqual(byName.get('then more')!.attributes, { a: 1, b: 2, c: 3 });
   assert.equal(byName.get('then more')!.droppedAttributesCount, 1);
+});
+
+test('a span holds a shared attribute set as it is, and copies it on its first attribute of its own', () => {
+  const { tracer, ended } = setup(alwaysOn, { ...LIMITS, attributeCountLimit: 4, attributeValueLengthLimit: Infinity });
+  const set = sharedAttributes({ 'db.system.name': 'redis', 'db.operation.name': 'GET', tags: ['a', 'b'] });
+  assert.ok(Object.isFrozen(set) && Object.isFrozen(set.tags), 'the set and its arrays are frozen');
+  tracer.startSpan('as is', { attributes: set }).end();
+  const extended = tracer.startSpan('extended', { attributes: set });
+  extended.setAttribute('error.type', 'ECONNRESET');
+  extended.setAttribute('db.operation.name', 'SET');
+  extended.setAttribute('over.limit', 1);
+  extended.end();
+  const byName = new Map(ended.map((span) => [span.name, span]));
+  assert.equal(byName.get('as is')!.attributes, set, 'no copy for a span that adds nothing');
+  assert.deepEqual(byName.get('extended')!.attributes, { 'db.system.name': 'redis', 'db.operation.name': 'SET', tags: ['a', 'b'], 'error.type': 'ECONNRESET' });
+  assert.equal(byName.get('extended')!.droppedAttributesCount, 1, 'the shared entries count toward the limit');
+  assert.deepEqual(set, { 'db.system.name': 'redis', 'db.operation.name': 'GET', tags: ['a', 'b'] }, 'the shared set is unchanged');
+
+  // A shared set over the count limit, or under a length limit, goes through the checks like any other.
+  const { tracer: limited, ended: limitedEnded } = setup(alwaysOn, { ...LIMITS, attributeCountLimit: 2, attributeValueLengthLimit: 3 });
+  limited.startSpan('limited', { attributes: set }).end();
+  assert.deepEqual(limitedEnded[0]!.attributes, { 'db.system.name': 'red', 'db.operation.name': 'GET' });
+  assert.equal(limitedEnded[0]!.droppedAttributesCount, 1);
+});
+
+test('a set with an invalid value is frozen but not shared: spans copy its valid entries', () => {
+  const { tracer, ended } = setup(alwaysOn, { ...LIMITS, attributeValueLengthLimit: Infinity });
+  const set = sharedAttributes({ a: 1, nested: { no: true } } as Record<string, unknown>);
+  tracer.startSpan('s', { attributes: set as never }).end();
+  assert.notEqual(ended[0]!.attributes, set);
+  assert.deepEqual(ended[0]!.attributes, { a: 1 });
 });
 
 test('events and links honour their count limits and record dropped counts', () => {

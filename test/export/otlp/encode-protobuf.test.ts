@@ -10,6 +10,9 @@ import {
 import { decodeExportTraceResponse, encodeTraceRequest } from '../../../src/export/otlp/encode-protobuf/trace.js';
 import { Writer as OurWriter } from '../../../src/export/otlp/encode-protobuf/writer.js';
 import type { HrTime, Resource } from '../../../src/core/types.js';
+import { sharedAttributes } from '../../../src/core/shared-attributes.js';
+import { encodeSpanAhead } from '../../../src/export/otlp/encode-protobuf/trace.js';
+import { releaseEncoded } from '../../../src/export/otlp/encode-protobuf/envelope.js';
 import type { ReadableSpan } from '../../../src/trace/span-data.js';
 import { decodeProtobuf, flattenSpans, makeTestSpan, TEST_RESOURCE } from '../../support/otlp-receiver.js';
 
@@ -152,6 +155,30 @@ test('every span field round-trips through the official schema', () => {
   assert.equal(s.links[0].droppedAttributesCount, 2);
   assert.equal(s.droppedLinksCount, 5);
   assert.deepEqual(s.status, { message: 'it failed', code: 2 });
+});
+
+test('a shared attribute set is written once and its bytes copied after: the same request bytes as an unshared copy', () => {
+  const set = sharedAttributes({ 'db.system.name': 'postgresql', 'db.query.text': 'SELECT ? FROM t', 'server.port': 5433, 'list': [1, 2] });
+  const plain = { ...set };
+  const spans = (attributes: ReadableSpan['attributes']): ReadableSpan[] => [
+    makeTestSpan({ name: 'a1', spanId: '00000000000000a1', attributes }),
+    // The set under another field (an event's attributes) is written there, not copied from the span's bytes.
+    makeTestSpan({ name: 'a2', spanId: '00000000000000a2', attributes, events: [{ name: 'e', time: [1_700_000_000, 5], attributes, droppedAttributesCount: 0 }] }),
+    makeTestSpan({ name: 'a3', spanId: '00000000000000a3', attributes }),
+  ];
+  const expected = encodeTraceRequest(spans(plain));
+  // First encode writes the set; later ones (whole requests and items encoded ahead) copy it.
+  for (let round = 0; round < 3; round++) assert.deepEqual(encodeTraceRequest(spans(set)), expected);
+  const ahead = spans(set).map(encodeSpanAhead);
+  assert.deepEqual(encodeTraceRequest(ahead), expected);
+  releaseEncoded(ahead);
+  const decoded = decode(expected).resourceSpans[0].scopeSpans[0].spans;
+  assert.equal(decoded.length, 3);
+  assert.deepEqual(
+    decoded[2].attributes.map((kv: any) => kv.key),
+    ['db.system.name', 'db.query.text', 'server.port', 'list'],
+  );
+  assert.deepEqual(decoded[1].events[0].attributes, decoded[1].attributes);
 });
 
 test('span and link flags carry trace flags plus HAS_IS_REMOTE / IS_REMOTE', () => {

@@ -6,6 +6,7 @@
 import { Reader } from 'protobufjs/minimal';
 import { Writer } from './writer.js';
 import type { Attributes, HrTime, InstrumentationScope, Resource } from '../../../core/types.js';
+import { sharedSet } from '../../../core/shared-attributes.js';
 
 // Tags: (field_number << 3) | wire_type. Wire types: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
 // KeyValue
@@ -81,8 +82,31 @@ export function writeAnyValueBody(w: Writer, value: unknown): void {
   }
 }
 
-/** Writes `attributes` as repeated KeyValue under `tag` (length-delimited field). Undefined values are skipped. */
+/**
+ * Writes `attributes` as repeated KeyValue under `tag` (length-delimited field). Undefined values are skipped.
+ * A shared set (core/shared-attributes.ts) is written once and its bytes copied from then on.
+ */
 export function writeAttributes(w: Writer, tag: number, attributes: Attributes): void {
+  const shared = sharedSet(attributes);
+  if (shared === undefined) {
+    writeEachAttribute(w, tag, attributes);
+    return;
+  }
+  const encoded = shared.encoded;
+  if (encoded !== undefined && shared.encodedTag === tag) {
+    const at = w.claim(encoded.length); // may replace w.buf
+    w.buf.set(encoded, at);
+    return;
+  }
+  const start = w.pos;
+  writeEachAttribute(w, tag, attributes);
+  if (encoded === undefined) {
+    shared.encoded = Uint8Array.prototype.slice.call(w.buf, start, w.pos);
+    shared.encodedTag = tag;
+  }
+}
+
+function writeEachAttribute(w: Writer, tag: number, attributes: Attributes): void {
   // for-in over own keys, as Object.keys lists them, without the array Object.keys makes (~100 B a span).
   for (const key in attributes) {
     if (!hasOwn.call(attributes, key)) continue;
