@@ -38,7 +38,6 @@ import {
 } from './semconv.js';
 import { DB_CAPTURE_PARAMETERS, DB_ROOT_SPANS } from './settings.js';
 import { redactedError, type MessageRedactor } from '../../src/core/redacted-error.js';
-import { sharedAttributes } from '../../src/core/shared-attributes.js';
 
 /** What an instrumentation knows about one operation when the app calls it. */
 export interface DbOperation {
@@ -199,7 +198,7 @@ export class DbClient {
     if (text !== undefined) attributes[ATTR_DB_QUERY_TEXT] = text;
     const batchSize = recordedBatchSize(operation);
     if (batchSize !== undefined) attributes[ATTR_DB_OPERATION_BATCH_SIZE] = batchSize;
-    shape = new OperationShape(operation, base, sharedAttributes(attributes));
+    shape = new OperationShape(operation, base, this.#shapes.frozenSet(attributes));
     this.#shapes.add(text, shape);
     return shape;
   }
@@ -223,7 +222,7 @@ export class DbClient {
       serverAddress: operation.serverAddress,
       serverPort: operation.serverPort,
     });
-    return new OperationBase(operation, name, sharedAttributes(measured));
+    return new OperationBase(operation, name, this.#bases.frozenSet(measured));
   }
 
   /** OTEL_NODE_DB_CAPTURE_PARAMETERS: an instrumentation may skip collecting DbOperation.parameters when false. */

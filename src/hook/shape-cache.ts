@@ -8,6 +8,8 @@
 // Bounded: past `limit` entries nothing more is kept and find() misses, so the caller makes its values
 // per call, as it would without the cache.
 
+import { sharedAttributes } from '../core/shared-attributes.js';
+
 export interface Shape<I> {
   /** Whether this entry was made from values equal to `info`'s (apart from the key it is kept under). */
   matches(info: I): boolean;
@@ -40,5 +42,14 @@ export class ShapeCache<K, I, S extends Shape<I>> {
 
   get size(): number {
     return this.#size;
+  }
+
+  /**
+   * `attributes` frozen, for an entry about to be added: registered as a shared set
+   * (core/shared-attributes.ts) while the cache still keeps entries; past the bound the set is made per
+   * call and seen once, so registering it would only cost.
+   */
+  frozenSet<T extends object>(attributes: T): T {
+    return this.#size < this.#limit ? sharedAttributes(attributes) : Object.freeze(attributes);
   }
 }
