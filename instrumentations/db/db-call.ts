@@ -222,7 +222,7 @@ export class DbClient {
       serverAddress: operation.serverAddress,
       serverPort: operation.serverPort,
     });
-    return new OperationBase(operation, name, this.#bases.frozenSet(measured));
+    return new OperationBase(operation, name, Object.freeze(measured));
   }
 
   /** OTEL_NODE_DB_CAPTURE_PARAMETERS: an instrumentation may skip collecting DbOperation.parameters when false. */

@@ -102,7 +102,7 @@ export function layerRoute(meta: LayerMeta, prefix: string): string {
   return joinTemplate(prefix, meta.segment);
 }
 
-/** Span options, built once per layer and prefix and shared by its spans (the span copies the attributes). */
+/** Span options, built once per layer and prefix and shared by its spans, which hold the attribute set without a copy. */
 export function layerSpanOptions(meta: LayerMeta, prefix: string): SpanOptions {
   if (meta.options !== undefined && meta.optionsPrefix === prefix) return meta.options;
   const attributes: Attributes = { [ATTR_EXPRESS_NAME]: meta.name, [ATTR_EXPRESS_TYPE]: meta.type };

@@ -27,7 +27,7 @@ export function routeTemplate(matched: unknown): string | undefined {
 /**
  * Name and options of one handler's spans, for the template it last ran under. A handler normally
  * serves one route; a router mounted twice shares it between two, and then this is rebuilt on each
- * switch, still correct. The span copies the attributes, so the frozen options are shared.
+ * switch, still correct. Spans hold the shared attribute set (src/core/shared-attributes.ts) without a copy.
  */
 export class HandlerSpanNaming {
   #template: string | undefined = undefined;

@@ -243,7 +243,7 @@ export class MessagingClient {
     if (info.partitionId !== undefined) made[ATTR_MESSAGING_DESTINATION_PARTITION_ID] = info.partitionId;
     if (info.serverAddress !== undefined) made[ATTR_SERVER_ADDRESS] = info.serverAddress;
     if (info.serverPort !== undefined) made[ATTR_SERVER_PORT] = info.serverPort;
-    shape = new OperationShape(info, messagingSpanName(info.name, info.destinationTemplate ?? destination), this.#shapes.frozenSet(made));
+    shape = new OperationShape(info, messagingSpanName(info.name, info.destinationTemplate ?? destination), Object.freeze(made));
     this.#shapes.add(destination, shape);
     return shape;
   }

@@ -37,7 +37,7 @@ export class HandlerSpanNaming {
       [ATTR_CODE_FUNCTION_NAME]: this.name,
     };
     if (version !== undefined) attributes[ATTR_NESTJS_VERSION] = version;
-    // The span copies the attributes: every request of the route shares these.
+    // Every request of the route shares these; its spans hold the set without a copy.
     this.options = Object.freeze({ kind: SpanKind.INTERNAL, attributes: sharedAttributes(attributes) });
   }
 }

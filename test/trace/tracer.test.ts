@@ -122,6 +122,7 @@ test('a span holds a shared attribute set as it is, and copies it on its first a
   const byName = new Map(ended.map((span) => [span.name, span]));
   assert.equal(byName.get('as is')!.attributes, set, 'no copy for a span that adds nothing');
   assert.deepEqual(byName.get('extended')!.attributes, { 'db.system.name': 'redis', 'db.operation.name': 'SET', tags: ['a', 'b'], 'error.type': 'ECONNRESET' });
+  assert.deepEqual(Object.keys(byName.get('extended')!.attributes), ['db.system.name', 'db.operation.name', 'tags', 'error.type']);
   assert.equal(byName.get('extended')!.droppedAttributesCount, 1, 'the shared entries count toward the limit');
   assert.deepEqual(set, { 'db.system.name': 'redis', 'db.operation.name': 'GET', tags: ['a', 'b'] }, 'the shared set is unchanged');
 

@@ -7,11 +7,10 @@ import {
   hrTimeToFixed64Halves,
   writeHexId,
 } from '../../../src/export/otlp/encode-protobuf/common.js';
-import { decodeExportTraceResponse, encodeTraceRequest } from '../../../src/export/otlp/encode-protobuf/trace.js';
+import { decodeExportTraceResponse, encodeSpanAhead, encodeTraceRequest } from '../../../src/export/otlp/encode-protobuf/trace.js';
 import { Writer as OurWriter } from '../../../src/export/otlp/encode-protobuf/writer.js';
 import type { HrTime, Resource } from '../../../src/core/types.js';
-import { sharedAttributes } from '../../../src/core/shared-attributes.js';
-import { encodeSpanAhead } from '../../../src/export/otlp/encode-protobuf/trace.js';
+import { sharedAttributes, sharedSet } from '../../../src/core/shared-attributes.js';
 import { releaseEncoded } from '../../../src/export/otlp/encode-protobuf/envelope.js';
 import type { ReadableSpan } from '../../../src/trace/span-data.js';
 import { decodeProtobuf, flattenSpans, makeTestSpan, TEST_RESOURCE } from '../../support/otlp-receiver.js';
@@ -179,6 +178,15 @@ test('a shared attribute set is written once and its bytes copied after: the sam
     ['db.system.name', 'db.query.text', 'server.port', 'list'],
   );
   assert.deepEqual(decoded[1].events[0].attributes, decoded[1].attributes);
+});
+
+test('a shared set longer than the kept bound is written each time, and its bytes are not kept', () => {
+  const set = sharedAttributes({ 'db.system.name': 'postgresql', 'db.query.text': `SELECT ${'a, '.repeat(600)}b FROM t` });
+  const expected = encodeTraceRequest([makeTestSpan({ name: 'long', spanId: '00000000000000b1', attributes: { ...set } })]);
+  for (let round = 0; round < 2; round++) {
+    assert.deepEqual(encodeTraceRequest([makeTestSpan({ name: 'long', spanId: '00000000000000b1', attributes: set })]), expected);
+  }
+  assert.equal(sharedSet(set)?.encoded, undefined);
 });
 
 test('span and link flags carry trace flags plus HAS_IS_REMOTE / IS_REMOTE', () => {

@@ -31,6 +31,11 @@ const SCOPE_NAME = 10; // 1: string
 const SCOPE_VERSION = 18; // 2: string
 
 const hasOwn = Object.prototype.hasOwnProperty;
+/**
+ * A shared set's bytes are kept up to this size (a database operation's is 150 to 300 bytes); longer ones
+ * (an ORM's 10 KB query text) are written each time rather than held twice, once as text and once as bytes.
+ */
+const MAX_KEPT_SET_BYTES = 1024;
 
 // The int64 range as doubles; integral doubles outside it (1e300) go out as double_value.
 const INT64_MIN = -9223372036854775808;
@@ -100,7 +105,7 @@ export function writeAttributes(w: Writer, tag: number, attributes: Attributes):
   }
   const start = w.pos;
   writeEachAttribute(w, tag, attributes);
-  if (encoded === undefined) {
+  if (encoded === undefined && w.pos - start <= MAX_KEPT_SET_BYTES) {
     shared.encoded = Uint8Array.prototype.slice.call(w.buf, start, w.pos);
     shared.encodedTag = tag;
   }
