@@ -2,15 +2,17 @@
 // operation in a loop (bench/db/loop-app.cjs on a real database server; bench/grpc/loop-app.cjs for gRPC,
 // whose server is in the app itself), inside an active span, 100% sampled, exporting to the local OTLP
 // sink; uninstrumented vs otel-instrument vs the official instrumentation of that driver (when
-// bench/official is installed), in interleaved rounds, median operations/s. The server, the app and the
-// sink share the machine's cores.
+// bench/official is installed), in interleaved rounds, median operations/s. The app runs pinned to one
+// core, the server and the sink (in this process) to the other, as the http benchmarks pin an app and
+// its load: the app's numbers then do not depend on where the scheduler put the server.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { otelEnv } from './configs.mjs';
+import { APP_CORE, LOAD_CORE } from './apps.mjs';
 import { startSink } from '../sink.mjs';
 
 const require = createRequire(import.meta.url);
@@ -105,7 +107,7 @@ export function availableDrivers() {
 
 function runApp(args, env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('taskset', ['-c', String(APP_CORE), process.execPath, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('close', (code) => {
@@ -119,6 +121,9 @@ function runApp(args, env) {
 /** Runs the driver's loop in every config, `rounds` times `roundMs`; returns a markdown section. */
 export async function dbBench(driverName, rounds, roundMs, log = console.log) {
   const driver = DRIVERS[driverName];
+  // This process (the sink) and the server it starts now (which inherits the mask) on LOAD_CORE.
+  const mask = execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' }).trim().split(' ').at(-1);
+  execFileSync('taskset', ['-a', '-p', '-c', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' });
   const db = await driver.start();
   const sink = await startSink();
   try {
@@ -160,6 +165,8 @@ export async function dbBench(driverName, rounds, roundMs, log = console.log) {
     return [
       `## ${driver.heading ?? 'db'} ${driverName}: ${driver.op} in a loop, 8 at a time (${rounds} rounds of ${roundMs} ms)`,
       '',
+      `App pinned to core ${APP_CORE}; the server and the sink on core ${LOAD_CORE}.`,
+      '',
       // CPU time per operation (the app process's): what a machine shared with other work disturbs least.
       '| config | median ops/s | vs uninstrumented | min | max | median app CPU us/op | ops per CPU second vs uninstrumented | spans per op (lowest round) |',
       '|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -168,5 +175,6 @@ export async function dbBench(driverName, rounds, roundMs, log = console.log) {
   } finally {
     await sink.close();
     await db.stop();
+    execFileSync('taskset', ['-a', '-p', mask, String(process.pid)], { stdio: 'ignore' });
   }
 }
