@@ -136,7 +136,7 @@ export class SdkSpan implements Span, ReadableSpan {
     }
     const lengthLimit = this.#limits.attributeValueLengthLimit;
     if (!this.#ownsAttributes) {
-      this.attributes = this.attributes === NO_ATTRIBUTES ? {} : (Object.assign({}, this.attributes) as Attributes);
+      this.attributes = Object.assign({}, this.attributes) as Attributes;
       this.#ownsAttributes = true;
     }
     this.attributes[key] = lengthLimit === Infinity ? value : truncateValue(value, lengthLimit);

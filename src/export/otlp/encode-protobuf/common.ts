@@ -99,8 +99,7 @@ export function writeAttributes(w: Writer, tag: number, attributes: Attributes):
   }
   const encoded = shared.encoded;
   if (encoded !== undefined && shared.encodedTag === tag) {
-    const at = w.claim(encoded.length); // may replace w.buf
-    w.buf.set(encoded, at);
+    w.raw(encoded);
     return;
   }
   const start = w.pos;

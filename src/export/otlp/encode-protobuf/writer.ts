@@ -194,10 +194,13 @@ export class Writer {
     this.buf.copy(target, offset, 0, this.pos);
   }
 
-  /** Writes `source[start, end)` as it is: bytes that are already protobuf (items encoded ahead). */
-  raw(source: Buffer, start: number, end: number): this {
+  /**
+   * Writes `source[start, end)` as it is: bytes that are already protobuf (items encoded ahead, a shared
+   * attribute set's, a field of a request being cut in halves).
+   */
+  raw(source: Uint8Array, start = 0, end = source.length): this {
     const at = this.claim(end - start); // may replace this.buf
-    source.copy(this.buf, at, start, end);
+    this.buf.set(start === 0 && end === source.length ? source : source.subarray(start, end), at);
     return this;
   }
 

@@ -86,12 +86,6 @@ function parseProtobuf(body: Uint8Array): Resource[] {
 const FIELD_1 = (1 << 3) | 2;
 const FIELD_2 = (2 << 3) | 2;
 
-/** Bytes that are already protobuf (a field as it was), written as they are. */
-function copyIn(w: Writer, part: Uint8Array): void {
-  const at = w.claim(part.length); // may replace w.buf
-  w.buf.set(part, at);
-}
-
 function leafCount(resource: Resource): number {
   let count = 0;
   for (const scope of resource.scopes) count += scope.leaves.length;
@@ -107,13 +101,13 @@ function buildProtobuf(resources: readonly Resource[], from: number, to: number)
       const resourceEnd = index + leafCount(resource);
       if (resourceEnd > from && index < to) {
         w.uint32(FIELD_1).fork();
-        for (const part of resource.rest) copyIn(w, part);
+        for (const part of resource.rest) w.raw(part);
         for (const scope of resource.scopes) {
           const first = Math.max(from - index, 0);
           const end = Math.min(to - index, scope.leaves.length);
           if (first < end) {
             w.uint32(FIELD_2).fork();
-            for (const part of scope.rest) copyIn(w, part);
+            for (const part of scope.rest) w.raw(part);
             for (let i = first; i < end; i++) w.uint32(FIELD_2).bytes(scope.leaves[i]!);
             w.ldelim();
           }
