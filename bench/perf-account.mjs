@@ -21,7 +21,8 @@
 // Needs `perf` (Debian: linux-perf) and permission to sample (root, or kernel.perf_event_paranoid <= 1).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -42,6 +43,8 @@ if (!(APP in APPS)) throw new Error(`unknown app "${APP}" (known: ${Object.keys(
 const ROUNDS = Number(flags.rounds ?? 3);
 const SECONDS = Number(flags.seconds ?? 6);
 const NODE = flags.node ?? process.execPath;
+// Resolved now: the runs below work in a temporary directory.
+const OUT = flags.out === undefined ? undefined : resolve(flags.out);
 // Each sample walks the stack: deep stacks (a framework's, ours inside it) make sampling cost the app more.
 const HZ = Number(flags.hz ?? 1999);
 const CONFIGS = ['baseline', 'otel-instrument', 'collector down'];
@@ -144,7 +147,7 @@ async function measured(name, sinkPort, deadPort, downstreamPort) {
   if (name === 'collector down') env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${deadPort}`;
   const nodeArgs = ['--perf-basic-prof', script];
   const app = name === 'baseline' ? startPinned(APP_CORE, NODE, nodeArgs, env) : startPinned(APP_CORE, join(root, 'bin', 'otel-instrument'), [NODE, ...nodeArgs], env);
-  const data = join(root, 'bench', 'results', `.perf-${process.pid}.data`);
+  const data = join(workDir, 'perf.data');
   try {
     await app.ready;
     const pid = appPid(app.child.pid);
@@ -162,6 +165,9 @@ async function measured(name, sinkPort, deadPort, downstreamPort) {
   }
 }
 
+// --perf-basic-prof turns V8's log on: each app leaves an isolate-*.log in its working directory.
+const workDir = mkdtempSync(join(tmpdir(), 'bench-account-'));
+process.chdir(workDir);
 const sink = await startSink();
 const deadPort = await closedPort();
 const downstreamPort = String(await closedPort());
@@ -181,6 +187,7 @@ try {
 } finally {
   await downstream.stop();
   await sink.close();
+  rmSync(workDir, { recursive: true, force: true });
 }
 
 const version = spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
@@ -217,4 +224,4 @@ const lines = [
   `CPU ratio (baseline / config, what a CPU-bound app's throughput would be): otel-instrument ${(totals[0] / totals[1]).toFixed(2)}, collector down ${(totals[0] / totals[2]).toFixed(2)}.`,
 ];
 console.log(`\n${lines.join('\n')}`);
-if (flags.out) writeFileSync(resolve(flags.out), `${lines.join('\n')}\n`);
+if (OUT !== undefined) writeFileSync(OUT, `${lines.join('\n')}\n`);
