@@ -21,7 +21,7 @@
 // Needs `perf` (Debian: linux-perf) and permission to sample (root, or kernel.perf_event_paranoid <= 1).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,7 @@ import { APPS, APP_CORE, LOAD_CORE } from './lib/apps.mjs';
 import { closedPort, otelEnv } from './lib/configs.mjs';
 import { appPid, startPinned } from './lib/processes.mjs';
 import { median } from './lib/stats.mjs';
+import { ourFolder } from './lib/our-folders.mjs';
 import { parseWrk, wrk } from './lib/wrk.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -54,33 +55,11 @@ if (spawnSync('perf', ['--version']).status !== 0) {
   process.exit(1);
 }
 
-/** Bundled module of ours that holds each line of a bundle (esbuild marks each with `// dist/<path>`). */
-const bundleModules = new Map();
-function moduleAt(file, line) {
-  let marks = bundleModules.get(file);
-  if (marks === undefined) {
-    marks = [];
-    readFileSync(file, 'latin1')
-      .split('\n')
-      .forEach((text, i) => {
-        const mark = /^\/\/ dist\/((?:src|instrumentations)\/.+)\.js$/.exec(text);
-        if (mark !== null) marks.push([i + 1, mark[1]]);
-      });
-    bundleModules.set(file, marks);
-  }
-  let found = 'bundle';
-  for (const [start, name] of marks) if (start <= line) found = name;
-  return found;
-}
-
-const OURS = /^JS:.*? (\/\S*\/dist\/(?:src|instrumentations)\/[^:\s]+):(\d+)/;
-/** Our folder of a frame ("src/export", "instrumentations/http"), or undefined for a frame not ours. */
-function ourFolder(frame) {
-  const match = OURS.exec(frame);
-  if (match === null) return undefined;
-  const [, file, line] = match;
-  const module = file.endsWith('.bundle.js') ? moduleAt(file, Number(line)) : file.replace(/.*\/dist\//, '').replace(/\.js$/, '');
-  return module.split('/').slice(0, 2).join('/');
+const JS_POSITION = /^JS:.*? (\/\S+):(\d+):\d+$/;
+/** Our folder of a perf frame ("src/export", "instrumentations/http"), or undefined for a frame not ours. */
+function frameFolder(frame) {
+  const match = JS_POSITION.exec(frame);
+  return match === null ? undefined : ourFolder(match[1], Number(match[2]));
 }
 
 const GC = /Scaveng|Heap::|MarkCompact|GCTracer|Sweeper|ConcurrentMarking|MinorMC|IncrementalMarking|AllocateInYoungGeneration|AddFreshPage/;
@@ -96,14 +75,14 @@ function bucketOf(frames, isMain) {
   if (!isMain) return gc ? 'GC, helper threads (concurrent marking, parallel scavenge, sweeping)' : 'other threads (compilers, libuv)';
   if (gc) return 'GC, main thread';
   const firstJs = frames.find((f) => f.startsWith('JS:'));
-  if (firstJs !== undefined && ourFolder(firstJs) !== undefined) return `ours: ${ourFolder(firstJs)}`;
+  if (firstJs !== undefined && frameFolder(firstJs) !== undefined) return `ours: ${frameFolder(firstJs)}`;
   if (frames.some((f) => ALS.test(f))) return 'AsyncLocalStorage propagation';
   // Whose is Node's code: the nearest JavaScript above it that is not Node's says. Under the app's code
   // (its res.end) it is the app's; under the SDK's (the exporter's http2 writes, the batch timers) it
   // is ours. Under an instrumentation or a patch wrapper it may be either: the app's call passing
   // through our wrapper (its http.get) or work of ours (a URL we parse), so it gets a bucket of its own.
   const caller = frames.find((f) => f.startsWith('JS:') && !NODE_FRAME.test(f));
-  const callerFolder = caller === undefined ? undefined : ourFolder(caller);
+  const callerFolder = caller === undefined ? undefined : frameFolder(caller);
   if (callerFolder !== undefined) {
     return WRAPPERS.test(callerFolder) ? `node, called through our wrappers: ${callerFolder}` : `node, run by ours: ${callerFolder}`;
   }
@@ -158,7 +137,14 @@ async function measured(name, sinkPort, deadPort, downstreamPort) {
     await new Promise((done) => recorder.on('close', done));
     const script = spawnSync('perf', ['script', '-i', data, '-F', 'tid,ip,sym'], { encoding: 'utf8', maxBuffer: 1 << 30 }).stdout;
     rmSync(`/tmp/perf-${pid}.map`, { force: true });
-    return { rps: run.rps, buckets: buckets(script, pid, run.requests) };
+    const byBucket = buckets(script, pid, run.requests);
+    const groups = GROUPS.map(() => 0);
+    let total = 0;
+    for (const [bucket, us] of byBucket) {
+      groups[groupOf(bucket)] += us;
+      total += us;
+    }
+    return { rps: run.rps, buckets: byBucket, groups, total };
   } finally {
     rmSync(data, { force: true });
     await app.stop();
@@ -179,9 +165,7 @@ try {
     for (const name of round % 2 === 0 ? CONFIGS : [...CONFIGS].reverse()) {
       const run = await measured(name, sink.port, deadPort, downstreamPort);
       runs[name].push(run);
-      const total = [...run.buckets.values()].reduce((sum, us) => sum + us, 0);
-      const byGroup = GROUPS.map((_, g) => [...run.buckets].filter(([bucket]) => groupOf(bucket) === g).reduce((sum, [, us]) => sum + us, 0));
-      console.log(`round ${round + 1}/${ROUNDS} ${name.padEnd(15)} ${run.rps.toFixed(0).padStart(6)} req/s  ${total.toFixed(1)} µs/request (groups: ${byGroup.map((us) => us.toFixed(1)).join(' / ')})`);
+      console.log(`round ${round + 1}/${ROUNDS} ${name.padEnd(15)} ${run.rps.toFixed(0).padStart(6)} req/s  ${run.total.toFixed(1)} µs/request (groups: ${run.groups.map((us) => us.toFixed(1)).join(' / ')})`);
     }
   }
 } finally {
@@ -195,11 +179,11 @@ const cell = (name, bucket) => median(runs[name].map((run) => run.buckets.get(bu
 const all = new Set(CONFIGS.flatMap((name) => runs[name].flatMap((run) => [...run.buckets.keys()])));
 const rows = [...all].map((bucket) => ({ bucket, values: CONFIGS.map((name) => cell(name, bucket)) })).filter((row) => row.values.some((v) => v >= 0.05));
 rows.sort((a, b) => b.values[1] - b.values[0] - (a.values[1] - a.values[0]));
-const totals = CONFIGS.map((name) => median(runs[name].map((run) => [...run.buckets.values()].reduce((sum, us) => sum + us, 0))));
+const totals = CONFIGS.map((name) => median(runs[name].map((run) => run.total)));
 const fmt = (v) => v.toFixed(2);
-const groupTotals = GROUPS.map((_, g) =>
-  CONFIGS.map((name) => median(runs[name].map((run) => [...run.buckets].filter(([bucket]) => groupOf(bucket) === g).reduce((sum, [, us]) => sum + us, 0)))),
-);
+const signed = (v) => `${v >= 0 ? '+' : ''}${fmt(v)}`;
+/** A table row: the three configs' values, each instrumented one with what it adds to the baseline. */
+const row = (label, [b, o, d]) => `| ${label} | ${fmt(b)} | ${fmt(o)} | ${signed(o - b)} | ${fmt(d)} | ${signed(d - b)} |`;
 const lines = [
   `# CPU per request, kernel included: ${APPS[APP].title} (${new Date().toISOString()}, node ${version})`,
   '',
@@ -209,16 +193,13 @@ const lines = [
   '',
   '| group | baseline | otel-instrument | added | collector down | added |',
   '|---|--:|--:|--:|--:|--:|',
-  ...GROUPS.map(([title], g) => {
-    const [b, o, d] = groupTotals[g];
-    return `| ${title} | ${fmt(b)} | ${fmt(o)} | ${o - b >= 0 ? '+' : ''}${fmt(o - b)} | ${fmt(d)} | ${d - b >= 0 ? '+' : ''}${fmt(d - b)} |`;
-  }),
+  ...GROUPS.map(([title], g) => row(title, CONFIGS.map((name) => median(runs[name].map((run) => run.groups[g]))))),
   '',
   'By bucket:',
   '',
   '| bucket | baseline | otel-instrument | added | collector down | added |',
   '|---|--:|--:|--:|--:|--:|',
-  ...rows.map(({ bucket, values: [b, o, d] }) => `| ${bucket} | ${fmt(b)} | ${fmt(o)} | ${o - b >= 0 ? '+' : ''}${fmt(o - b)} | ${fmt(d)} | ${d - b >= 0 ? '+' : ''}${fmt(d - b)} |`),
+  ...rows.map(({ bucket, values }) => row(bucket, values)),
   `| **total** | **${fmt(totals[0])}** | **${fmt(totals[1])}** | **+${fmt(totals[1] - totals[0])}** | **${fmt(totals[2])}** | **+${fmt(totals[2] - totals[0])}** |`,
   '',
   `CPU ratio (baseline / config, what a CPU-bound app's throughput would be): otel-instrument ${(totals[0] / totals[1]).toFixed(2)}, collector down ${(totals[0] / totals[2]).toFixed(2)}.`,

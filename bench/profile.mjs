@@ -23,6 +23,7 @@ import { APPS, APP_CORE, LOAD_CORE } from './lib/apps.mjs';
 import { configCommands, otelEnv, versions } from './lib/configs.mjs';
 import { startPinned } from './lib/processes.mjs';
 import { parseWrk, wrk } from './lib/wrk.mjs';
+import { ourFolder } from './lib/our-folders.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -42,8 +43,9 @@ function groupOf(callFrame) {
   if (functionName === '(garbage collector)') return 'GC';
   if (functionName.startsWith('(')) return functionName; // (program), (idle), (root)
   if (url === '') return 'native code called from JS (syscalls, parsers, writev)';
-  const ours = /\/dist\/(src|instrumentations)\/([^/]+)/.exec(url);
-  if (ours !== null) return `otel-instrument: ${ours[1]}/${ours[2]}`;
+  // The bundled preload is one file: the line says which of our folders a function comes from.
+  const ours = ourFolder(url, callFrame.lineNumber + 1);
+  if (ours !== undefined) return `otel-instrument: ${ours}`;
   if (/async_hooks|async_context_frame|async_local_storage/.test(url)) return 'node: async_hooks (AsyncLocalStorage propagation)';
   if (url.includes('/node_modules/')) return `package: ${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)[1]}`;
   if (url.startsWith('node:')) return 'node: http, net, streams, events, timers and the rest';
