@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { ExportResult } from '../../../src/core/export-result.js';
 import { createOtlpTraceExporter } from '../../../src/export/otlp/otlp-exporter.js';
 import { createGrpcTransport } from '../../../src/export/otlp/transport/grpc.js';
@@ -294,3 +296,49 @@ test('traces and metrics sent to the same unreachable collector warn once betwee
       await metrics.shutdown();
     }
   })));
+
+// A closed http2 stream is a wrapped native object: V8's scavenges keep it, and all its listeners reach,
+// until a full GC. Under load that promoted every batch (and, through it, the requests' objects) to the
+// old generation. So a finished call's stream must reach neither the body nor the caller's callback.
+test('a finished call leaves neither its body nor the caller callback reachable from its stream', () =>
+  withReceiver(async (receiver) => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const streams: http2.ClientHttp2Stream[] = [];
+    const transport = createGrpcTransport({ url: receiver.url, path: TRACE_SERVICE_PATH, headers: {}, compression: 'none' });
+    const probe = http2.connect(receiver.url);
+    const sessions = Object.getPrototypeOf(probe) as http2.ClientHttp2Session;
+    probe.destroy();
+    const request = Object.getOwnPropertyDescriptor(sessions, 'request')!;
+    sessions.request = function (this: http2.ClientHttp2Session, ...args: Parameters<http2.ClientHttp2Session['request']>) {
+      const stream = (request.value as http2.ClientHttp2Session['request']).apply(this, args);
+      streams.push(stream); // held here as the scavenger holds it
+      return stream;
+    };
+    try {
+      const { result, body, callback } = await sendTracked(transport);
+      assert.deepEqual(result, { ok: true });
+      assert.equal(streams.length, 1);
+      await new Promise((resolve) => setImmediate(resolve)); // WeakRef targets are kept until the job ends
+      gc();
+      assert.equal(body.deref(), undefined, 'the body is still reachable');
+      assert.equal(callback.deref(), undefined, 'the caller callback is still reachable');
+    } finally {
+      Object.defineProperty(sessions, 'request', request);
+      await transport.shutdown();
+    }
+  }));
+
+/** One send whose body and callback only the transport holds; weak references to both. */
+async function sendTracked(transport: ReturnType<typeof createGrpcTransport>): Promise<{ result: ExportResult; body: WeakRef<object>; callback: WeakRef<object> }> {
+  let body: WeakRef<object> | undefined;
+  let callback: WeakRef<object> | undefined;
+  const result = await new Promise<ExportResult>((resolve) => {
+    const bytes = new Uint8Array(0);
+    const done = (r: ExportResult): void => resolve(r);
+    body = new WeakRef(bytes);
+    callback = new WeakRef(done);
+    transport.send(bytes, Date.now() + 5000, done);
+  });
+  return { result, body: body!, callback: callback! };
+}

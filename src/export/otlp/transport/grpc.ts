@@ -293,7 +293,16 @@ export class GrpcTransport implements Transport {
       });
       return;
     }
+    this.#stream(payload, compressedFlag, remaining, done);
+  }
 
+  /**
+   * The call itself, on one stream. A closed stream is a wrapped native object, which V8's scavenges
+   * keep alive until a full GC: its listeners must reach nothing of the call once it is over. So the body
+   * is in no closure here, and finish lets go of the caller's callback (through it, the batch).
+   */
+  #stream(payload: Uint8Array, compressedFlag: 0 | 1, remaining: number, done: (r: ExportResult) => void): void {
+    let callerDone: ((r: ExportResult) => void) | undefined = done;
     let finished = false;
     let written = false;
     let session: http2.ClientHttp2Session;
@@ -307,7 +316,9 @@ export class GrpcTransport implements Transport {
       const n = (this.#inFlight.get(session) ?? 1) - 1;
       this.#inFlight.set(session, n);
       if (n === 0 && !session.destroyed) session.unref();
-      done(result);
+      const report = callerDone!;
+      callerDone = undefined;
+      report(result);
     };
 
     try {
