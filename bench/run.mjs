@@ -224,7 +224,7 @@ async function main() {
     }
     for (const driver of dbDrivers ?? availableDrivers()) {
       console.log(`\ndatabase: ${driver}`);
-      sections.push(await dbBench(driver, ROUNDS, DB_ROUND_MS));
+      sections.push(await dbBench(driver, ROUNDS, DB_ROUND_MS, console.log, BEFORE));
     }
 
     const smoke = ROUNDS < 3 ? ' **Smoke run: too few rounds to quote.**' : '';

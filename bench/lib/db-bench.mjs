@@ -118,8 +118,11 @@ function runApp(args, env) {
   });
 }
 
-/** Runs the driver's loop in every config, `rounds` times `roundMs`; returns a markdown section. */
-export async function dbBench(driverName, rounds, roundMs, log = console.log) {
+/**
+ * Runs the driver's loop in every config, `rounds` times `roundMs`; returns a markdown section.
+ * `before`: another built otel-instrument checkout, run as config 'before' (run.mjs --before).
+ */
+export async function dbBench(driverName, rounds, roundMs, log = console.log, before = undefined) {
   const driver = DRIVERS[driverName];
   // This process (the sink) and the server it starts now (which inherits the mask) on LOAD_CORE.
   const mask = execFileSync('taskset', ['-p', String(process.pid)], { encoding: 'utf8' }).trim().split(' ').at(-1);
@@ -131,6 +134,7 @@ export async function dbBench(driverName, rounds, roundMs, log = console.log) {
     const app = driver.app ?? DB_APP;
     const configs = {
       uninstrumented: () => runApp([app], common),
+      ...(before === undefined ? {} : { before: () => runApp([join(before, 'bin', 'otel-instrument'), 'node', app], { ...common, ...otelEnv(sink.port) }) }),
       'otel-instrument': () => runApp([join(root, 'bin', 'otel-instrument'), 'node', app], { ...common, ...otelEnv(sink.port) }),
     };
     if (driver.official !== undefined && existsSync(OFFICIAL)) {
