@@ -82,7 +82,7 @@ export const INSTRUMENTATIONS: readonly InstrumentationEntry[] = [
   { name: 'pg', modules: ['pg', 'pg/lib/connection-parameters.js', 'pg-pool', 'pg-cursor'], load: loader('./pg/index.js', 'pg') },
   // SQLite: better-sqlite3, and the builtin node:sqlite (hooked by that name: it has no other).
   { name: 'sqlite', modules: ['better-sqlite3', 'node:sqlite'], load: loader('./sqlite/index.js', 'sqlite') },
-  // postgres.js 3.x: its factory, and its Query class (separate CommonJS and ESM copies).
+  // postgres.js 3.x: its factory, and its Query class (separate CommonJS and ESM copies); 4.x: its query TracingChannel.
   {
     name: 'postgres',
     modules: ['postgres', 'postgres/cjs/src/query.js', 'postgres/src/query.js'],

@@ -286,7 +286,7 @@ export class DbCall {
   /** The app's context when it made the call: callbacks run in it, as they would have without pools. */
   readonly parent: Context;
   readonly #client: DbClient;
-  readonly #measured: Attributes;
+  #measured: Attributes;
   readonly #startMs: number;
   #ended = false;
 
@@ -299,15 +299,16 @@ export class DbCall {
   }
 
   /**
-   * The server, when the driver picks it only after the call started (a cluster's node): on the span,
-   * by the same rule as at start. Never throws.
+   * The server, when the driver picks it only after the call started (a cluster's node, a pool's
+   * connection): on the span and the duration measurement, by the same rule as at start. Never throws.
    */
   setServer(address: string | undefined, port: number | undefined): void {
-    if (this.span === undefined) return;
     try {
       const attributes: Attributes = {};
       addServer(attributes, address, port, this.#client.defaultPort);
-      this.span.setAttributes(attributes);
+      this.span?.setAttributes(attributes);
+      // The operation's set is shared (frozen): this call's is its own.
+      this.#measured = { ...this.#measured, ...attributes };
     } catch (internal) {
       this.#client.guard.fail(internal);
     }

@@ -1,4 +1,4 @@
-// postgres.js 3.x: a CLIENT span per query. Every query the app makes (tagged template, sql.unsafe,
+// postgres.js 3.x (4.x: query-channel.ts): a CLIENT span per query. Every query the app makes (tagged template, sql.unsafe,
 // sql.file, inside sql.begin or sql.reserve) is a Query, a Promise subclass that runs when first
 // awaited: Query#handle (called by then/catch/finally/execute/forEach) is where it starts, before it
 // waits for a connection. The span starts there and ends when
@@ -25,8 +25,11 @@ import { redactPostgresMessage } from '../db/error-message.js';
 import { POSTGRESQL_DEFAULT_PORT, sqlStateOf } from '../db/postgresql.js';
 import { ATTR_DB_QUERY_SUMMARY, ATTR_DB_QUERY_TEXT, DB_SYSTEM } from '../db/semconv.js';
 import { sqlQuery } from '../db/sql-query.js';
+import { subscribeQueryChannel } from './query-channel.js';
 
 const VERSIONS = '>=3.0.0 <4';
+/** postgres.js 4 publishes its queries on a TracingChannel: query-channel.ts. */
+const CHANNEL_VERSIONS = '>=4.0.0 <5';
 
 type AnyFunction = (...args: any[]) => any;
 
@@ -297,10 +300,16 @@ function patchFactory(exports: unknown, telemetry: Telemetry): unknown {
   return exports;
 }
 
+function subscribe(exports: unknown, telemetry: Telemetry): unknown {
+  subscribeQueryChannel(clientFor(telemetry));
+  return exports;
+}
+
 export const postgres: Instrumentation = {
   name: 'postgres',
   targets: [
     { module: 'postgres', versions: VERSIONS, patch: patchFactory },
+    { module: 'postgres', versions: CHANNEL_VERSIONS, patch: subscribe },
     { module: 'postgres/cjs/src/query.js', versions: VERSIONS, patch: patchQuery },
     { module: 'postgres/src/query.js', versions: VERSIONS, patch: patchQuery },
   ],
