@@ -22,7 +22,8 @@
 import { activeContext } from '../../src/context/als-context-manager.js';
 import type { Instrumentation, Telemetry } from '../../src/hook/instrumentation.js';
 import { wrap } from '../../src/hook/patch.js';
-import { DbClient, type DbOperation } from '../db/db-call.js';
+import { DbClient, type DbCall, type DbOperation } from '../db/db-call.js';
+import { settleFor, type CallOutcome } from '../../src/hook/call-outcome.js';
 import {
   inConnectionSetup,
   isConnectionSetup,
@@ -153,9 +154,36 @@ function traced<T>(db: DbClient, describe: Describe<T>, subject: T, client: Clie
   }
   if (call === undefined) return Reflect.apply(original, self, args);
   const result = call.invoke(original, self, args);
-  if (result instanceof Promise) return call.settle(result);
+  if (result instanceof Promise) return describe === describeCommand ? call.settle(result) : settleFor(batchOutcome(call), result);
   call.end();
   return result;
+}
+
+/**
+ * A batch resolves with every command's reply, a failed command's being an error (ErrorReply); the app's
+ * exec() then rejects with a MultiErrorReply. So a batch with an error reply failed, as the first one.
+ * @redis/client 1 resolves a MULTI with [MULTI's reply, the QUEUED replies, EXEC's replies].
+ */
+function firstErrorReply(replies: unknown): Error | undefined {
+  if (!Array.isArray(replies)) return undefined;
+  for (const reply of replies) {
+    if (reply instanceof Error) return reply;
+    if (Array.isArray(reply)) {
+      const nested = reply.find((inner) => inner instanceof Error) as Error | undefined;
+      if (nested !== undefined) return nested;
+    }
+  }
+  return undefined;
+}
+
+function batchOutcome(call: DbCall): CallOutcome {
+  return {
+    succeeded(replies) {
+      const failure = firstErrorReply(replies);
+      call.end(failure, failure !== undefined);
+    },
+    failed: (error) => call.end(error, true),
+  };
 }
 
 // --- @redis/client 5 and 6 -------------------------------------------------------------------------

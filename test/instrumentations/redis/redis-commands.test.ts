@@ -48,6 +48,8 @@ interface Driver {
   get(key: string): Promise<unknown>;
   hset(key: string, field: string, value: string): Promise<unknown>;
   multi(key: string): Promise<unknown>;
+  /** node-redis: a MULTI whose second command fails on the server (exec() rejects); ioredis: none. */
+  failingMulti?(key: string): Promise<unknown>;
   pipeline(key: string): Promise<unknown>;
   wrongArguments(): unknown;
   wrongArgumentsUnpatched(): unknown;
@@ -74,6 +76,7 @@ function nodeRedis(label: string, module: string): Driver {
     get: (key) => client.get(key),
     hset: (key, field, value) => client.hSet(key, field, value),
     multi: (key) => client.multi().set(key, 'secret-multi').get(key).exec(),
+    failingMulti: (key) => client.multi().set(key, 'secret-multi').lPush(key, 'x').exec(),
     pipeline: (key) => client.multi().set(key, 'secret-pipe').get(key).execAsPipeline(),
     wrongArguments: () => client.hSet(),
     // node-redis's typed commands are bound at load: the same call with the instrumentation stepping aside.
@@ -205,6 +208,25 @@ for (const make of DRIVERS) {
           [`PIPELINE ${server.host}:${server.port}`, 'PIPELINE', 2, 'SET batch:p ?; GET batch:p', request.spanId],
         ],
       );
+    });
+
+    test('a MULTI whose command fails is an ERROR span with that reply as its error, and exec() rejects as before', { skip: driver.failingMulti === undefined }, async () => {
+      inProcess.clear();
+      const request = inRequest();
+      const error = await runWithContext(request.ctx, () => driver.failingMulti!('batch:f')).then(
+        () => assert.fail('the MULTI succeeded'),
+        (e: unknown) => e as Error,
+      );
+      assert.equal(error.constructor.name, 'MultiErrorReply');
+      await waitForSpans(inProcess.spans, 1);
+      const [multi] = redisSpans();
+      assert.equal(multi!.attributes['db.operation.name'], 'MULTI');
+      assert.equal(multi!.status.code, SpanStatusCode.ERROR);
+      assert.equal(multi!.attributes['error.type'], 'WRONGTYPE');
+      assert.equal(multi!.attributes['db.response.status_code'], 'WRONGTYPE');
+      assert.match(String(multi!.events[0]?.attributes?.['exception.message']), /^WRONGTYPE /);
+      const measured = inProcess.measurements.filter((m) => m.instrument === 'db.client.operation.duration');
+      assert.equal(measured.at(-1)!.attributes['error.type'], 'WRONGTYPE');
     });
 
     test('50 concurrent requests on a client still connecting each get their own spans, and the handshake none', async () => {
