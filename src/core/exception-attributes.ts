@@ -28,7 +28,8 @@ export function isErrorLike(value: unknown): value is ErrorLike {
 /**
  * The class name of what was thrown (the conventions: "its fully-qualified class name"): a
  * serializer's `type` for a plain object, a meaningful `name` (DOMException's 'AbortError'), else
- * the constructor's name (a subclass that does not set its own name), else the name as it is.
+ * the constructor's name (a subclass that does not set its own name, or sets 'error'), else the name
+ * as it is.
  * A real Error's own `type` field is not its class (body-parser sets 'entity.parse.failed').
  */
 export function errorClassName(value: object): string | undefined {
@@ -36,7 +37,8 @@ export function errorClassName(value: object): string | undefined {
   const isError = value instanceof Error;
   if (!isError && typeof e.type === 'string' && e.type !== '') return e.type;
   const name = typeof e.name === 'string' && e.name !== '' ? e.name : undefined;
-  if (name !== undefined && name !== 'Error') return name;
+  // 'error' names no type either: pg's DatabaseError carries the protocol message's kind there.
+  if (name !== undefined && name !== 'Error' && name !== 'error') return name;
   const ctor = (value as { constructor?: { name?: unknown } }).constructor;
   // A plain object's constructor says nothing about the error it describes.
   if (typeof ctor?.name === 'string' && ctor.name !== '' && (isError || ctor !== Object)) return ctor.name;

@@ -25,6 +25,11 @@ test('the type of an Error subclass is its own name, else its class name', () =>
   assert.equal(exceptionAttributes(new ValidationError('no'))['exception.type'], 'ValidationError');
   assert.equal(exceptionAttributes(new Named('no'))['exception.type'], 'NamedError');
   assert.equal(exceptionAttributes(new DOMException('stop', 'AbortError'))['exception.type'], 'AbortError');
+  // pg's DatabaseError names itself after the protocol message: 'error' says no more than 'Error'.
+  class DatabaseError extends Error {
+    override name = 'error';
+  }
+  assert.equal(exceptionAttributes(new DatabaseError('relation does not exist'))['exception.type'], 'DatabaseError');
 });
 
 test('serialized errors (pino type, bunyan name) are recognised, but an Error\'s own type field is not its class', () => {
