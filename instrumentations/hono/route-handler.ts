@@ -4,8 +4,8 @@
 // On @hono/node-server, c.env.incoming is node's IncomingMessage: the way back to http's server
 // request. A handler that runs makes its path template the request's route (http names the span
 // `{method} {route}` from it); one that passes the request on by calling next() gives it back to the
-// route before it, so a middleware (`app.use('*', ...)`) is the route only when it answers itself, and
-// a request nothing answers keeps no route. A handler that does not declare `next` is a request handler:
+// route before it. A middleware (`app.use('*', ...)`) that answers itself leaves the route hono matched
+// the request to, or, when none did, is the route; a request nothing answers keeps no route. A handler that does not declare `next` is a request handler:
 // it gets an INTERNAL span, active while it runs. Middleware (declaring `next`) gets none: it would
 // wrap everything after it, and costs every request. What a handler throws or rejects with is recorded
 // unless it is an HTTPException below 500 (http-exception.ts); hono's error handler still answers.
@@ -115,13 +115,30 @@ function passingOn(server: HttpServerRequest, routeBefore: string | undefined, h
   };
 }
 
+/**
+ * The route hono matched this request to: the first matched handler that does not declare `next`, the
+ * one that answers once the middleware passes the request on. Undefined when only middleware matched.
+ */
+function endpointRouteOf(c: unknown): string | undefined {
+  const routes = (c as { req?: { matchedRoutes?: unknown } } | null)?.req?.matchedRoutes;
+  if (!Array.isArray(routes)) return undefined;
+  for (const matched of routes as { path?: unknown; handler?: unknown }[]) {
+    const handler = matched?.handler;
+    const inner = typeof handler === 'function' ? ((handler as unknown as Record<string, unknown>)[COMPOSED_HANDLER] ?? handler) : undefined;
+    if (typeof inner === 'function' && inner.length < 2 && typeof matched.path === 'string') return matched.path;
+  }
+  return undefined;
+}
+
 /** Sets the route and starts the span; undefined when the request has no http server span (app.request(), another runtime). */
 function enter(route: Route, args: IArguments): HonoRun | undefined {
   const c = args[0];
   const server = serverRequestOf(c);
   if (server === undefined) return undefined;
   const routeBefore = routeOf(server);
-  setRoute(server, route.path);
+  // A middleware that answers or throws (an auth check) leaves the request on the route it was matched
+  // to, as express and fastify do; its own pattern only when no route matched.
+  setRoute(server, route.passesOn ? (endpointRouteOf(c) ?? route.path) : route.path);
   if (route.passesOn) {
     const next = args[1];
     // The arguments object is handed on as it is, with this one `next` replaced.

@@ -220,11 +220,15 @@ for (const entry of HONO_ENTRIES) {
       }
     });
 
-    test('a middleware that answers by itself is the route it was registered for', async () => {
+    test('a middleware that answers by itself leaves the route the request matched, else is the route', async () => {
       const span = await request('/guarded/data', 401);
-      assert.equal(span.name, 'GET /guarded/*');
+      assert.equal(span.name, 'GET /guarded/data');
+      assert.equal(span.attributes['http.route'], '/guarded/data');
+      assert.equal(durationRoute(), '/guarded/data');
       assert.equal(span.status.code, SpanStatusCode.UNSET);
       assert.deepEqual(childrenOf(span), []);
+      // Nothing but the middleware matched /guarded/other: its own pattern is the route.
+      assert.equal((await request('/guarded/other', 401)).name, 'GET /guarded/*');
     });
 
     const failures = [
