@@ -10,6 +10,7 @@ import { activeContext, applyInContext } from '../../src/context/als-context-man
 import { handlerReturned, startHandlerSpan, type ReplyLike } from './handler-span.js';
 import { sameShape } from './function-shape.js';
 import { isNativePromise } from '../http/handler-run.js';
+import { settleFor } from '../../src/hook/call-outcome.js';
 import type { StepSpan } from './step-span.js';
 import { guard } from './telemetry.js';
 
@@ -34,17 +35,24 @@ function start(declared: string, request: RequestLike, reply: unknown): StepSpan
   return startHandlerSpan(request.method, route, activeContext());
 }
 
-function watch(step: StepSpan, reply: ReplyLike, result: unknown): void {
+/**
+ * What the wrapper returns: for a native promise, one settled the same way that ends the span first
+ * (settleFor: the handler's keeps one reaction, so an error's async stack still reaches the app's frames).
+ */
+function watch(step: StepSpan, reply: ReplyLike, result: unknown): unknown {
   if (isNativePromise(result)) {
-    result.then(
-      (value) => {
-        try {
-          handlerReturned(step, reply, value !== undefined);
-        } catch (error) {
-          guard.fail(error);
-        }
+    return settleFor(
+      {
+        succeeded(value) {
+          try {
+            handlerReturned(step, reply, value !== undefined);
+          } catch (error) {
+            guard.fail(error);
+          }
+        },
+        failed: (error) => step.endFailed(error),
       },
-      (error: unknown) => step.endFailed(error),
+      result,
     );
   } else if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
     // Another thenable: left to fastify alone; the span lasts until the response closes.
@@ -52,6 +60,7 @@ function watch(step: StepSpan, reply: ReplyLike, result: unknown): void {
   } else {
     handlerReturned(step, reply, result !== undefined);
   }
+  return result;
 }
 
 /**
@@ -77,7 +86,7 @@ export function wrapRouteHandler(handler: Handler, route: string, above?: Framew
       throw thrown;
     }
     try {
-      watch(step, reply as ReplyLike, result);
+      return watch(step, reply as ReplyLike, result);
     } catch (error) {
       guard.fail(error);
     }

@@ -15,6 +15,7 @@ import { activeContext, applyInContext } from '../../src/context/als-context-man
 import { ATTR_HTTP_ROUTE } from '../http/semconv.js';
 import { sameShape } from './function-shape.js';
 import { isNativePromise } from '../http/handler-run.js';
+import { settleFor } from '../../src/hook/call-outcome.js';
 import type { ReplyLike } from './handler-span.js';
 import {
   ATTR_CODE_FUNCTION_NAME,
@@ -72,17 +73,22 @@ function doneFor(step: StepSpan, done: (...args: unknown[]) => unknown): (...arg
   };
 }
 
-function afterReturn(step: StepSpan, result: unknown, reply: unknown): void {
-  if (isNativePromise(result)) {
-    result.then(
-      () => step.end(),
-      (error: unknown) => step.endFailed(error),
-    );
-    return;
+/** end(), never throwing: it runs in the reaction whose promise the app gets. */
+function endGuarded(step: StepSpan): void {
+  try {
+    step.end();
+  } catch (internal) {
+    guard.fail(internal);
   }
+}
+
+/** What the hook wrapper returns: for a native promise, one settled the same way that ends the span first (settleFor). */
+function afterReturn(step: StepSpan, result: unknown, reply: unknown): unknown {
+  if (isNativePromise(result)) return settleFor({ succeeded: () => endGuarded(step), failed: (error) => step.endFailed(error) }, result);
   // Neither done (yet) nor a promise: the hook answered the request itself, or calls done later.
   const res = (reply as ReplyLike | null)?.raw;
   if (step.open && res !== undefined && typeof res.prependListener === 'function') endAtClose(res, step);
+  return result;
 }
 
 /** `hook`, run inside a span of its own when a request runs it. */
@@ -121,7 +127,7 @@ export function wrapHook(hookName: string, hook: Hook, origin: HookOrigin): Hook
       throw thrown;
     }
     try {
-      afterReturn(step, result, args[1]);
+      return afterReturn(step, result, args[1]);
     } catch (error) {
       guard.fail(error);
     }

@@ -1,6 +1,7 @@
 // One run of a framework's route handler in an INTERNAL span (koa, NestJS, hono, hapi): the handler is
 // called in the span's context with the app's `this` and arguments, and its return value goes back
-// unchanged. The span ends when the handler returns, or, for a native promise, when that settles; a
+// unchanged, a native promise as one settled the same way, with the same value or error. The span ends
+// when the handler returns, or, for a native promise, when that settles; a
 // failure goes to the instrumentation's own rule (which errors are the server's, what the span records)
 // and from there, usually, to the server span through recordHandlerError. A framework whose handlers
 // report failure some other way (hapi resolves with a Boom, a hono sub-app sets c.error) reads it in a
@@ -10,11 +11,12 @@ import type { Context, Span } from '@opentelemetry/api';
 import { enterContext, restoreContext } from '../../src/context/als-context-manager.js';
 import { recordFailure } from '../../src/core/exception-attributes.js';
 import type { Guard } from '../../src/hook/guard.js';
+import { settleFor, type CallOutcome } from '../../src/hook/call-outcome.js';
 import { recordHandlerError, type HttpServerRequest } from './framework-api.js';
 
 /**
- * A native promise, whose then() we may call beside the framework's: a thenable of another kind may do
- * its work when then() is called (a query builder runs its query), and is left alone.
+ * A native promise, whose then() we may call in the framework's place: a thenable of another kind may
+ * do its work when then() is called (a query builder runs its query), and is left alone.
  */
 export function isNativePromise(value: unknown): value is Promise<unknown> {
   return value instanceof Promise && value.constructor === Promise;
@@ -37,7 +39,7 @@ export function serverFailures(isServerFailure: (error: unknown) => boolean): Ha
 }
 
 /** One handler run. A class, not a literal (see express's request-state.ts). */
-export class HandlerRun {
+export class HandlerRun implements CallOutcome {
   /** Undefined outside any trace: the handler still runs through here, in the caller's context. */
   readonly span: Span | undefined;
   readonly server: HttpServerRequest | undefined;
@@ -91,19 +93,25 @@ export class HandlerRun {
       this.end(thrown, true);
       throw thrown;
     }
+    // The framework gets, for a native promise, the one settleFor makes, settled as the handler's was:
+    // the handler's promise keeps one reaction, so V8 still follows it to the app's awaiting functions
+    // for an error's async stack frames (it stops at a promise with two).
+    if (isNativePromise(result)) return settleFor(this, result);
+    this.succeeded(result);
+    return result;
+  }
+
+  /** CallOutcome: the handler's value (its promise's, for a native promise). */
+  succeeded(value: unknown): void {
     try {
-      if (isNativePromise(result)) {
-        // The callbacks carry the run; a reaction that never rejects, so the framework's promise is untouched.
-        result.then(
-          (value: unknown) => this.settled(value),
-          (error: unknown) => this.end(error, true),
-        );
-      } else {
-        this.settled(result);
-      }
+      this.settled(value);
     } catch (internal) {
       this.#guard.fail(internal);
     }
-    return result;
+  }
+
+  /** CallOutcome: its promise rejected. */
+  failed(error: unknown): void {
+    this.end(error, true);
   }
 }

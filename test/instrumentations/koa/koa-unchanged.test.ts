@@ -120,6 +120,45 @@ for (const routerModule of ['@koa/router', 'koa-router']) {
   });
 }
 
+describe('an error from an async handler', () => {
+  // V8 follows an error's async stack through promises with one reaction each: a second one of ours
+  // on the handler's promise would cut the app's awaiting middleware out of the stack.
+  test("keeps in its stack the app's middleware that awaited the route", async () => {
+    const Router = (require('@koa/router') as any).Router ?? require('@koa/router');
+    const app = new Koa();
+    app.use(async function errorLogger(ctx: Ctx, next: Next) {
+      try {
+        await next();
+      } catch (error) {
+        ctx.body = (error as Error).stack;
+      }
+    });
+    async function loadUser(): Promise<never> {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      throw new Error('db timeout');
+    }
+    const router = new Router();
+    router.get('/u/:id', async function getUser(ctx: Ctx) {
+      ctx.body = await loadUser();
+    });
+    app.use(router.routes());
+    const server: Server = await new Promise((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    try {
+      recorded.clear();
+      const stack = await (await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/u/1`)).text();
+      assert.match(stack, /at async getUser /);
+      assert.match(stack, /at async errorLogger /);
+      await waitForSpans(recorded.spans, 2);
+      assert.equal(recorded.spans.find((s) => s.kind === SpanKind.INTERNAL)?.name, 'router - /u/:id');
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});
+
 describe("koa's 'error' event", () => {
   test('is wrapped on koa\'s prototype only, and an app emitting it keeps every result and throw it had', () => {
     assert.equal(isWrapped(Koa.prototype.emit), true);
