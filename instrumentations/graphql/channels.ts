@@ -33,16 +33,6 @@ const SPAN = Symbol('otel-instrument.graphql.span');
 /** Held here: a channel nobody references may be collected with its subscribers (Node 20). */
 const held: TracingChannel[] = [];
 
-function guarded(handler: Handler): (message: unknown) => void {
-  return (message) => {
-    if (!guard.enabled) return;
-    try {
-      handler(message as Message);
-    } catch (internal) {
-      guard.fail(internal);
-    }
-  };
-}
 
 /** A start transform: the context the traced call runs in; the caller's own when we add nothing. */
 function guardedTransform(transform: (message: Message, parent: Context) => Context): (message: unknown) => Context {
@@ -162,26 +152,26 @@ export function subscribeGraphqlChannels(): void {
   if (tracing === undefined || typeof diagnosticsChannel.tracingChannel !== 'function') return;
 
   const parse = tracingChannel('graphql:parse');
-  parse.start.subscribe(guarded(phaseStart(PARSE_SPAN_NAME)));
-  parse.error.subscribe(guarded(onPhaseError));
-  parse.end.subscribe(guarded(onParseEnd));
+  parse.start.subscribe(guard.subscriber(phaseStart(PARSE_SPAN_NAME)));
+  parse.error.subscribe(guard.subscriber(onPhaseError));
+  parse.end.subscribe(guard.subscriber(onParseEnd));
 
   const validate = tracingChannel('graphql:validate');
-  validate.start.subscribe(guarded(phaseStart(VALIDATE_SPAN_NAME)));
-  validate.error.subscribe(guarded(onPhaseError));
-  validate.end.subscribe(guarded(onValidateEnd));
+  validate.start.subscribe(guard.subscriber(phaseStart(VALIDATE_SPAN_NAME)));
+  validate.error.subscribe(guard.subscriber(onPhaseError));
+  validate.end.subscribe(guard.subscriber(onValidateEnd));
 
   for (const name of ['graphql:execute', 'graphql:subscribe']) {
     const operation = tracingChannel(name);
     bindContextToChannel(operation.start, guardedTransform(startOperationOf));
-    operation.end.subscribe(guarded(onOperationEnd));
-    operation.asyncEnd.subscribe(guarded(finishOperation));
+    operation.end.subscribe(guard.subscriber(onOperationEnd));
+    operation.asyncEnd.subscribe(guard.subscriber(finishOperation));
   }
 
   if (tracing.resolverSpans !== 'none') {
     const resolve = tracingChannel('graphql:resolve');
     bindContextToChannel(resolve.start, guardedTransform(resolverTransform(tracing)));
-    resolve.end.subscribe(guarded(onResolverEnd));
-    resolve.asyncEnd.subscribe(guarded(finishResolver));
+    resolve.end.subscribe(guard.subscriber(onResolverEnd));
+    resolve.asyncEnd.subscribe(guard.subscriber(finishResolver));
   }
 }

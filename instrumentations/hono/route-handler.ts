@@ -5,10 +5,11 @@
 // request. A handler that runs makes its path template the request's route (http names the span
 // `{method} {route}` from it); one that passes the request on by calling next() gives it back to the
 // route before it. A middleware (`app.use('*', ...)`) that answers itself leaves the route hono matched
-// the request to, or, when none did, is the route; a request nothing answers keeps no route. A handler that does not declare `next` is a request handler:
-// it gets an INTERNAL span, active while it runs. Middleware (declaring `next`) gets none: it would
-// wrap everything after it, and costs every request. What a handler throws or rejects with is recorded
-// unless it is an HTTPException below 500 (http-exception.ts); hono's error handler still answers.
+// the request to, or, when none did, is the route; a request nothing answers keeps no route. A handler
+// that does not declare `next` is a request handler: it gets an INTERNAL span, active while it runs.
+// Middleware (declaring `next`) gets none: it would wrap everything after it, and costs every request.
+// What a handler throws or rejects with is recorded unless it is an HTTPException below 500
+// (http-exception.ts); hono's error handler still answers.
 
 import type { Context, Span, SpanOptions, Tracer } from '@opentelemetry/api';
 import { SpanKind } from '../../src/otel-api/enums.js';
@@ -40,6 +41,17 @@ const WRAPPED = Symbol('otel-instrument.hono.route-handler');
 // inside it, which that wrapper runs with the sub-app's error handler around it.
 const COMPOSED_HANDLER = '__COMPOSED_HANDLER';
 
+/** The app's handler inside a sub-app's composed one, if `handler` is that. */
+function composedInner(handler: Function): unknown {
+  return (handler as unknown as Record<string, unknown>)[COMPOSED_HANDLER];
+}
+
+/** The app's function (a sub-app's: the one inside) declares `next`: a middleware, which may pass the request on. */
+function declaresNext(handler: Function): boolean {
+  const inner = composedInner(handler);
+  return (typeof inner === 'function' ? inner : handler).length >= 2;
+}
+
 /** One registered route: what every call of its handler needs, made once. */
 class Route {
   readonly handler: Handler;
@@ -54,9 +66,8 @@ class Route {
   constructor(handler: Handler, path: string) {
     this.handler = handler;
     this.path = path;
-    const inner = (handler as unknown as Record<string, unknown>)[COMPOSED_HANDLER];
-    this.composed = typeof inner === 'function';
-    this.passesOn = (this.composed ? (inner as Handler) : handler).length >= 2;
+    this.composed = typeof composedInner(handler) === 'function';
+    this.passesOn = declaresNext(handler);
     this.spanName = `request handler - ${path}`;
     this.spanOptions = { kind: SpanKind.INTERNAL, attributes: { [ATTR_HTTP_ROUTE]: path } };
   }
@@ -124,8 +135,7 @@ function endpointRouteOf(c: unknown): string | undefined {
   if (!Array.isArray(routes)) return undefined;
   for (const matched of routes as { path?: unknown; handler?: unknown }[]) {
     const handler = matched?.handler;
-    const inner = typeof handler === 'function' ? ((handler as unknown as Record<string, unknown>)[COMPOSED_HANDLER] ?? handler) : undefined;
-    if (typeof inner === 'function' && inner.length < 2 && typeof matched.path === 'string') return matched.path;
+    if (typeof handler === 'function' && !declaresNext(handler) && typeof matched.path === 'string') return matched.path;
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
-// postgres.js 3.x (4.x: query-channel.ts): a CLIENT span per query. Every query the app makes (tagged template, sql.unsafe,
-// sql.file, inside sql.begin or sql.reserve) is a Query, a Promise subclass that runs when first
-// awaited: Query#handle (called by then/catch/finally/execute/forEach) is where it starts, before it
-// waits for a connection. The span starts there and ends when
-// the driver calls the query's own resolve or reject, so the app keeps the very Query object, its
+// postgres.js 3.x (4.x: query-channel.ts): a CLIENT span per query. Every query the app makes
+// (tagged template, sql.unsafe, sql.file, inside sql.begin or sql.reserve) is a Query, a Promise
+// subclass that runs when first awaited: Query#handle (called by then/catch/finally/execute/forEach)
+// is where it starts, before it waits for a connection. The span starts there and ends when the
+// driver calls the query's own resolve or reject, so the app keeps the very Query object, its
 // methods (.values(), .raw(), .cursor(), .describe(), .execute()) and its errors.
 //
 // The caller's context is noted when the Query is made (see the resolve setter below), so a query

@@ -7,8 +7,8 @@
 // The text postgres.js sends has `$n` where the app passed values; text without any (sql.unsafe with a
 // literal, or a template written with its values inline) is sanitized (db/sql-query.ts).
 //
-// A subscriber that throws would reach the app as an uncaught exception: each handler catches all and
-// turns the instrumentation off instead (the client's guard).
+// Each handler runs through the client's guard (Guard.subscriber): our own throw turns the
+// instrumentation off rather than reaching the app as an uncaught exception.
 
 import * as diagnosticsChannel from 'node:diagnostics_channel';
 import { activeContext } from '../../src/context/als-context-manager.js';
@@ -45,28 +45,21 @@ function onAsyncEnd(message: Message): void {
   const host = typeof message.host === 'string' && message.host !== '' && !message.host.startsWith('/') ? message.host : undefined;
   const port = typeof message.port === 'number' && host !== undefined ? message.port : undefined;
   if (host !== undefined) call.setServer(host, port);
-  if ('error' in message && message.error !== undefined) call.end(message.error, true);
+  // postgres.js sets `error` only when the query failed.
+  if ('error' in message) call.end(message.error, true);
   else call.end();
 }
 
 /** The subscription, made once for the process, whichever copy of postgres.js 4 loads first. */
 export function subscribeQueryChannel(db: DbClient): void {
   if (subscribed !== undefined || typeof diagnosticsChannel.tracingChannel !== 'function') return;
-  const guarded = (handler: (message: Message) => void) => (message: unknown) => {
-    if (!db.guard.enabled) return;
-    try {
-      handler(message as Message);
-    } catch (internal) {
-      db.guard.fail(internal);
-    }
-  };
   const noop = (): void => undefined;
   subscribed = diagnosticsChannel.tracingChannel('postgres:query');
   subscribed.subscribe({
-    start: guarded((message) => onStart(db, message)),
+    start: db.guard.subscriber((message: Message) => onStart(db, message)),
     end: noop,
     asyncStart: noop,
-    asyncEnd: guarded(onAsyncEnd),
+    asyncEnd: db.guard.subscriber(onAsyncEnd),
     error: noop,
   });
 }

@@ -11,6 +11,21 @@ export class Guard {
     this.#name = name;
   }
 
+  /**
+   * A diagnostics-channel subscriber running `handler` while this instrumentation is on: a subscriber
+   * that throws would reach the app as an uncaught exception, so the first throw turns it off instead.
+   */
+  subscriber<M>(handler: (message: M) => void): (message: unknown) => void {
+    return (message) => {
+      if (!this.enabled) return;
+      try {
+        handler(message as M);
+      } catch (internal) {
+        this.fail(internal);
+      }
+    };
+  }
+
   fail(error: unknown): void {
     if (!this.enabled) return;
     this.enabled = false;
