@@ -7,7 +7,7 @@
 // its load: the app's numbers then do not depend on where the scheduler put the server.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,15 @@ export const DRIVERS = {
   ioredis: { program: 'redis-server', start: () => require(join(support, 'servers', 'redis.js')).startRedis(), op: 'ioredis SET/GET', official: 'ioredis' },
   // The official auto-instrumentation covers neither postgres.js nor SQLite: no third column for them.
   postgres: { program: 'initdb', start: () => require(join(support, 'servers', 'postgres.js')).startPostgres(), op: 'postgres.js sql`select ${1}::int`' },
+  postgres4: {
+    program: 'initdb',
+    start: () => {
+      postgres4Installed();
+      return require(join(support, 'servers', 'postgres.js')).startPostgres();
+    },
+    op: 'postgres.js 4 sql`select ${1}::int` (its tracing channel)',
+    app: join(root, 'bench', 'postgres4', 'loop-app.mjs'),
+  },
   sqlite: { start: async () => ({ url: ':memory:', stop: async () => {} }), op: "better-sqlite3 prepare('SELECT ?').get(1), in memory" },
   // No MongoDB server installs here: the emulator the tests use (Python, single-threaded), so the loop is
   // bound by it, and the ratios say less than the other drivers'.
@@ -90,6 +99,12 @@ export const DRIVERS = {
     heading: 'messaging',
   },
 };
+
+/** bench/postgres4/node_modules/postgres: a copy of the devDependency postgres-4 (see its loop-app.mjs). */
+function postgres4Installed() {
+  const target = join(root, 'bench', 'postgres4', 'node_modules', 'postgres');
+  if (!existsSync(join(target, 'package.json'))) cpSync(join(root, 'node_modules', 'postgres-4'), target, { recursive: true });
+}
 
 /** The drivers whose server program is installed here (or named by OTEL_TEST_*_URL). */
 export function availableDrivers() {
